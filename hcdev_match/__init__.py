@@ -1,0 +1,60 @@
+"""hcdev-match: how well a CV fits the healthcare software developer roles.
+
+A small library: load the catalogue, build a :class:`Matcher` once, and
+assess texts. It never imports Streamlit and never reads the environment;
+callers hand it paths, bytes and settings.
+"""
+
+from typing import TYPE_CHECKING, Any
+
+from .assessment import (
+    FIT_BANDS,
+    FLAG_MESSAGES,
+    Assessment,
+    DomainEvidence,
+    RoleFit,
+    SkillMatch,
+    TermContribution,
+)
+from .catalogue import Catalogue, load_catalogue
+from .config import MatchConfig
+from .documents import Document, DocumentLimits, read_document, read_path
+from .errors import CatalogueError, DocumentError, EvaluationError, HcdevMatchError
+from .reference import load_reference_corpus
+
+if TYPE_CHECKING:
+    from .matcher import Matcher
+
+
+def __getattr__(name: str) -> Any:
+    # Matcher imports scikit-learn (about a second); import it on first use so
+    # that a command that does not score (or not yet) starts fast.
+    if name == "Matcher":
+        from .matcher import Matcher
+
+        return Matcher
+    raise AttributeError(f"module 'hcdev_match' has no attribute {name!r}")
+
+
+__all__ = [
+    "Assessment",
+    "Catalogue",
+    "CatalogueError",
+    "Document",
+    "DocumentError",
+    "DocumentLimits",
+    "DomainEvidence",
+    "EvaluationError",
+    "FIT_BANDS",
+    "FLAG_MESSAGES",
+    "HcdevMatchError",
+    "MatchConfig",
+    "Matcher",
+    "RoleFit",
+    "SkillMatch",
+    "TermContribution",
+    "load_catalogue",
+    "load_reference_corpus",
+    "read_document",
+    "read_path",
+]

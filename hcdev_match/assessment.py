@@ -1,0 +1,157 @@
+"""What a match produces: fits per role, each explained, plus trust flags."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = [
+    "Assessment",
+    "DomainEvidence",
+    "FIT_BANDS",
+    "FLAG_MESSAGES",
+    "RoleFit",
+    "SkillMatch",
+    "TermContribution",
+    "band_of",
+]
+
+#: Lower bound and meaning of each fit band, highest first (see README).
+FIT_BANDS: tuple[tuple[int, str, str], ...] = (
+    (90, "strong", "clear healthcare software work covering most of what the role needs"),
+    (60, "good", "healthcare software work with a solid share of the role's must-haves"),
+    (30, "partial", "some relevant evidence: another specialism, or thin healthcare software work"),
+    (0, "weak", "little evidence for this role, or work outside healthcare software"),
+)
+
+FLAG_MESSAGES: Mapping[str, str] = {
+    "too_little_text": "Too little text to judge: the fit rests on a handful of words.",
+    "keyword_stuffing": (
+        "Keyword stuffing suspected: repeated lines or long keyword lists were found. "
+        "Repeats count once and listed keywords count half, so they cannot buy a high fit."
+    ),
+    "scanned_pdf": "The PDF has little or no text layer (a scan?): the fit only covers the text found.",
+}
+
+
+def band_of(fit: float) -> str:
+    """Name the band a fit falls in: strong, good, partial or weak."""
+    for low, name, _ in FIT_BANDS:
+        if fit >= low:
+            return name
+    return FIT_BANDS[-1][1]
+
+
+@dataclass(frozen=True)
+class SkillMatch:
+    skill: str
+    label: str
+    tier: str
+    strength: float
+    listed_only: bool
+    snippet: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "skill": self.skill,
+            "label": self.label,
+            "tier": self.tier,
+            "strength": round(self.strength, 3),
+            "listed_only": self.listed_only,
+            "snippet": self.snippet,
+        }
+
+
+@dataclass(frozen=True)
+class TermContribution:
+    term: str
+    label: str
+    contribution: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"term": self.term, "label": self.label, "contribution": round(self.contribution, 3)}
+
+
+@dataclass(frozen=True)
+class RoleFit:
+    """One role's fit (0 to 100) and why."""
+
+    role: str
+    label: str
+    fit: float
+    coverage: float
+    matched: tuple[SkillMatch, ...] = ()
+    #: Missing skill ids by tier: "must_have" and "nice_to_have".
+    missing: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    #: Every term that contributed, largest first; contributions sum to ``fit``.
+    terms: tuple[TermContribution, ...] = ()
+
+    @property
+    def band(self) -> str:
+        return band_of(self.fit)
+
+    def to_dict(self, *, top_terms: int | None = None) -> dict[str, Any]:
+        terms = self.terms if top_terms is None else self.terms[:top_terms]
+        return {
+            "role": self.role,
+            "label": self.label,
+            "fit": round(self.fit, 1),
+            "band": self.band,
+            "coverage": round(self.coverage, 4),
+            "matched_skills": [m.to_dict() for m in self.matched],
+            "missing_skills": {tier: list(ids) for tier, ids in self.missing.items()},
+            "top_terms": [t.to_dict() for t in terms],
+        }
+
+
+@dataclass(frozen=True)
+class DomainEvidence:
+    """How clearly the text is about software work in a healthcare setting."""
+
+    software: float
+    healthcare: float
+    #: Share of work evidence that is software rather than hands-on care.
+    focus: float = 1.0
+
+    @property
+    def factor(self) -> float:
+        return self.software * self.healthcare * self.focus
+
+    def to_dict(self) -> dict[str, float]:
+        return {
+            "software": round(self.software, 4),
+            "healthcare": round(self.healthcare, 4),
+            "focus": round(self.focus, 4),
+            "factor": round(self.factor, 4),
+        }
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """The result of matching one text against every role."""
+
+    catalogue_version: str
+    fits: tuple[RoleFit, ...]  # sorted, best first
+    flags: tuple[str, ...]
+    domain: DomainEvidence
+    words: int
+
+    @property
+    def best(self) -> RoleFit:
+        return self.fits[0]
+
+    def fit_of(self, role: str) -> RoleFit:
+        for fit in self.fits:
+            if fit.role == role:
+                return fit
+        raise KeyError(role)
+
+    def to_dict(self, *, top_terms: int | None = None) -> dict[str, Any]:
+        return {
+            "catalogue_version": self.catalogue_version,
+            "flags": list(self.flags),
+            "words": self.words,
+            "domain": self.domain.to_dict(),
+            "fits": [f.to_dict(top_terms=top_terms) for f in self.fits],
+        }

@@ -1,0 +1,295 @@
+"""Alias canonicalisation: from raw text to the catalogue terms it mentions.
+
+Every catalogue phrase (a skill alias, a role keyword, a signal phrase) is a
+word n-gram. The canonicaliser finds them in a text, longest first, and
+emits one canonical term per mention: "Electronic Medical Record", "EMR"
+and "EHR" all become the term ``ehr``. Only catalogue terms come out, so a
+name, a pronoun or a birth year can never reach the vectorizer.
+
+It also does the bookkeeping that makes a text trustworthy to score:
+repeated lines count once, and a line that is mostly a list of skills is
+marked so that its terms count less than the same terms in a sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from itertools import compress, count
+
+from .catalogue import Catalogue
+from .config import MatchConfig
+from .tokenizer import ADDRESS_RE, tokenize, tokenize_phrase
+
+__all__ = ["Canonicaliser", "TextEvidence"]
+
+_IGNORED = ""  # table value of a boilerplate phrase: consumed, emits nothing
+# An exact alias as short as "C", "R" or "Go" counts only in a list context
+# ("Languages: C, Go"), so that an initial ("Jane C. Smith") or a sentence
+# starting with "Go" does not read as a language.
+_LIST_BEFORE = frozenset(",;/|(:")
+_LIST_AFTER = frozenset(",;/|)")
+# Lines are joined with this word between them, so that line ends survive
+# tokenising as tokens of their own and no phrase runs across lines.
+_EOL = "zzeolzz"
+_EOL_JOIN = f" {_EOL} "
+
+
+@dataclass(frozen=True)
+class TextEvidence:
+    """What the canonicaliser found in one text."""
+
+    #: Catalogue terms in the order met, one per mention, from prose lines.
+    context_terms: tuple[str, ...]
+    #: Terms mentioned only in keyword-list lines (and nowhere in prose).
+    listed_only: frozenset[str]
+    #: Terms from list lines, one per mention.
+    listed_terms: tuple[str, ...]
+    #: Word tokens in the text after repeated lines were dropped.
+    words: int
+    #: Lines dropped because they repeat an earlier line.
+    duplicate_lines: int
+    #: The most mentions any one term got.
+    max_repeat: int
+    #: Skill mentions that stood in keyword-list lines / all skill mentions.
+    listed_share: float
+
+    @property
+    def all_terms(self) -> tuple[str, ...]:
+        return self.context_terms + self.listed_terms
+
+
+class Canonicaliser:
+    """Finds catalogue terms in text. Build once per catalogue; thread-safe."""
+
+    def __init__(self, catalogue: Catalogue, config: MatchConfig | None = None) -> None:
+        self.catalogue = catalogue
+        self.config = config or MatchConfig()
+        self.skill_ids = frozenset(catalogue.skills)
+        table: dict[str, str] = {}
+
+        def add(tokens: tuple[str, ...], term: str) -> None:
+            for variant in _inflections(tokens):
+                table.setdefault(" ".join(variant), term)
+
+        # Skills first: a keyword or signal equal to a skill alias is that skill.
+        for skill in catalogue.skills.values():
+            for alias in skill.aliases:
+                add(tokenize_phrase(alias), skill.id)
+        for phrase in catalogue.ignore:
+            add(tokenize_phrase(phrase), _IGNORED)
+        phrases = [kw for role in catalogue.roles.values() for kw in role.keywords]
+        phrases += list(catalogue.software_signals) + list(catalogue.healthcare_signals)
+        phrases += list(catalogue.practice_signals)
+        for phrase in phrases:
+            tokens = tokenize_phrase(phrase)
+            add(tokens, " ".join(tokens))
+        self._table = table
+        lengths: dict[str, set[int]] = {}
+        for key in table:
+            first, _, _ = key.partition(" ")
+            lengths.setdefault(first, set()).add(key.count(" ") + 1)
+        self._lengths = {k: sorted(v, reverse=True) for k, v in lengths.items()}
+        self._lengths[_EOL] = []  # line ends are visited too
+        # A two-level index over phrase starts: first word -> (its one-word
+        # term, {second word -> (two-word term, longer sizes)}), so most
+        # phrases are found without building a string.
+        self._starts: dict[str, tuple[str | None, dict[str, tuple[str | None, list[int]]]]] = {}
+        for key in table:
+            words = key.split(" ")
+            one, seconds = self._starts.setdefault(words[0], (table.get(words[0]), {}))
+            if len(words) > 1:
+                two, longer = seconds.setdefault(words[1], (table.get(" ".join(words[:2])), []))
+                if len(words) > 2 and len(words) not in longer:
+                    longer.append(len(words))
+                    longer.sort(reverse=True)
+
+        exact: dict[str, str] = {}
+        for skill in catalogue.skills.values():
+            for alias in skill.exact:
+                exact[alias] = skill.id
+        self._exact = exact
+        self._exact_sizes = {alias: len(tokenize_phrase(alias)) for alias in exact}
+        # No lookbehind in front: a pattern that starts with literal
+        # alternatives lets the regex engine skip ahead by first character,
+        # which is most of its speed. The preceding character is checked after.
+        self._exact_re = (
+            re.compile(
+                "("
+                + "|".join(re.escape(a) for a in sorted(exact, key=len, reverse=True))
+                + r")(?![\w+#]|-\w)"
+            )
+            if exact
+            else None
+        )
+
+    @property
+    def terms(self) -> frozenset[str]:
+        """Every term the canonicaliser can emit: the matcher's vocabulary."""
+        return frozenset(v for v in self._table.values() if v != _IGNORED) | frozenset(self._exact.values())
+
+    def read(self, text: str) -> TextEvidence:
+        """Find the catalogue terms in ``text``."""
+        cfg = self.config
+        # Repeated lines count once (the first copy is kept, in order).
+        unique: dict[str, str] = {}
+        duplicates = 0
+        for raw_line in text.splitlines():
+            if "@" in raw_line or "://" in raw_line or "www." in raw_line:
+                raw_line = ADDRESS_RE.sub(" ", raw_line)
+            line = raw_line.strip()
+            if not line:
+                continue
+            key = line.lower()
+            if key in unique:
+                duplicates += key.count(" ") >= 2
+            else:
+                unique[key] = line
+        # One pass over the whole text, line ends marked by _EOL tokens.
+        tokens = tokenize(_EOL_JOIN.join(unique))
+        tokens.append(_EOL)
+        exact = self._exact_by_line("\n".join(unique.values())) if self._exact_re else {}
+        table, lengths, starts, skill_ids = self._table, self._lengths, self._starts, self.skill_ids
+        min_skills, min_density = cfg.list_line_min_skills, cfg.list_line_min_density
+        context: list[str] = []
+        listed: list[str] = []
+        found: list[str] = []
+        n_skills = skill_tokens = skill_mentions = listed_mentions = 0
+        line_no = line_start = 0
+        n = len(tokens)
+        resume = 0
+        # compress/map run in C: only phrase-starting tokens reach Python code.
+        for i in compress(count(), map(lengths.__contains__, tokens)):
+            if i < resume:
+                continue  # inside a phrase already matched
+            token = tokens[i]
+            if token == _EOL:
+                for exact_term, exact_size in exact.get(line_no, ()):
+                    found.append(exact_term)
+                    n_skills += 1
+                    skill_tokens += exact_size
+                if found:
+                    skill_mentions += n_skills
+                    if n_skills >= min_skills and skill_tokens >= min_density * (i - line_start):
+                        listed.extend(found)
+                        listed_mentions += n_skills
+                    else:
+                        context.extend(found)
+                    found = []
+                n_skills = skill_tokens = 0
+                line_no += 1
+                line_start = i + 1
+                continue
+            term, seconds = starts[token]
+            size = 1
+            if seconds:
+                # tokens end with _EOL, so a non-_EOL token always has a successor
+                follow = seconds.get(tokens[i + 1])
+                if follow is not None:
+                    two, longer = follow
+                    for size in longer:
+                        if i + size <= n:
+                            phrase = table.get(" ".join(tokens[i : i + size]))
+                            if phrase is not None:
+                                term = phrase
+                                break
+                    else:
+                        size = 1
+                        if two is not None:
+                            term, size = two, 2
+                if size > 1:
+                    resume = i + size
+            if term:
+                found.append(term)
+                if term in skill_ids:
+                    n_skills += 1
+                    skill_tokens += size
+        counts = Counter(context)
+        counts.update(listed)
+        return TextEvidence(
+            context_terms=tuple(context),
+            listed_only=frozenset(listed) - frozenset(context),
+            listed_terms=tuple(listed),
+            words=n - 1 - line_no,
+            duplicate_lines=duplicates,
+            max_repeat=max(counts.values(), default=0),
+            listed_share=listed_mentions / skill_mentions if skill_mentions else 0.0,
+        )
+
+    def _exact_by_line(self, body: str) -> dict[int, list[tuple[str, int]]]:
+        """Case-sensitive alias matches, grouped by line number."""
+        assert self._exact_re is not None
+        out: dict[int, list[tuple[str, int]]] = {}
+        line_no = counted_to = 0
+        for m in self._exact_re.finditer(body):
+            start = m.start()
+            if start > 0 and (body[start - 1].isalnum() or body[start - 1] in "._+#-"):
+                continue  # the end of a longer word
+            line_no += body.count("\n", counted_to, start)
+            counted_to = start
+            alias = m.group(1)
+            if len(alias) == 1 or (len(alias) == 2 and not alias.isupper()):
+                line_begin = body.rfind("\n", 0, start) + 1
+                line_end = body.find("\n", m.end())
+                before = body[line_begin:start].rstrip()[-1:]
+                after = body[m.end() : None if line_end == -1 else line_end].lstrip()[:1]
+                if not (before and before in _LIST_BEFORE) and not (after and after in _LIST_AFTER):
+                    continue
+            out.setdefault(line_no, []).append((self._exact[alias], self._exact_sizes[alias]))
+        return out
+
+    def find_snippet(self, text: str, term: str, *, context: int | None = None) -> str:
+        """Return the first passage of ``text`` that mentions ``term``, or ""."""
+        pattern = _snippet_pattern(self, term)
+        if pattern is None:
+            return ""
+        match = pattern.search(text)
+        if match is None:
+            return ""
+        width = self.config.snippet_context if context is None else context
+        start, end = max(0, match.start() - width), min(len(text), match.end() + width)
+        # Cut at word boundaries so a snippet never starts or ends mid-word.
+        if start > 0:
+            space = text.find(" ", start, match.start())
+            start = space + 1 if space != -1 else start
+        if end < len(text):
+            space = text.rfind(" ", match.end(), end)
+            end = space if space != -1 else end
+        snippet = " ".join(text[start:end].split())
+        return ("… " if start > 0 else "") + snippet + (" …" if end < len(text) else "")
+
+    def phrases_of(self, term: str) -> list[str]:
+        """The table keys (token strings) that produce ``term``."""
+        return [key for key, value in self._table.items() if value == term]
+
+
+def _inflections(tokens: tuple[str, ...]) -> list[tuple[str, ...]]:
+    """The phrase itself and its plural (last word), so "API" also finds "APIs"."""
+    if not tokens:
+        return []
+    out = [tokens]
+    last = tokens[-1]
+    if last.isalpha() and len(last) > 2 and not last.endswith("s"):
+        if last.endswith("y") and last[-2] not in "aeiou":
+            out.append(tokens[:-1] + (last[:-1] + "ies",))
+        else:
+            out.append(tokens[:-1] + (last + "s",))
+    return out
+
+
+@lru_cache(maxsize=4096)
+def _snippet_pattern(canon: Canonicaliser, term: str) -> re.Pattern[str] | None:
+    # Built lazily, only for terms that are shown: most terms never are.
+    keys = canon.phrases_of(term)
+    parts = [r"\W+".join(re.escape(tok) for tok in key.split(" ")) for key in keys]
+    insensitive = "|".join(sorted(parts, key=len, reverse=True))
+    exact = [re.escape(a) for a, t in canon._exact.items() if t == term]
+    alternatives = []
+    if insensitive:
+        alternatives.append(f"(?i:{insensitive})")
+    alternatives += exact
+    if not alternatives:
+        return None
+    return re.compile(r"(?<![^\W_])(?:" + "|".join(alternatives) + r")(?![^\W_])")

@@ -1,0 +1,229 @@
+"""The command line: ``python -m hcdev_match score|rank|evaluate``.
+
+Errors print one line on stderr and exit with status 2; no traceback
+reaches the user.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
+
+from .assessment import FLAG_MESSAGES, Assessment
+from .batch import collect_paths, score_files
+from .catalogue import DEFAULT_CATALOGUE_PATH, load_catalogue
+from .documents import read_path
+from .errors import DocumentError, HcdevMatchError
+from .reference import DEFAULT_REFERENCE_DIR, load_reference_corpus
+
+if TYPE_CHECKING:
+    from .matcher import Matcher
+
+__all__ = ["main"]
+
+PROG = "hcdev-match"
+HUMAN_NOTE = "This fit assists a person who decides; it is not a hiring decision."
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        # One line, not argparse's usage block.
+        self.exit(2, f"{PROG}: error: {message} (see --help)\n")
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="python -m hcdev_match", description="Match CVs to healthcare software roles.")
+    parser.add_argument("--catalogue", default=str(DEFAULT_CATALOGUE_PATH), help="catalogue TOML file")
+    parser.add_argument("--reference", default=str(DEFAULT_REFERENCE_DIR), help="reference corpus folder")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    score = sub.add_parser("score", help="score one CV (a file, or - for standard input)")
+    score.add_argument("file", help="a .txt, .md, .pdf or .docx file, or - to read text from stdin")
+    score.add_argument("--format", choices=("table", "json"), default="table")
+    score.add_argument("--top-terms", type=int, default=None, help="terms per role in JSON (default: all)")
+
+    rank = sub.add_parser("rank", help="score many CV files (folders are walked) and print CSV or JSON")
+    rank.add_argument("paths", nargs="+", help="files or folders")
+    rank.add_argument("--format", choices=("csv", "json"), default="csv")
+    rank.add_argument("--workers", type=int, default=None, help="processes (default: one per core)")
+
+    evaluate = sub.add_parser("evaluate", help="top-1 accuracy and ROC AUC on labelled JSON lines")
+    evaluate.add_argument("file", help='a .jsonl file of {"id", "text", "label"} objects')
+    evaluate.add_argument("--format", choices=("text", "json"), default="text")
+    return parser
+
+
+def main(
+    argv: Sequence[str] | None = None, *, stdin: TextIO | None = None, stdout: TextIO | None = None
+) -> int:
+    """Run the CLI; return the exit status."""
+    out = stdout or sys.stdout
+    args = _build_parser().parse_args(argv)
+    try:
+        return _run(args, stdin or sys.stdin, out)
+    except HcdevMatchError as exc:
+        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # The reader went away (e.g. piped into head); nothing left to say.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    except Exception as exc:  # noqa: BLE001 - the promise is: no traceback, ever
+        print(f"{PROG}: internal error: {type(exc).__name__}: {exc}; please report it", file=sys.stderr)
+        return 70
+
+
+def _run(args: argparse.Namespace, stdin: TextIO, out: TextIO) -> int:
+    if args.command == "score":
+        return _score(args, stdin, out)
+    if args.command == "rank":
+        return _rank(args, out)
+    return _evaluate(args, out)
+
+
+def _matcher(args: argparse.Namespace) -> Matcher:
+    # Imported here: scikit-learn takes a second to import, and `rank`
+    # starts its workers before paying for it.
+    from .matcher import Matcher
+
+    return Matcher.from_paths(args.catalogue, args.reference)
+
+
+def _score(args: argparse.Namespace, stdin: TextIO, out: TextIO) -> int:
+    flags: tuple[str, ...] = ()
+    if args.file == "-":
+        text = stdin.read()
+        if not text.strip():
+            raise DocumentError("standard input is empty; pipe the CV text in, or give a file")
+    else:
+        document = read_path(args.file)
+        text, flags = document.text, document.flags
+    matcher = _matcher(args)
+    assessment = matcher.assess(text)
+    all_flags = tuple(dict.fromkeys(flags + assessment.flags))
+    if args.format == "json":
+        data = assessment.to_dict(top_terms=args.top_terms)
+        data["flags"] = list(all_flags)
+        json.dump(data, out, indent=2, ensure_ascii=False)
+        out.write("\n")
+    else:
+        _print_table(assessment, all_flags, out)
+    return 0
+
+
+def _print_table(assessment: Assessment, flags: tuple[str, ...], out: TextIO) -> None:
+    best = assessment.best
+    out.write(f"Best fit: {best.label} ({best.role}) {best.fit:.1f}/100, {best.band}\n")
+    d = assessment.domain
+    out.write(
+        f"Healthcare software evidence: software {d.software:.2f} x healthcare {d.healthcare:.2f}"
+        f" x focus {d.focus:.2f} = {d.factor:.2f}; catalogue {assessment.catalogue_version}\n"
+    )
+    for flag in flags:
+        out.write(f"Warning: {FLAG_MESSAGES.get(flag, flag)}\n")
+    out.write("\n")
+    rows = [("role", "fit", "band", "must-haves", "terms that carried the fit")]
+    for fit in assessment.fits:
+        must = [m for m in fit.matched if m.tier == "must_have"]
+        total_must = len(must) + len(fit.missing.get("must_have", ()))
+        terms = ", ".join(f"{t.label} {t.contribution:.1f}" for t in fit.terms[:4])
+        rows.append((fit.role, f"{fit.fit:.1f}", fit.band, f"{len(must)}/{total_must}", terms))
+    widths = [max(len(r[i]) for r in rows) for i in range(4)]
+    for row in rows:
+        cells = [
+            row[0].ljust(widths[0]),
+            row[1].rjust(widths[1]),
+            row[2].ljust(widths[2]),
+            row[3].rjust(widths[3]),
+        ]
+        out.write("  ".join(cells + [row[4]]).rstrip() + "\n")
+    out.write(f"\n{HUMAN_NOTE}\n")
+
+
+def _rank(args: argparse.Namespace, out: TextIO) -> int:
+    paths = collect_paths(args.paths)
+    if not paths:
+        raise DocumentError(
+            f"no .txt, .md, .pdf or .docx files found in {', '.join(args.paths)}; check the paths"
+        )
+    if args.workers is not None and args.workers < 1:
+        raise DocumentError(f"--workers must be 1 or more, got {args.workers}")
+    failed = 0
+    catalogue = load_catalogue(args.catalogue)
+    items = score_files(
+        paths,
+        catalogue=catalogue,
+        reference_texts=load_reference_corpus(args.reference),
+        workers=args.workers,
+        explain=args.format == "json",
+    )
+    if args.format == "json":
+        records: list[dict[str, Any]] = []
+        for item in items:
+            if item.error:
+                failed += 1
+                print(f"{PROG}: skipped {item.error}", file=sys.stderr)
+                records.append({"source": item.source, "error": item.error, "flags": [], "fits": []})
+                continue
+            assert item.assessment is not None
+            data = item.assessment.to_dict(top_terms=10)
+            records.append({"source": item.source, "flags": list(item.flags), "fits": data["fits"]})
+        json.dump(records, out, indent=2, ensure_ascii=False)
+        out.write("\n")
+    else:
+        roles = tuple(catalogue.roles)
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(["source", "best_role", "best_fit", *roles, "flags", "error"])
+        for item in items:
+            if item.error or item.fits is None:
+                failed += 1
+                print(f"{PROG}: skipped {item.error}", file=sys.stderr)
+                writer.writerow([item.source, "", "", *[""] * len(roles), "", item.error])
+                continue
+            best = max(range(len(roles)), key=lambda j: (item.fits[j], -j))  # type: ignore[index]
+            writer.writerow(
+                [
+                    item.source,
+                    roles[best],
+                    f"{item.fits[best]:.1f}",
+                    *(f"{f:.1f}" for f in item.fits),
+                    ";".join(item.flags),
+                    "",
+                ]
+            )
+    if failed == len(paths):
+        print(f"{PROG}: error: none of the {len(paths)} files could be read", file=sys.stderr)
+        return 2
+    return 1 if failed else 0
+
+
+def _evaluate(args: argparse.Namespace, out: TextIO) -> int:
+    from .evaluation import evaluate_items, load_evaluation_file
+
+    matcher = _matcher(args)
+    items = load_evaluation_file(Path(args.file), roles=matcher.roles)
+    report = evaluate_items(matcher, items)
+    if args.format == "json":
+        json.dump(report.to_dict(), out, indent=2)
+        out.write("\n")
+        return 0
+    auc = "n/a (needs both labelled and none items)" if report.auc is None else f"{report.auc:.3f}"
+    out.write(
+        f"items: {report.items} ({report.labelled} labelled with a role, "
+        f"{report.items - report.labelled} none)\n"
+    )
+    out.write(
+        f"top-1 accuracy over labelled roles: {report.top1:.3f} "
+        f"(strict, no alternatives: {report.top1_strict:.3f})\n"
+    )
+    out.write(f"ROC AUC of the best fit, labelled vs none: {auc}\n")
+    return 0

@@ -1,0 +1,78 @@
+"""The matcher's options, with their defaults, in one frozen object."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+__all__ = ["MatchConfig", "TIERS", "DEFAULT_TIER_WEIGHTS"]
+
+#: The tiers a role's terms fall into, most important first.
+TIERS: tuple[str, ...] = ("must_have", "nice_to_have", "general", "future", "keyword")
+
+DEFAULT_TIER_WEIGHTS: Mapping[str, float] = MappingProxyType(
+    {
+        "must_have": 1.0,
+        "nice_to_have": 0.5,
+        "general": 0.25,
+        "future": 0.25,
+        "keyword": 0.3,
+    }
+)
+
+
+@dataclass(frozen=True, kw_only=True)
+class MatchConfig:
+    """How text is turned into fits. Every field has a documented default.
+
+    The defaults were set on the project's own samples (``data/samples``) and
+    reference texts, never on the evaluation set; ``docs/fit-scale.md`` in the
+    README explains the scale they produce.
+    """
+
+    #: Weight of each tier in a role's profile (see :data:`TIERS`).
+    tier_weights: Mapping[str, float] = field(default_factory=lambda: DEFAULT_TIER_WEIGHTS)
+    #: Mentions of one term beyond this count add nothing (defeats repetition).
+    term_cap: int = 3
+    #: Strength of a term seen only in keyword-dense list lines, relative to
+    #: a term seen in context (a skills list is weaker evidence than a sentence).
+    listed_only_weight: float = 0.5
+    #: A line is a keyword list when it names at least this many skills ...
+    list_line_min_skills: int = 4
+    #: ... and skill mentions make up at least this share of its words.
+    list_line_min_density: float = 0.4
+    #: Coverage of a role's profile at which the fit reaches 63% of its
+    #: ceiling (fit = 100 * (1 - exp(-coverage / scale)) * domain).
+    coverage_scale: float = 0.15
+    #: Evidence of software work at which that factor reaches 63%.
+    software_scale: float = 4.0
+    #: Evidence of a healthcare setting at which that factor reaches 63%.
+    healthcare_scale: float = 4.0
+    #: Fewer words than this raise the ``too_little_text`` flag.
+    min_words: int = 80
+    #: A term repeated more often than this raises ``keyword_stuffing`` ...
+    stuffing_repeats: int = 12
+    #: ... as do this many repeated lines (after the first copy of each).
+    stuffing_duplicate_lines: int = 5
+    #: ... or a text whose skill mentions are mostly in keyword lists.
+    stuffing_listed_share: float = 0.8
+    #: How many terms an explanation lists by name before "other terms".
+    top_terms: int = 10
+    #: Characters of context on each side of a matched skill's snippet.
+    snippet_context: int = 60
+
+    def __post_init__(self) -> None:
+        missing = [tier for tier in TIERS if tier not in self.tier_weights]
+        if missing:
+            raise ValueError(f"tier_weights lacks {missing}; give a weight for each of {list(TIERS)}")
+        negative = {k: v for k, v in self.tier_weights.items() if v < 0}
+        if negative:
+            raise ValueError(f"tier weights must be 0 or more, got {negative}")
+        if self.term_cap < 1:
+            raise ValueError(f"term_cap must be at least 1, got {self.term_cap}")
+        for name in ("coverage_scale", "software_scale", "healthcare_scale"):
+            if getattr(self, name) <= 0:
+                raise ValueError(f"{name} must be positive, got {getattr(self, name)}")
+        # Freeze a caller's plain dict so the config stays hashable in spirit.
+        object.__setattr__(self, "tier_weights", MappingProxyType(dict(self.tier_weights)))
