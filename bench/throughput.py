@@ -78,9 +78,7 @@ def main() -> None:
             rank_runs.append(elapsed)
             peaks.append(peak)
     floor, rank = statistics.median(floor_runs), statistics.median(rank_runs)
-    print(
-        f"throughput: {args.count} generated CVs, {words / args.count:.0f} words on average, {os.cpu_count()} cores"
-    )
+    print(f"throughput: {args.count} generated CVs, {words / args.count:.0f} words on average, {os.cpu_count()} cores")
     print(f"  floor (read + regex-tokenise, plain Python): {floor:.2f} s median of {args.repeat}")
     print(f"  hcdev_match rank (process start included):   {rank:.2f} s median of {args.repeat}")
     print(f"  ratio rank / floor: {rank / floor:.2f} (floor in the issue: at most 3.0)")

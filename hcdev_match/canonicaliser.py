@@ -34,6 +34,9 @@ _LIST_AFTER = frozenset(",;/|)")
 # Lines are joined with this word between them, so that line ends survive
 # tokenising as tokens of their own and no phrase runs across lines.
 _EOL = "zzeolzz"
+# A line starting with one of these holds a person's name, not evidence.
+_NAME_LABELS = ("name:", "name -", "full name", "candidate name", "candidate:")
+_TITLES = ("Mr", "Mrs", "Ms", "Miss", "Mx", "Dr", "Prof")
 _EOL_JOIN = f" {_EOL} "
 
 
@@ -93,6 +96,14 @@ class Canonicaliser:
             lengths.setdefault(first, set()).add(key.count(" ") + 1)
         self._lengths = {k: sorted(v, reverse=True) for k, v in lengths.items()}
         self._lengths[_EOL] = []  # line ends are visited too
+        # Words of role keywords and signal phrases ("Engineer", "Developer",
+        # "Clinical"): a first line with one of them is a title, not a name.
+        self._title_words = frozenset(
+            token
+            for phrase in phrases
+            for token in tokenize_phrase(phrase)
+            if table.get(" ".join(tokenize_phrase(phrase))) not in self.skill_ids
+        )
         # A two-level index over phrase starts: first word -> (its one-word
         # term, {second word -> (two-word term, longer sizes)}), so most
         # phrases are found without building a string.
@@ -116,11 +127,7 @@ class Canonicaliser:
         # alternatives lets the regex engine skip ahead by first character,
         # which is most of its speed. The preceding character is checked after.
         self._exact_re = (
-            re.compile(
-                "("
-                + "|".join(re.escape(a) for a in sorted(exact, key=len, reverse=True))
-                + r")(?![\w+#]|-\w)"
-            )
+            re.compile("(" + "|".join(re.escape(a) for a in sorted(exact, key=len, reverse=True)) + r")(?![\w+#]|-\w)")
             if exact
             else None
         )
@@ -134,8 +141,10 @@ class Canonicaliser:
         """Find the catalogue terms in ``text``."""
         cfg = self.config
         # Repeated lines count once (the first copy is kept, in order).
+        text, skip_first = self._mask_name(text)
         unique: dict[str, str] = {}
         duplicates = 0
+        first = True
         for raw_line in text.splitlines():
             if "@" in raw_line or "://" in raw_line or "www." in raw_line:
                 raw_line = ADDRESS_RE.sub(" ", raw_line)
@@ -143,6 +152,10 @@ class Canonicaliser:
             if not line:
                 continue
             key = line.lower()
+            if key.startswith(_NAME_LABELS) or (first and skip_first):
+                first = False
+                continue  # a person's name is never evidence (Jane Swift, Sam Jenkins)
+            first = False
             if key in unique:
                 duplicates += key.count(" ") >= 2
             else:
@@ -217,6 +230,51 @@ class Canonicaliser:
             max_repeat=max(counts.values(), default=0),
             listed_share=listed_mentions / skill_mentions if skill_mentions else 0.0,
         )
+
+    def _mask_name(self, text: str) -> tuple[str, bool]:
+        """Blank the candidate's name where the text mentions it again.
+
+        The name is taken from the first line (when it is only a name) or a
+        "Name:" field; its later mentions, as the full name or a title and the
+        surname ("Ms Swift"), are blanked so a surname that is also a skill
+        (Swift, Jenkins, Go) never counts. A bare "Swift" elsewhere stays: it
+        is far more likely the language. Also says whether the first line is
+        the name (and so is not to be read).
+        """
+        first_line = text.lstrip().split("\n", 1)[0].strip()
+        first_is_name = self._looks_like_name(first_line)
+        name = first_line.split() if first_is_name else []
+        head = text[:2000]
+        if "name" in head.lower():
+            for line in head.splitlines()[:20]:
+                line = line.strip()
+                if line.lower().startswith(_NAME_LABELS):
+                    name = [w for w in line.split(":", 1)[-1].split() if w.rstrip(".") not in _TITLES]
+                    break
+        if len(name) < 2:
+            return text, first_is_name
+        surname = name[-1]
+        if text.count(surname) <= 1:
+            return text, first_is_name  # mentioned only where it is already ignored
+        text = text.replace(" ".join(name), " ")
+        for title in _TITLES:
+            for form in (f"{title} {surname}", f"{title}. {surname}"):
+                if form in text:
+                    text = text.replace(form, " ")
+        # Blanking may have emptied the name line; then nothing is left to skip.
+        return text, first_is_name and text.lstrip().split("\n", 1)[0].strip() == first_line
+
+    def _looks_like_name(self, line: str) -> bool:
+        """A CV's first line that is only a name: up to four capitalised words
+        and none of the words a job title or heading uses."""
+        words = line.split()
+        if not 1 <= len(words) <= 4:
+            return False
+        for word in words:
+            bare = word.replace("-", "").replace("'", "").replace(".", "").replace("\u2019", "")
+            if not (bare.isalpha() and word[0].isupper()):
+                return False
+        return not any(token in self._title_words for token in tokenize(line.lower()))
 
     def _exact_by_line(self, body: str) -> dict[int, list[tuple[str, int]]]:
         """Case-sensitive alias matches, grouped by line number."""

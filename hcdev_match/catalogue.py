@@ -128,9 +128,7 @@ class _Checker:
         out: dict[str, float] = {}
         for phrase, weight in self.table.items():
             if isinstance(weight, bool) or not isinstance(weight, (int, float)) or weight < 0:
-                self.fail(
-                    f"weight of '{phrase}' must be a number >= 0, got {weight!r}", f'write "{phrase}" = 1.0'
-                )
+                self.fail(f"weight of '{phrase}' must be a number >= 0, got {weight!r}", f'write "{phrase}" = 1.0')
             if not tokenize_phrase(phrase):
                 self.fail(f"phrase {phrase!r} has no letters or digits", "remove it or give it words")
             out[phrase] = float(weight)
@@ -193,9 +191,7 @@ def _build(path: str, raw: dict[str, Any], version: str) -> Catalogue:
                 owner = alias_owner.setdefault(tokens, sid)
                 if owner != sid:
                     c.fail(f"alias {alias!r} also belongs to skill '{owner}'", "keep it in one skill only")
-        evidence = (
-            _evidence(c, c.strings("evidence")) if "evidence" in c.table else categories[category].evidence
-        )
+        evidence = _evidence(c, c.strings("evidence")) if "evidence" in c.table else categories[category].evidence
         skills[sid] = Skill(sid, c.text("label"), category, aliases, exact, evidence)
 
     roles: dict[str, Role] = {}

@@ -59,9 +59,7 @@ def _build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(
-    argv: Sequence[str] | None = None, *, stdin: TextIO | None = None, stdout: TextIO | None = None
-) -> int:
+def main(argv: Sequence[str] | None = None, *, stdin: TextIO | None = None, stdout: TextIO | None = None) -> int:
     """Run the CLI; return the exit status."""
     out = stdout or sys.stdout
     args = _build_parser().parse_args(argv)
@@ -152,9 +150,7 @@ def _print_table(assessment: Assessment, flags: tuple[str, ...], out: TextIO) ->
 def _rank(args: argparse.Namespace, out: TextIO) -> int:
     paths = collect_paths(args.paths)
     if not paths:
-        raise DocumentError(
-            f"no .txt, .md, .pdf or .docx files found in {', '.join(args.paths)}; check the paths"
-        )
+        raise DocumentError(f"no .txt, .md, .pdf or .docx files found in {', '.join(args.paths)}; check the paths")
     if args.workers is not None and args.workers < 1:
         raise DocumentError(f"--workers must be 1 or more, got {args.workers}")
     failed = 0
@@ -218,12 +214,10 @@ def _evaluate(args: argparse.Namespace, out: TextIO) -> int:
         return 0
     auc = "n/a (needs both labelled and none items)" if report.auc is None else f"{report.auc:.3f}"
     out.write(
-        f"items: {report.items} ({report.labelled} labelled with a role, "
-        f"{report.items - report.labelled} none)\n"
+        f"items: {report.items} ({report.labelled} labelled with a role, {report.items - report.labelled} none)\n"
     )
     out.write(
-        f"top-1 accuracy over labelled roles: {report.top1:.3f} "
-        f"(strict, no alternatives: {report.top1_strict:.3f})\n"
+        f"top-1 accuracy over labelled roles: {report.top1:.3f} (strict, no alternatives: {report.top1_strict:.3f})\n"
     )
     out.write(f"ROC AUC of the best fit, labelled vs none: {auc}\n")
     return 0

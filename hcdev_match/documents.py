@@ -39,8 +39,9 @@ class DocumentLimits:
     memory_bytes: int = 1024 * 1024 * 1024
     max_zip_entries: int = 500
     max_unzipped_bytes: int = 50 * 1024 * 1024
-    #: Below this many characters per page a PDF is taken to be a scan.
-    scanned_chars_per_page: int = 200
+    #: A page with fewer characters than this is taken to be a scanned image;
+    #: a PDF with a third of its pages like that is flagged.
+    scanned_page_chars: int = 25
 
 
 @dataclass(frozen=True)
@@ -58,12 +59,13 @@ def read_path(path: str | Path, *, limits: DocumentLimits | None = None) -> Docu
     path = Path(path)
     limits = limits or DocumentLimits()
     try:
-        size = path.stat().st_size
-        if size > limits.max_bytes:
-            _too_large(path.name, size, limits)
-        data = path.read_bytes()
+        with open(path, "rb") as fh:
+            # One byte past the cap is enough to know the file is too large.
+            data = fh.read(limits.max_bytes + 1)
     except OSError as exc:
         raise DocumentError(f"{path.name}: cannot read the file ({exc.strerror}); check the path") from None
+    if len(data) > limits.max_bytes:
+        _too_large(path.name, path.stat().st_size, limits)
     return read_document(data, path.name, limits=limits)
 
 
@@ -99,7 +101,7 @@ def _too_large(name: str, size: int, limits: DocumentLimits) -> None:
 
 
 def _read_text(data: bytes, name: str, suffix: str, limits: DocumentLimits) -> Document:
-    if data.startswith(_EXECUTABLE_SIGNATURES) or b"\x00" in data[:8192]:
+    if data.startswith(_EXECUTABLE_SIGNATURES) or data.find(b"\x00", 0, 8192) != -1:
         raise DocumentError(
             f"{name}: this is not a text file (it holds binary data); upload the CV as TXT, MD, PDF or DOCX"
         )
@@ -117,28 +119,26 @@ def _read_text(data: bytes, name: str, suffix: str, limits: DocumentLimits) -> D
 
 def _read_pdf(data: bytes, name: str, limits: DocumentLimits) -> Document:
     if b"%PDF-" not in data[:1024]:
-        raise DocumentError(
-            f"{name}: the file is named .pdf but is not a PDF; upload the real PDF or paste the text"
-        )
+        raise DocumentError(f"{name}: the file is named .pdf but is not a PDF; upload the real PDF or paste the text")
     result = _run_sandboxed("pdf", data, name, limits)
     text = str(result["text"])
     flags = ["truncated"] if result["truncated"] else []
-    pages = int(result["pages"] or 1)
-    if len(text.strip()) < limits.scanned_chars_per_page * pages:
-        if not text.strip():
-            raise DocumentError(
-                f"{name}: the PDF has no text layer (it looks like a scan); "
-                "upload a PDF exported from a word processor, or paste the text"
-            )
-        flags.append("scanned_pdf")
+    if not text.strip():
+        raise DocumentError(
+            f"{name}: the PDF has no text layer (it looks like a scan); "
+            "upload a PDF exported from a word processor, or paste the text"
+        )
+    page_chars = list(result["page_chars"])
+    empty = sum(1 for chars in page_chars if chars < limits.scanned_page_chars)
+    if empty * 3 >= len(page_chars):
+        flags.append("scanned_pdf")  # some pages are images: their text is missing
     return Document(name, "pdf", text, tuple(flags))
 
 
 def _read_docx(data: bytes, name: str, limits: DocumentLimits) -> Document:
     if not data.startswith(b"PK\x03\x04"):
         raise DocumentError(
-            f"{name}: the file is named .docx but is not a Word document; "
-            "upload the real DOCX or paste the text"
+            f"{name}: the file is named .docx but is not a Word document; upload the real DOCX or paste the text"
         )
     _check_docx_container(data, name, limits)
     result = _run_sandboxed("docx", data, name, limits)
@@ -163,9 +163,7 @@ def _check_docx_container(data: bytes, name: str, limits: DocumentLimits) -> Non
                 "accepted; save it again as a plain DOCX"
             )
         if "word/document.xml" not in archive.namelist():
-            raise DocumentError(
-                f"{name}: the zip holds no Word document; upload a DOCX saved by a word processor"
-            )
+            raise DocumentError(f"{name}: the zip holds no Word document; upload a DOCX saved by a word processor")
         budget = limits.max_unzipped_bytes
         for entry in entries:
             # Declared sizes can lie, so expand for real, in chunks, and stop
@@ -209,9 +207,7 @@ def _context() -> Any:
     return _CONTEXT
 
 
-def _child(
-    conn: multiprocessing.connection.Connection, kind: str, data: bytes, limits: DocumentLimits
-) -> None:
+def _child(conn: multiprocessing.connection.Connection, kind: str, data: bytes, limits: DocumentLimits) -> None:
     from . import parsers
 
     try:
@@ -263,6 +259,4 @@ def _run_sandboxed(kind: str, data: bytes, name: str, limits: DocumentLimits) ->
             f"{name}: reading the {label} needed more than {limits.memory_bytes // 1_048_576} MB of memory "
             "and was stopped; upload a simpler file or paste the text"
         )
-    raise DocumentError(
-        f"{name}: the {label} is damaged or not readable ({payload}); save it again or paste the text"
-    )
+    raise DocumentError(f"{name}: the {label} is damaged or not readable ({payload}); save it again or paste the text")

@@ -62,12 +62,8 @@ def load_evaluation_file(path: str | Path, *, roles: tuple[str, ...]) -> list[Ev
         try:
             record = json.loads(line)
         except json.JSONDecodeError as exc:
-            raise EvaluationError(
-                f"{path}:{number}: not JSON ({exc.msg}); write one JSON object per line"
-            ) from None
-        if not isinstance(record, dict) or not all(
-            isinstance(record.get(k), str) for k in ("id", "text", "label")
-        ):
+            raise EvaluationError(f"{path}:{number}: not JSON ({exc.msg}); write one JSON object per line") from None
+        if not isinstance(record, dict) or not all(isinstance(record.get(k), str) for k in ("id", "text", "label")):
             raise EvaluationError(
                 f'{path}:{number}: expected an object with string "id", "text" and "label"; '
                 f"got keys {sorted(record) if isinstance(record, dict) else type(record).__name__}"
@@ -102,9 +98,7 @@ def evaluate_items(matcher: Matcher, items: list[EvaluationItem]) -> EvaluationR
             strict_hits += strict
         truth.append(int(item.label != NONE_LABEL))
         scores.append(best_fit)
-        rows.append(
-            {"id": item.id, "label": item.label, "best": best, "fit": round(best_fit, 1), "correct": correct}
-        )
+        rows.append({"id": item.id, "label": item.label, "best": best, "fit": round(best_fit, 1), "correct": correct})
     auc = float(roc_auc_score(truth, scores)) if 0 < sum(truth) < len(truth) else None
     return EvaluationReport(
         items=len(items),

@@ -32,9 +32,7 @@ def parse_pdf(data: bytes, *, max_pages: int, max_chars: int) -> dict[str, Any]:
             raise ParseRejected("the PDF is password-protected; upload an unprotected copy") from None
     pages = len(reader.pages)
     if pages > max_pages:
-        raise ParseRejected(
-            f"the PDF has {pages} pages and at most {max_pages} are read; upload the CV alone"
-        )
+        raise ParseRejected(f"the PDF has {pages} pages and at most {max_pages} are read; upload the CV alone")
     parts: list[str] = []
     size = 0
     for page in reader.pages:
@@ -45,7 +43,8 @@ def parse_pdf(data: bytes, *, max_pages: int, max_chars: int) -> dict[str, Any]:
             break
     text = "\n".join(parts)
     truncated = len(text) > max_chars
-    return {"text": text[:max_chars], "pages": pages, "truncated": truncated}
+    page_chars = [len(part.strip()) for part in parts]
+    return {"text": text[:max_chars], "pages": pages, "page_chars": page_chars, "truncated": truncated}
 
 
 def parse_docx(data: bytes, *, max_chars: int) -> dict[str, Any]:

@@ -19,14 +19,6 @@ _SEPARATORS = str.maketrans(
     }
 )
 
-# Applied in this order to lower-cased text.
-_SYMBOL_WORDS: tuple[tuple[str, str], ...] = (
-    ("c++", "cplusplus "),
-    ("c#", "csharp "),
-    ("f#", "fsharp "),
-    (".net", " dotnet "),
-)
-
 # Web addresses and e-mail addresses are not prose: they repeat a title's
 # words (job-board URLs) or carry a person's name (e-mail), so they are
 # removed before a line is read.
@@ -34,10 +26,14 @@ ADDRESS_RE = re.compile(r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+", 
 
 
 def fold_symbols(lowered: str) -> str:
-    """Spell C++, C# and .NET as words so that tokenising keeps them."""
-    for symbol, word in _SYMBOL_WORDS:
-        if symbol in lowered:
-            lowered = lowered.replace(symbol, word)
+    """Spell C++, C#, F# and .NET as words so that tokenising keeps them."""
+    # One scan per symbol character, a replace only when it occurs.
+    if "+" in lowered:
+        lowered = lowered.replace("c++", "cplusplus ")
+    if "#" in lowered:
+        lowered = lowered.replace("c#", "csharp ").replace("f#", "fsharp ")
+    if ".net" in lowered:
+        lowered = lowered.replace(".net", " dotnet ")
     return lowered
 
 

@@ -1,0 +1,94 @@
+"""Shared fixtures: the real catalogue and model, the project's samples, tiny corpora."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from hypothesis import settings
+
+from hcdev_match.matcher import Matcher
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "data" / "samples"
+
+# Property tests are derandomised in CI so a red build is reproducible.
+settings.register_profile("ci", max_examples=60, derandomize=True, deadline=None)
+settings.register_profile("dev", max_examples=60, deadline=None)
+settings.load_profile("ci" if os.environ.get("CI") else "dev")
+
+
+@pytest.fixture(scope="session")
+def matcher() -> Matcher:
+    return Matcher.from_paths()
+
+
+@pytest.fixture(scope="session")
+def samples() -> dict[str, str]:
+    return {p.stem: p.read_text(encoding="utf-8") for p in sorted(SAMPLES.glob("*.txt"))}
+
+
+TINY_DESCRIPTION = " ".join(["word"] * 80)
+
+
+def write_tiny_catalogue(folder: Path, *, extra: str = "", roles: str | None = None) -> Path:
+    """A two-role catalogue whose numbers can be worked out by hand."""
+    roles = (
+        roles
+        or f"""
+[roles.one]
+label = "Role one"
+summary = "First role."
+description = "{TINY_DESCRIPTION}"
+must_have = ["alpha"]
+nice_to_have = ["beta"]
+
+[roles.two]
+label = "Role two"
+summary = "Second role."
+description = "{TINY_DESCRIPTION}"
+must_have = ["gamma"]
+nice_to_have = ["beta"]
+"""
+    )
+    path = folder / "catalogue.toml"
+    path.write_text(
+        f"""
+[catalogue]
+name = "tiny"
+
+[categories.tech]
+label = "Tech"
+evidence = ["software", "healthcare"]
+
+[skills.alpha]
+label = "Alpha"
+category = "tech"
+aliases = ["alpha", "alfa"]
+
+[skills.beta]
+label = "Beta"
+category = "tech"
+aliases = ["beta"]
+
+[skills.gamma]
+label = "Gamma"
+category = "tech"
+aliases = ["gamma ray"]
+{roles}
+{extra}
+""",
+        encoding="utf-8",
+    )
+    return path
+
+
+@pytest.fixture
+def tiny(tmp_path: Path) -> Matcher:
+    catalogue = write_tiny_catalogue(tmp_path)
+    reference = tmp_path / "reference"
+    reference.mkdir()
+    (reference / "a.txt").write_text("alpha beta", encoding="utf-8")
+    (reference / "b.txt").write_text("gamma ray beta", encoding="utf-8")
+    return Matcher.from_paths(catalogue, reference)

@@ -1,0 +1,106 @@
+"""The command line, run as a real process: output formats, exit codes, no tracebacks."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from .conftest import ROOT, SAMPLES
+
+
+def run(*args: str, stdin: str | None = None, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "hcdev_match", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=120,
+    )
+
+
+def test_score_prints_best_role_and_a_table() -> None:
+    result = run("score", str(SAMPLES / "imaging_1.txt"))
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("Best fit: Medical imaging software developer (imaging)")
+    assert any(line.startswith("imaging ") for line in lines)
+    assert "person who decides" in result.stdout
+
+
+def test_score_json_has_the_documented_shape_sorted_high_to_low() -> None:
+    result = run("score", "--format", "json", "-", stdin=(SAMPLES / "telemedicine_1.txt").read_text())
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert {"catalogue_version", "flags", "fits"} <= set(data)
+    fits = data["fits"]
+    assert [f["fit"] for f in fits] == sorted((f["fit"] for f in fits), reverse=True)
+    assert fits[0]["role"] == "telemedicine"
+    assert {"role", "label", "fit", "matched_skills", "missing_skills", "top_terms"} <= set(fits[0])
+    assert sum(t["contribution"] for t in fits[0]["top_terms"]) == pytest.approx(fits[0]["fit"], abs=0.1)
+
+
+def test_rank_walks_folders_prints_csv_and_reports_a_broken_file(tmp_path: Path) -> None:
+    folder = tmp_path / "cvs"
+    (folder / "nested").mkdir(parents=True)
+    for name in ("ehr_1", "mobile_2"):
+        (folder / f"{name}.txt").write_text((SAMPLES / f"{name}.txt").read_text())
+    (folder / "nested" / "device_1.md").write_text((SAMPLES / "device_1.txt").read_text())
+    (folder / "broken.pdf").write_bytes(b"%PDF-1.4\n%truncated")
+    (folder / "ignored.png").write_bytes(b"\x89PNG")
+    result = run("rank", str(folder), "--workers", "2")
+    assert result.returncode == 1  # some files failed, the rest were scored
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    by_source = {row["source"]: row for row in rows}
+    assert set(by_source) == {"broken.pdf", "ehr_1.txt", "mobile_2.txt", "device_1.md"}
+    assert by_source["ehr_1.txt"]["best_role"] == "ehr"
+    assert by_source["device_1.md"]["best_role"] == "device"
+    assert "damaged" in by_source["broken.pdf"]["error"]
+    assert "broken.pdf" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_rank_json_lists_sources_with_fits(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text((SAMPLES / "cds_1.txt").read_text())
+    result = run("rank", "--format", "json", str(tmp_path / "a.txt"))
+    assert result.returncode == 0, result.stderr
+    [record] = json.loads(result.stdout)
+    assert record["source"] == "a.txt" and record["fits"][0]["role"] == "cds"
+
+
+def test_evaluate_prints_top1_and_auc(tmp_path: Path) -> None:
+    lines = [
+        {"id": "1", "text": (SAMPLES / "ehr_1.txt").read_text(), "label": "ehr"},
+        {"id": "2", "text": (SAMPLES / "imaging_1.txt").read_text(), "label": "imaging"},
+        {"id": "3", "text": (SAMPLES / "outside_nurse.txt").read_text(), "label": "none"},
+    ]
+    path = tmp_path / "set.jsonl"
+    path.write_text("\n".join(json.dumps(line) for line in lines))
+    result = run("evaluate", str(path))
+    assert result.returncode == 0, result.stderr
+    assert "top-1 accuracy over labelled roles: 1.000" in result.stdout
+    assert "ROC AUC of the best fit, labelled vs none: 1.000" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("score", "missing.txt"), ("score", "-"), ("rank", "nowhere/"), ("evaluate", "missing.jsonl"),
+     ("score", "--format", "xml", "x.txt"), ("frobnicate",)],
+)  # fmt: skip
+def test_bad_input_gives_one_line_and_exit_2(args: tuple[str, ...]) -> None:
+    result = run(*args, stdin="")
+    assert result.returncode == 2
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert result.stderr.startswith("hcdev-match: error:") and "Traceback" not in result.stderr
+
+
+def test_unsupported_file_type_is_refused_with_the_accepted_types(tmp_path: Path) -> None:
+    path = tmp_path / "cv.exe"
+    path.write_bytes(b"MZ\x90\x00")
+    result = run("score", str(path))
+    assert result.returncode == 2 and ".txt, .md, .pdf, .docx" in result.stderr

@@ -1,0 +1,127 @@
+"""Reading files: real PDF and DOCX built here, and files that must be refused."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import docx
+import pytest
+from fpdf import FPDF
+
+from hcdev_match.documents import DocumentLimits, read_document, read_path
+from hcdev_match.errors import DocumentError
+
+CV_LINES = [
+    "Priya Raman",
+    "Senior EHR integration engineer",
+    "Built HL7 v2 and FHIR R4 interfaces between Epic and the laboratory system.",
+    "Wrote Mirth Connect channels and SQL reports for the hospital's clinical teams.",
+]
+
+
+def make_pdf(lines: list[str], *, pages: int = 1) -> bytes:
+    pdf = FPDF()
+    pdf.set_font("helvetica", size=11)
+    for _ in range(pages):
+        pdf.add_page()
+        for line in lines:
+            pdf.multi_cell(0, 6, line, new_x="LMARGIN", new_y="NEXT")
+    return bytes(pdf.output())
+
+
+def make_docx(lines: list[str]) -> bytes:
+    document = docx.Document()
+    for line in lines:
+        document.add_paragraph(line)
+    table = document.add_table(rows=1, cols=2)
+    table.cell(0, 0).text, table.cell(0, 1).text = "Skills", "DICOM, PACS"
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def test_pdf_text_is_extracted() -> None:
+    document = read_document(make_pdf(CV_LINES), "cv.pdf")
+    assert document.kind == "pdf" and "HL7 v2 and FHIR R4" in document.text
+    assert "scanned_pdf" not in document.flags
+
+
+def test_docx_paragraphs_and_tables_are_extracted() -> None:
+    document = read_document(make_docx(CV_LINES), "cv.docx")
+    assert "Mirth Connect" in document.text and "DICOM, PACS" in document.text
+
+
+def test_text_files_in_legacy_encodings_are_read(tmp_path: Path) -> None:
+    path = tmp_path / "cv.txt"
+    path.write_bytes("Développeur FHIR – café".encode("cp1252"))
+    assert "Développeur FHIR" in read_path(path).text
+
+
+def test_pdf_with_scanned_pages_is_flagged() -> None:
+    pdf = FPDF()
+    pdf.set_font("helvetica", size=11)
+    pdf.add_page()
+    pdf.multi_cell(0, 6, " ".join(CV_LINES))
+    for _ in range(2):
+        pdf.add_page()
+        pdf.rect(10, 10, 50, 50, style="F")  # a page that is only an image
+    assert "scanned_pdf" in read_document(bytes(pdf.output()), "partly-scanned.pdf").flags
+
+
+def test_pdf_without_a_text_layer_is_refused_as_a_scan() -> None:
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.rect(10, 10, 50, 50, style="F")
+    with pytest.raises(DocumentError, match="no text layer"):
+        read_document(bytes(pdf.output()), "scan.pdf")
+
+
+@pytest.mark.parametrize(
+    ("data", "name", "message"),
+    [(b"", "empty.pdf", "the file is empty"),
+     (b"MZ\x90\x00" + b"\x00" * 64, "cv.pdf", "is not a PDF"),
+     (b"MZ\x90\x00" + b"\x00" * 64, "cv.txt", "not a text file"),
+     (b"\x7fELF" + b"\x00" * 64, "cv.docx", "not a Word document"),
+     (b"%PDF-1.7\n1 0 obj <<", "cut.pdf", "damaged"),
+     (b"PK\x03\x04garbage", "cut.docx", "damaged"),
+     (b"hello", "cv.rtf", "are not read")],
+)  # fmt: skip
+def test_bad_files_are_refused_with_a_reason(data: bytes, name: str, message: str) -> None:
+    with pytest.raises(DocumentError, match=message):
+        read_document(data, name)
+
+
+def test_oversized_file_is_refused_before_parsing() -> None:
+    limits = DocumentLimits(max_bytes=1000)
+    with pytest.raises(DocumentError, match="at most 0 MB"):
+        read_document(b"%PDF-" + b"x" * 2000, "big.pdf", limits=limits)
+
+
+def test_pdf_with_too_many_pages_is_refused() -> None:
+    with pytest.raises(DocumentError, match="60 pages and at most 50"):
+        read_document(make_pdf(["page"], pages=60), "long.pdf")
+
+
+def test_docx_zip_bomb_is_refused() -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("word/document.xml", b"<w:document/>")
+        archive.writestr("word/bomb.xml", b"\x00" * (60 * 1024 * 1024))
+    with pytest.raises(DocumentError, match="zip bomb"):
+        read_document(buffer.getvalue(), "bomb.docx")
+
+
+def test_docx_with_a_doctype_is_refused() -> None:
+    data = make_docx(CV_LINES)
+    source = zipfile.ZipFile(io.BytesIO(data))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for item in source.infolist():
+            content = source.read(item)
+            if item.filename == "word/document.xml":
+                content = content.replace(b"?>", b'?><!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]>', 1)
+            archive.writestr(item, content)
+    with pytest.raises(DocumentError, match="DOCTYPE"):
+        read_document(buffer.getvalue(), "xxe.docx")
