@@ -168,22 +168,31 @@ def _rank(args: argparse.Namespace, out: TextIO) -> int:
             if item.error:
                 failed += 1
                 print(f"{PROG}: skipped {item.error}", file=sys.stderr)
-                records.append({"source": item.source, "error": item.error, "flags": [], "fits": []})
+                records.append(
+                    {"source": item.source, "catalogue_version": catalogue.version, "error": item.error, "fits": []}
+                )
                 continue
             assert item.assessment is not None
             data = item.assessment.to_dict(top_terms=10)
-            records.append({"source": item.source, "flags": list(item.flags), "fits": data["fits"]})
+            records.append(
+                {
+                    "source": item.source,
+                    "catalogue_version": catalogue.version,
+                    "flags": list(item.flags),
+                    "fits": data["fits"],
+                }
+            )
         json.dump(records, out, indent=2, ensure_ascii=False)
         out.write("\n")
     else:
         roles = tuple(catalogue.roles)
         writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(["source", "best_role", "best_fit", *roles, "flags", "error"])
+        writer.writerow(["source", "best_role", "best_fit", *roles, "flags", "catalogue_version", "error"])
         for item in items:
             if item.error or item.fits is None:
                 failed += 1
                 print(f"{PROG}: skipped {item.error}", file=sys.stderr)
-                writer.writerow([item.source, "", "", *[""] * len(roles), "", item.error])
+                writer.writerow([item.source, "", "", *[""] * len(roles), "", catalogue.version, item.error])
                 continue
             best = max(range(len(roles)), key=lambda j: (item.fits[j], -j))  # type: ignore[index]
             writer.writerow(
@@ -193,6 +202,7 @@ def _rank(args: argparse.Namespace, out: TextIO) -> int:
                     f"{item.fits[best]:.1f}",
                     *(f"{f:.1f}" for f in item.fits),
                     ";".join(item.flags),
+                    catalogue.version,
                     "",
                 ]
             )

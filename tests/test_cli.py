@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from hcdev_match.catalogue import load_catalogue
+
 from .conftest import ROOT, SAMPLES
 
 
@@ -62,6 +64,7 @@ def test_rank_walks_folders_prints_csv_and_reports_a_broken_file(tmp_path: Path)
     assert by_source["ehr_1.txt"]["best_role"] == "ehr"
     assert by_source["device_1.md"]["best_role"] == "device"
     assert "damaged" in by_source["broken.pdf"]["error"]
+    assert {row["catalogue_version"] for row in rows} == {load_catalogue().version}
     assert "broken.pdf" in result.stderr and "Traceback" not in result.stderr
 
 
@@ -71,6 +74,7 @@ def test_rank_json_lists_sources_with_fits(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     [record] = json.loads(result.stdout)
     assert record["source"] == "a.txt" and record["fits"][0]["role"] == "cds"
+    assert record["catalogue_version"] == load_catalogue().version
 
 
 def test_evaluate_prints_top1_and_auc(tmp_path: Path) -> None:
