@@ -8,6 +8,9 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8501
 
+CHROMIUM := /usr/bin/chromium
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+
 .PHONY: run test lint bench install clean
 
 $(STAMP): requirements.txt requirements-dev.txt constraints.txt
@@ -26,13 +29,19 @@ lint: $(STAMP)
 	$(PY) -m ruff format --check .
 	$(PY) -m mypy
 
-test: lint
+# The browser tests drive Debian's Chromium (never a downloaded browser).
+$(CHROMIUM):
+	$(SUDO) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null
+
+test: lint $(CHROMIUM)
 	$(PY) -m pytest
 
-bench: $(STAMP)
+bench: $(STAMP) $(CHROMIUM)
 	$(PY) bench/evaluation.py
 	$(PY) bench/calibration.py
 	$(PY) bench/throughput.py
+	$(PY) bench/browser.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -32,14 +32,14 @@ def _vocabulary() -> tuple[list[str], list[str]]:
     return aliases, keywords
 
 
-def generate_cvs(directory: Path, count: int, *, seed: int = 7) -> list[Path]:
-    """Write ``count`` CVs of 600 to 900 words into ``directory``."""
+def generate_cvs(directory: Path, count: int, *, seed: int = 7, length: tuple[int, int] = (600, 900)) -> list[Path]:
+    """Write ``count`` CVs of ``length`` (600 to 900 by default) words into ``directory``."""
     rng = random.Random(seed)
     aliases, keywords = _vocabulary()
     directory.mkdir(parents=True, exist_ok=True)
     paths = []
     for n in range(count):
-        target = rng.randint(600, 900)
+        target = rng.randint(*length)
         lines = [f"{rng.choice(_FIRST)} {rng.choice(_LAST)}", "Summary"]
         words = 3
         while words < target:

@@ -31,7 +31,8 @@ FLAG_MESSAGES: Mapping[str, str] = {
         "Keyword stuffing suspected: repeated lines or long keyword lists were found. "
         "Repeats count once and listed keywords count half, so they cannot buy a high fit."
     ),
-    "scanned_pdf": "The PDF has little or no text layer (a scan?): the fit only covers the text found.",
+    "scanned_pdf": "Some pages of the PDF have no text layer (scanned?): the fit only covers the text found.",
+    "truncated": "The text was longer than 200,000 characters: only the first part was scored.",
 }
 
 
@@ -136,6 +137,9 @@ class Assessment:
     flags: tuple[str, ...]
     domain: DomainEvidence
     words: int
+    #: Strength in [0, 1] of every catalogue term found: derived data (no CV
+    #: text), enough to recompute fits under other weights or what-ifs.
+    strengths: Mapping[str, float] = field(default_factory=dict)
 
     @property
     def best(self) -> RoleFit:

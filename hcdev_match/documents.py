@@ -4,16 +4,17 @@ Every upload passes the same gate before any parser sees it: a known
 extension, a size cap, the file signature that extension promises, and for
 DOCX a look inside the zip (entry count, expanded size, no DOCTYPE, which
 is how external entities and "billion laughs" bombs arrive). PDF and DOCX
-are then parsed in a child process with a time limit, a memory limit, a
-page cap and a character cap, so a hostile file costs one child process
-and a clear message, never the server.
+are then parsed in a separate, isolated Python process with a time limit,
+a memory limit, a page cap and a character cap, so a hostile file costs one
+child process and a clear message, never the server.
 """
 
 from __future__ import annotations
 
-import multiprocessing
-import multiprocessing.connection
-import resource
+import json
+import math
+import subprocess
+import sys
 import zipfile
 from dataclasses import dataclass
 from io import BytesIO
@@ -192,71 +193,45 @@ def _check_docx_container(data: bytes, name: str, limits: DocumentLimits) -> Non
 
 # -- the sandbox -----------------------------------------------------------------
 
-_CONTEXT: Any = None
-
-
-def _context() -> Any:
-    # forkserver: children fork from a clean, single-threaded server process
-    # that has already imported the parsers, so a child starts in milliseconds
-    # and never inherits the locks of a multi-threaded app server.
-    global _CONTEXT
-    if _CONTEXT is None:
-        ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["hcdev_match.parsers", "pypdf", "docx"])
-        _CONTEXT = ctx
-    return _CONTEXT
-
-
-def _child(conn: multiprocessing.connection.Connection, kind: str, data: bytes, limits: DocumentLimits) -> None:
-    from . import parsers
-
-    try:
-        resource.setrlimit(resource.RLIMIT_AS, (limits.memory_bytes, limits.memory_bytes))
-        if kind == "pdf":
-            result = parsers.parse_pdf(data, max_pages=limits.max_pages, max_chars=limits.max_chars)
-        else:
-            result = parsers.parse_docx(data, max_chars=limits.max_chars)
-        conn.send(("ok", result))
-    except parsers.ParseRejected as exc:
-        conn.send(("rejected", str(exc)))
-    except MemoryError:
-        conn.send(("memory", ""))
-    except RecursionError:
-        conn.send(("broken", "its structure nests too deeply"))
-    except Exception as exc:  # noqa: BLE001 - any parser failure means a broken file
-        conn.send(("broken", type(exc).__name__))
-    finally:
-        conn.close()
+_PARSER_SCRIPT = Path(__file__).with_name("parsers.py")
 
 
 def _run_sandboxed(kind: str, data: bytes, name: str, limits: DocumentLimits) -> dict[str, Any]:
-    ctx = _context()
-    receiver, sender = ctx.Pipe(duplex=False)
-    process = ctx.Process(target=_child, args=(sender, kind, data, limits), daemon=True)
-    process.start()
-    sender.close()
-    try:
-        if not receiver.poll(limits.timeout_s):
-            raise DocumentError(
-                f"{name}: reading the file took longer than {limits.timeout_s:g} s and was stopped; "
-                "upload a simpler file or paste the text"
-            )
-        status, payload = receiver.recv()
-    except EOFError:
-        status, payload = "memory", ""
-    finally:
-        if process.is_alive():
-            process.kill()
-        process.join(timeout=5)
-        receiver.close()
+    # A fresh, isolated interpreter (-I: no environment, no user site, no
+    # current directory on the path) runs parsers.py alone: it imports
+    # nothing of the app that started it, sets its own memory and CPU
+    # limits, and is killed if it outlives the time limit.
+    command = [
+        sys.executable,
+        "-I",
+        str(_PARSER_SCRIPT),
+        kind,
+        str(limits.memory_bytes),
+        str(math.ceil(limits.timeout_s)),
+        str(limits.max_pages),
+        str(limits.max_chars),
+    ]
     label = "PDF" if kind == "pdf" else "Word document"
+    try:
+        done = subprocess.run(command, input=data, capture_output=True, timeout=limits.timeout_s, check=False)
+    except subprocess.TimeoutExpired:
+        raise DocumentError(
+            f"{name}: reading the file took longer than {limits.timeout_s:g} s and was stopped; "
+            "upload a simpler file or paste the text"
+        ) from None
+    try:
+        reply = json.loads(done.stdout)
+    except ValueError:
+        # No answer: the child was killed (memory or CPU limit) before replying.
+        reply = {"status": "memory", "message": ""}
+    status, message = reply.pop("status"), reply.pop("message", "")
     if status == "ok":
-        return dict(payload)
+        return dict(reply)
     if status == "rejected":
-        raise DocumentError(f"{name}: {payload}")
+        raise DocumentError(f"{name}: {message}")
     if status == "memory":
         raise DocumentError(
             f"{name}: reading the {label} needed more than {limits.memory_bytes // 1_048_576} MB of memory "
-            "and was stopped; upload a simpler file or paste the text"
+            "or too much time, and was stopped; upload a simpler file or paste the text"
         )
-    raise DocumentError(f"{name}: the {label} is damaged or not readable ({payload}); save it again or paste the text")
+    raise DocumentError(f"{name}: the {label} is damaged or not readable ({message}); save it again or paste the text")

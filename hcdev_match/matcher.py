@@ -262,6 +262,7 @@ class Matcher:
                     flags=self.flags_of(evidence[row]),
                     domain=DomainEvidence(float(software[row]), float(healthcare[row]), float(focus[row])),
                     words=evidence[row].words,
+                    strengths={self.terms[i]: float(v) for i, v in zip(s.indices, s.data, strict=True)},
                 )
             )
         return out
@@ -302,6 +303,23 @@ class Matcher:
             "nice_to_have": tuple(s for s in role.nice_to_have if s not in strength),
         }
         return RoleFit(role_id, role.label, fit, coverage, tuple(matched), missing, tuple(terms))
+
+    def refit(
+        self, strengths: Sequence[Mapping[str, float]], *, tier_weights: Mapping[str, float] | None = None
+    ) -> np.ndarray:
+        """Fits (texts x roles) recomputed from kept term strengths.
+
+        What re-weighting and what-if questions need: no text is read again.
+        """
+        matrix = sp.lil_matrix((len(strengths), len(self.terms)))
+        for row, terms in enumerate(strengths):
+            for term, value in terms.items():
+                index = self.index.get(term)
+                if index is not None:
+                    matrix[row, index] = value
+        weights = None if tier_weights is None else self.weigh_roles(tier_weights)
+        fits, _, _ = self.fit_matrix(matrix.tocsr(), role_weights=weights)
+        return fits
 
     def label_of(self, term: str) -> str:
         """A person-readable name for a term: a skill's label or the phrase."""

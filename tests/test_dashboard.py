@@ -1,33 +1,140 @@
-"""The dashboard pages, driven in-process with Streamlit's AppTest."""
+"""Every page, driven in-process with Streamlit's AppTest: paste, upload, bad files."""
 
 from __future__ import annotations
 
+import io
+import zipfile
+
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from .conftest import ROOT, SAMPLES
+from .test_documents import CV_LINES, make_docx, make_pdf
+
+CV = (SAMPLES / "device_2.txt").read_text()
 
 
-def app() -> AppTest:
-    return AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=30)
+def home() -> AppTest:
+    return AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=30).run()
+
+
+def score_text(at: AppTest, text: str) -> AppTest:
+    at.text_area(key="cv_text").input(text)
+    return at.button(key="score_cv").click().run()
+
+
+def texts(at: AppTest) -> str:
+    parts = [e.value for kind in ("markdown", "caption", "info", "warning", "error", "header", "text") for e in
+             getattr(at, kind)]  # fmt: skip
+    return "\n".join(str(p) for p in parts)
 
 
 def test_home_page_shows_the_empty_state_and_the_human_note() -> None:
-    at = app().run()
+    at = home()
     assert not at.exception
-    assert "person who decides" in at.caption[0].value
-    assert at.info and "Paste a CV" in at.info[0].value
+    assert "Paste a CV or upload a file" in at.info[0].value
+    assert "A person decides" in at.info[0].value
 
 
-def test_pasting_a_cv_and_scoring_shows_the_best_fit() -> None:
-    at = app().run()
-    at.text_area(key="cv_text").input((SAMPLES / "device_2.txt").read_text()).run()
+def test_pasting_a_cv_shows_best_fit_chart_explanation_and_downloads() -> None:
+    at = score_text(home(), CV)
+    assert not at.exception
+    assert at.header[0].value == "Best fit: Medical device software developer"
+    assert "A person decides" in texts(at)
+    charts = [chart.proto.spec for chart in at.get("vega_lite_chart")]
+    assert len(charts) == 2 and "Fit to each role" in charts[0] and "What carried" in charts[1]
+    assert at.selectbox(key="explain_role").value == "device"
+    assert "What would raise the fit" in [s.value for s in at.subheader]
+    assert at.dataframe[0].value["skill"].tolist()  # matched skills with snippets
+    assert len(at.get("download_button")) == 2
+
+
+@pytest.mark.parametrize("sample", ["telemedicine_1", "mobile_2", "outside_nurse", "cds_3"])
+def test_every_role_can_be_explained(sample: str) -> None:
+    at = score_text(home(), (SAMPLES / f"{sample}.txt").read_text())
+    for role in ("ehr", "imaging", "mobile", "cds", "telemedicine", "device", "analytics"):
+        at.selectbox(key="explain_role").set_value(role).run()
+        assert not at.exception, (sample, role)
+        assert at.selectbox(key="explain_role").value == role
+
+
+def test_an_empty_box_asks_for_a_cv() -> None:
+    at = home()
+    at.button(key="score_cv").click().run()
+    assert at.error and "nothing to score" in at.error[0].value
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "mime"),
+    [("cv.pdf", make_pdf(CV_LINES), "application/pdf"),
+     ("cv.docx", make_docx(CV_LINES), "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+     ("cv.md", "\n".join(CV_LINES).encode(), "text/markdown")],
+)  # fmt: skip
+def test_uploaded_files_are_scored_and_their_text_shown(name: str, data: bytes, mime: str) -> None:
+    at = home()
+    at.file_uploader(key="cv_file").upload(name, data, mime).run()
     at.button(key="score_cv").click().run()
     assert not at.exception
-    assert at.subheader[0].value == "Best fit: Medical device software developer"
-    assert len(at.dataframe) == 1
+    assert at.header[0].value == "Best fit: EHR developer"
+    assert any("Mirth Connect" in t.value for t in at.text)  # the text that was scored
 
 
-def test_scoring_an_empty_box_asks_for_a_cv() -> None:
-    at = app().run()
+def zip_bomb() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("word/document.xml", b"<w:document/>")
+        archive.writestr("word/bomb.xml", b"\x00" * (60 * 1024 * 1024))
+    return buffer.getvalue()
+
+
+def docx_with_entity() -> bytes:
+    source = zipfile.ZipFile(io.BytesIO(make_docx(CV_LINES)))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for item in source.infolist():
+            content = source.read(item)
+            if item.filename == "word/document.xml":
+                content = content.replace(b"?>", b'?><!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]>', 1)
+            archive.writestr(item, content)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [("empty.pdf", b"", "the file is empty"),
+     ("setup.pdf", b"MZ\x90\x00" + b"\x00" * 512, "is not a PDF"),
+     ("cut.pdf", make_pdf(CV_LINES)[:300], "damaged"),
+     ("long.pdf", make_pdf(["page"], pages=1000), "1000 pages and at most 50"),
+     ("bomb.docx", zip_bomb(), "zip bomb"),
+     ("entity.docx", docx_with_entity(), "DOCTYPE")],
+)  # fmt: skip
+def test_bad_uploads_get_a_message_and_the_page_then_scores_a_good_cv(name: str, data: bytes, message: str) -> None:
+    at = home()
+    at.text_area(key="cv_text").input(CV)
+    at.file_uploader(key="cv_file").upload(name, data).run()
     at.button(key="score_cv").click().run()
-    assert at.warning and "empty" in at.warning[0].value
+    assert not at.exception
+    assert at.error and message in at.error[0].value
+    assert at.text_area(key="cv_text").value == CV  # nothing the user gave is lost
+    at.file_uploader(key="cv_file").set_value(None).run()
+    at.button(key="score_cv").click().run()
+    assert at.header[0].value == "Best fit: Medical device software developer"
+
+
+def test_catalogue_page_lists_the_seven_roles_and_filters_skills() -> None:
+    at = AppTest.from_file(str(ROOT / "pages" / "1_Catalogue.py"), default_timeout=30).run()
+    assert not at.exception
+    assert len(at.expander) == 7
+    at.text_input(key="skill_filter").input("dicom").run()
+    skills = at.dataframe[0].value["skill"].tolist()
+    assert "DICOM" in skills and len(skills) < 10
+
+
+def test_a_hostile_file_name_is_shown_as_text() -> None:
+    at = home()
+    at.file_uploader(key="cv_file").upload("![x](http://evil.test/p.png)<b>.pdf", b"not a pdf").run()
+    at.button(key="score_cv").click().run()
+    assert at.error
+    shown = at.error[0].value
+    assert "![x](http" not in shown and "<b>" not in shown
+    assert "\\!\\[x\\]" in shown

@@ -1,0 +1,87 @@
+"""The fit check in a real browser: Debian's Chromium driven by Playwright."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from .browser import CHROMIUM, CHROMIUM_ARGS, running_server
+from .conftest import SAMPLES
+from .test_documents import CV_LINES, make_pdf
+
+pytestmark = pytest.mark.browser
+
+if not Path(CHROMIUM).exists():
+    if os.environ.get("CI"):
+        raise RuntimeError(f"{CHROMIUM} is missing: `make test` installs Debian's chromium package")
+    pytest.skip(f"{CHROMIUM} not installed (apt-get install -y chromium)", allow_module_level=True)
+
+from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
+
+TIMEOUT = 30_000
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    with running_server() as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Browser, server: str) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT)
+    page.goto(server)
+    expect(page.locator(".st-key-cv_text textarea")).to_be_visible()
+    yield page
+    context.close()
+
+
+def paste_and_score(page: Page, text: str) -> None:
+    area = page.locator(".st-key-cv_text textarea")
+    area.fill(text)
+    area.press("Control+Enter")  # commit the value before the click
+    page.locator(".st-key-score_cv button").click()
+
+
+def test_paste_a_cv_and_see_the_best_fit_and_the_chart(page: Page) -> None:
+    paste_and_score(page, (SAMPLES / "imaging_1.txt").read_text())
+    expect(page.get_by_role("heading", name="Best fit: Medical imaging software developer")).to_be_visible()
+    chart = page.locator(".st-key-fit_chart")
+    expect(chart).to_be_visible()
+    expect(chart.locator("canvas, svg").first).to_be_attached()
+    expect(page.get_by_text("A person decides.").first).to_be_visible()
+
+
+def test_upload_a_pdf_and_see_its_fit(page: Page, tmp_path: Path) -> None:
+    pdf = tmp_path / "cv.pdf"
+    pdf.write_bytes(make_pdf(CV_LINES))
+    page.locator(".st-key-cv_file input[type=file]").set_input_files(str(pdf))
+    expect(page.get_by_text("cv.pdf")).to_be_visible()
+    page.locator(".st-key-score_cv button").click()
+    expect(page.get_by_role("heading", name="Best fit: EHR developer")).to_be_visible()
+
+
+def test_html_in_a_cv_shows_as_text_and_never_runs(page: Page) -> None:
+    payload = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script> HL7 FHIR EHR developer'
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    paste_and_score(page, (SAMPLES / "ehr_2.txt").read_text() + "\n" + payload)
+    expect(page.get_by_role("heading", name="Best fit: EHR developer")).to_be_visible()
+    page.get_by_text("The text that was scored").click()
+    expect(page.get_by_text('<img src=x onerror="window.__xss=1">', exact=False).first).to_be_visible()
+    assert page.evaluate("window.__xss") is None
+    assert page.locator("img[src='x']").count() == 0
+    assert dialogs == []
