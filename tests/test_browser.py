@@ -10,7 +10,7 @@ import pytest
 
 from .browser import CHROMIUM, CHROMIUM_ARGS, running_server
 from .conftest import SAMPLES
-from .test_documents import CV_LINES, make_pdf
+from .files import CV_LINES, make_pdf
 
 pytestmark = pytest.mark.browser
 

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import io
-import zipfile
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from .conftest import ROOT, SAMPLES
-from .test_documents import CV_LINES, make_docx, make_pdf
+from .files import CV_LINES, make_docx, make_docx_with_entity, make_pdf, make_zip_bomb
 
 CV = (SAMPLES / "device_2.txt").read_text()
 
@@ -79,34 +76,14 @@ def test_uploaded_files_are_scored_and_their_text_shown(name: str, data: bytes, 
     assert any("Mirth Connect" in t.value for t in at.text)  # the text that was scored
 
 
-def zip_bomb() -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("word/document.xml", b"<w:document/>")
-        archive.writestr("word/bomb.xml", b"\x00" * (60 * 1024 * 1024))
-    return buffer.getvalue()
-
-
-def docx_with_entity() -> bytes:
-    source = zipfile.ZipFile(io.BytesIO(make_docx(CV_LINES)))
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for item in source.infolist():
-            content = source.read(item)
-            if item.filename == "word/document.xml":
-                content = content.replace(b"?>", b'?><!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]>', 1)
-            archive.writestr(item, content)
-    return buffer.getvalue()
-
-
 @pytest.mark.parametrize(
     ("name", "data", "message"),
     [("empty.pdf", b"", "the file is empty"),
      ("setup.pdf", b"MZ\x90\x00" + b"\x00" * 512, "is not a PDF"),
      ("cut.pdf", make_pdf(CV_LINES)[:300], "damaged"),
      ("long.pdf", make_pdf(["page"], pages=1000), "1000 pages and at most 50"),
-     ("bomb.docx", zip_bomb(), "zip bomb"),
-     ("entity.docx", docx_with_entity(), "DOCTYPE")],
+     ("bomb.docx", make_zip_bomb(), "zip bomb"),
+     ("entity.docx", make_docx_with_entity(), "DOCTYPE")],
 )  # fmt: skip
 def test_bad_uploads_get_a_message_and_the_page_then_scores_a_good_cv(name: str, data: bytes, message: str) -> None:
     at = home()

@@ -2,44 +2,15 @@
 
 from __future__ import annotations
 
-import io
-import zipfile
 from pathlib import Path
 
-import docx
 import pytest
 from fpdf import FPDF
 
 from hcdev_match.documents import DocumentLimits, read_document, read_path
 from hcdev_match.errors import DocumentError
 
-CV_LINES = [
-    "Priya Raman",
-    "Senior EHR integration engineer",
-    "Built HL7 v2 and FHIR R4 interfaces between Epic and the laboratory system.",
-    "Wrote Mirth Connect channels and SQL reports for the hospital's clinical teams.",
-]
-
-
-def make_pdf(lines: list[str], *, pages: int = 1) -> bytes:
-    pdf = FPDF()
-    pdf.set_font("helvetica", size=11)
-    for _ in range(pages):
-        pdf.add_page()
-        for line in lines:
-            pdf.multi_cell(0, 6, line, new_x="LMARGIN", new_y="NEXT")
-    return bytes(pdf.output())
-
-
-def make_docx(lines: list[str]) -> bytes:
-    document = docx.Document()
-    for line in lines:
-        document.add_paragraph(line)
-    table = document.add_table(rows=1, cols=2)
-    table.cell(0, 0).text, table.cell(0, 1).text = "Skills", "DICOM, PACS"
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+from .files import CV_LINES, make_docx, make_docx_with_entity, make_pdf, make_zip_bomb
 
 
 def test_pdf_text_is_extracted() -> None:
@@ -105,23 +76,10 @@ def test_pdf_with_too_many_pages_is_refused() -> None:
 
 
 def test_docx_zip_bomb_is_refused() -> None:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("word/document.xml", b"<w:document/>")
-        archive.writestr("word/bomb.xml", b"\x00" * (60 * 1024 * 1024))
     with pytest.raises(DocumentError, match="zip bomb"):
-        read_document(buffer.getvalue(), "bomb.docx")
+        read_document(make_zip_bomb(), "bomb.docx")
 
 
 def test_docx_with_a_doctype_is_refused() -> None:
-    data = make_docx(CV_LINES)
-    source = zipfile.ZipFile(io.BytesIO(data))
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for item in source.infolist():
-            content = source.read(item)
-            if item.filename == "word/document.xml":
-                content = content.replace(b"?>", b'?><!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]>', 1)
-            archive.writestr(item, content)
     with pytest.raises(DocumentError, match="DOCTYPE"):
-        read_document(buffer.getvalue(), "xxe.docx")
+        read_document(make_docx_with_entity(), "xxe.docx")
