@@ -49,10 +49,17 @@ def page(browser: Browser, server: str) -> Iterator[Page]:
     context.close()
 
 
+def wait_idle(page: Page) -> None:
+    """Wait until the app is not running a script (Streamlit's status widget is gone)."""
+    page.wait_for_timeout(200)
+    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')")
+
+
 def paste_and_score(page: Page, text: str) -> None:
     area = page.locator(".st-key-cv_text textarea")
     area.fill(text)
     area.press("Control+Enter")  # commit the value before the click
+    wait_idle(page)
     page.locator(".st-key-score_cv button").click()
 
 
@@ -69,7 +76,8 @@ def test_upload_a_pdf_and_see_its_fit(page: Page, tmp_path: Path) -> None:
     pdf = tmp_path / "cv.pdf"
     pdf.write_bytes(make_pdf(CV_LINES))
     page.locator(".st-key-cv_file input[type=file]").set_input_files(str(pdf))
-    expect(page.get_by_text("cv.pdf")).to_be_visible()
+    expect(page.get_by_role("button", name="Remove cv.pdf")).to_be_visible()
+    wait_idle(page)  # the upload's own rerun registers the file; a click before it would miss it
     page.locator(".st-key-score_cv button").click()
     expect(page.get_by_role("heading", name="Best fit: EHR developer")).to_be_visible()
 
