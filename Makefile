@@ -9,9 +9,10 @@ HOST ?= 127.0.0.1
 PORT ?= 8501
 
 CHROMIUM := /usr/bin/chromium
+PG_BIN := /usr/lib/postgresql/15/bin
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: run test lint bench install clean
+.PHONY: run test lint bench install system-packages clean
 
 $(STAMP): requirements.txt requirements-dev.txt constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -29,15 +30,23 @@ lint: $(STAMP)
 	$(PY) -m ruff format --check .
 	$(PY) -m mypy
 
-# The browser tests drive Debian's Chromium (never a downloaded browser).
-$(CHROMIUM):
-	$(SUDO) apt-get update -qq
-	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null
+# The browser tests drive Debian's Chromium (never a downloaded browser) and
+# the store tests a real PostgreSQL that the tests start on loopback.
+# Installs only what is missing, so a second run costs nothing.
+system-packages:
+	@missing=""; \
+	test -x $(CHROMIUM) || missing="$$missing chromium"; \
+	test -x $(PG_BIN)/initdb || missing="$$missing postgresql"; \
+	if [ -n "$$missing" ]; then \
+		echo "installing Debian packages:$$missing"; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
+	fi
 
-test: lint $(CHROMIUM)
+test: lint system-packages
 	$(PY) -m pytest
 
-bench: $(STAMP) $(CHROMIUM)
+bench: $(STAMP) system-packages
 	$(PY) bench/evaluation.py
 	$(PY) bench/calibration.py
 	$(PY) bench/throughput.py

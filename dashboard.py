@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING
 import streamlit as st
 
 from hcdev_match import FLAG_MESSAGES, HcdevMatchError
+from ui import get_matcher, get_store, guard
 
 if TYPE_CHECKING:
-    from hcdev_match import Matcher
     from hcdev_match.fitcheck import FitCheck
 
 HUMAN_NOTE = (
@@ -27,7 +27,7 @@ HUMAN_NOTE = (
 )
 PRIVACY_NOTE = (
     "What happens to the CV: it is read in this browser session only, scored, and forgotten when the "
-    "session ends. Nothing is stored, logged or shared; the model is the same for everyone."
+    "session ends. Nothing is stored, logged or shared unless you choose to keep the derived result."
 )
 TIER_NAMES = {
     "must_have": "must-have",
@@ -38,14 +38,6 @@ TIER_NAMES = {
 }
 
 
-@st.cache_resource(show_spinner="Loading the role catalogue…")
-def load_matcher() -> Matcher:
-    """Built once per server process and shared: it holds the catalogue, never a CV."""
-    from hcdev_match import Matcher
-
-    return Matcher.from_paths()
-
-
 def score() -> None:
     """Button callback: score the upload if there is one, else the pasted text."""
     from hcdev_match.fitcheck import check_fit
@@ -53,7 +45,7 @@ def score() -> None:
     upload = st.session_state.get("cv_file")
     try:
         check = check_fit(
-            load_matcher(),
+            get_matcher(),
             text=st.session_state.get("cv_text", ""),
             upload=(upload.name, upload.getvalue()) if upload is not None else None,
         )
@@ -64,6 +56,59 @@ def score() -> None:
     st.session_state["fit_check"] = check
     st.session_state["explain_role"] = check.best.role
     st.session_state.pop("fit_error", None)
+    st.session_state.pop("saved_result", None)
+
+
+def save_result() -> None:
+    """Button callback: keep the derived result, only because the candidate asked."""
+    check = st.session_state.get("fit_check")
+    if check is None or not st.session_state.get("consent_save"):
+        return
+    try:
+        saved = get_store().save_assessment(
+            check.assessment,
+            actor="candidate",
+            source="candidate",
+            legal_basis="consent",
+            consent=True,
+            with_erase_code=True,
+        )
+    except HcdevMatchError as exc:
+        st.session_state["save_error"] = str(exc)
+        return
+    st.session_state["saved_result"] = saved
+
+
+def erase_saved() -> None:
+    """Button callback: a candidate erases a result they saved, with its code."""
+    try:
+        get_store().erase_with_code(st.session_state.get("erase_code", ""))
+    except HcdevMatchError as exc:
+        st.session_state["erase_message"] = ("error", str(exc))
+        return
+    st.session_state["erase_message"] = ("success", "Your saved result was erased. Nothing of it is kept.")
+
+
+def show_save_choice() -> None:
+    """Candidates choose whether anything is kept; by default nothing is."""
+    st.subheader("Keep this result? (optional)")
+    saved = st.session_state.get("saved_result")
+    if saved is not None:
+        st.success(f"Saved until {saved.expires_at:%d %B %Y}: the fits and the names of the skills found, not your CV.")
+        st.markdown("Your erase code (keep it; it is shown only once):")
+        st.code(saved.erase_code, language=None)
+        return
+    st.caption(
+        "Nothing about this CV is stored unless you tick the box. If you do, only the derived result is kept "
+        "(the fit to each role and the names of the skills found, not the CV text) for anonymous statistics "
+        "on the talent pool, for 180 days, and you get a code to erase it at any time."
+    )
+    st.checkbox("I agree that this derived result is kept as described.", key="consent_save")
+    st.button(
+        "Save my result", key="save_result", on_click=save_result, disabled=not st.session_state.get("consent_save")
+    )
+    if "save_error" in st.session_state:
+        st.error(st.session_state.pop("save_error"))
 
 
 def show_result(check: FitCheck) -> None:
@@ -72,7 +117,7 @@ def show_result(check: FitCheck) -> None:
     from hcdev_match.charts import build_fit_chart, build_terms_chart
     from hcdev_match.report import format_csv, format_markdown
 
-    matcher = load_matcher()
+    matcher = get_matcher()
     best = check.best
     st.header(f"Best fit: {best.label}")
     left, right = st.columns([1, 2])
@@ -159,9 +204,11 @@ def show_result(check: FitCheck) -> None:
         key="download_md",
     )
     st.caption(f"Catalogue version {check.assessment.catalogue_version}. {PRIVACY_NOTE}")
+    show_save_choice()
 
 
 st.set_page_config(page_title="hcdev-match: fit check", page_icon="🩺", layout="wide")
+guard("fit_check")
 st.title("How well does a CV fit the healthcare software roles?")
 st.caption(
     "Seven roles from EHR to medical imaging, telemedicine and medical devices. "
@@ -198,4 +245,11 @@ elif "fit_error" not in st.session_state:
         "90 and above: clear healthcare software work covering most of what the role needs. "
         "60: a credible candidate for the role. 30: related work, but another specialism or thin evidence."
     )
-    load_matcher()  # warm the shared model while the person pastes a CV
+    get_matcher()  # warm the shared model while the person pastes a CV
+
+with st.expander("Erase a result you saved earlier"):
+    st.text_input("Erase code", key="erase_code", type="password")
+    st.button("Erase my saved result", key="erase_saved", on_click=erase_saved)
+    if "erase_message" in st.session_state:
+        kind, message = st.session_state.pop("erase_message")
+        (st.success if kind == "success" else st.error)(message)

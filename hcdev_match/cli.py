@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import getpass
 import json
 import os
 import sys
@@ -19,7 +20,7 @@ from .assessment import FLAG_MESSAGES, Assessment
 from .batch import collect_paths, score_files
 from .catalogue import DEFAULT_CATALOGUE_PATH, load_catalogue
 from .documents import read_path
-from .errors import DocumentError, HcdevMatchError
+from .errors import AccountError, DocumentError, HcdevMatchError
 from .reference import DEFAULT_REFERENCE_DIR, load_reference_corpus
 
 if TYPE_CHECKING:
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
 __all__ = ["main"]
 
 PROG = "hcdev-match"
+DEFAULT_DATABASE = Path(__file__).resolve().parent.parent / "var" / "hcdev.sqlite3"
 HUMAN_NOTE = "This fit assists a person who decides; it is not a hiring decision."
 
 
@@ -56,6 +58,19 @@ def _build_parser() -> argparse.ArgumentParser:
     evaluate = sub.add_parser("evaluate", help="top-1 accuracy and ROC AUC on labelled JSON lines")
     evaluate.add_argument("file", help='a .jsonl file of {"id", "text", "label"} objects')
     evaluate.add_argument("--format", choices=("text", "json"), default="text")
+
+    database_help = "database URL (default: $HCDEV_DATABASE_URL, else var/hcdev.sqlite3)"
+    add_user = sub.add_parser("add-user", help="create a recruiter or HR account (password from a prompt or stdin)")
+    add_user.add_argument("name")
+    add_user.add_argument("--role", choices=("recruiter", "hr"), required=True)
+    purge = sub.add_parser("purge", help="delete assessments past their retention (the audit log keeps metadata)")
+    purge.add_argument("--days", type=int, default=None, help="retention in days (default 180)")
+    erase = sub.add_parser("erase", help="remove everything about one candidate reference")
+    erase.add_argument("ref")
+    export = sub.add_parser("export", help="print everything kept about one candidate reference, as JSON")
+    export.add_argument("ref")
+    for command in (add_user, purge, erase, export):
+        command.add_argument("--database", default=None, help=database_help)
     return parser
 
 
@@ -85,7 +100,47 @@ def _run(args: argparse.Namespace, stdin: TextIO, out: TextIO) -> int:
         return _score(args, stdin, out)
     if args.command == "rank":
         return _rank(args, out)
-    return _evaluate(args, out)
+    if args.command == "evaluate":
+        return _evaluate(args, out)
+    return _privacy(args, stdin, out)
+
+
+def _database_url(args: argparse.Namespace) -> str:
+    # The CLI is an application: it reads the environment and hands the
+    # library a URL; the default is the app's own SQLite file.
+    return args.database or os.environ.get("HCDEV_DATABASE_URL") or f"sqlite:///{DEFAULT_DATABASE}"
+
+
+def _privacy(args: argparse.Namespace, stdin: TextIO, out: TextIO) -> int:
+    from .store import Store, StoreConfig
+
+    days = getattr(args, "days", None) or int(os.environ.get("HCDEV_RETENTION_DAYS", "180"))
+    store = Store.from_url(_database_url(args), config=StoreConfig(retention_days=days))
+    actor = f"cli:{getpass.getuser()}"
+    if args.command == "add-user":
+        from .accounts import add_user
+
+        user = add_user(store, args.name, role=args.role, password=_read_password(stdin), actor=actor)
+        out.write(f"created {user.role} account {user.name!r}\n")
+    elif args.command == "purge":
+        out.write(f"purged {store.purge_expired(actor=actor)} expired assessment(s)\n")
+    elif args.command == "erase":
+        out.write(f"erased {store.erase_candidate(args.ref, actor=actor)} assessment(s) of {args.ref}\n")
+    else:
+        json.dump(store.export_candidate(args.ref, actor=actor), out, indent=2, ensure_ascii=False)
+        out.write("\n")
+    store.engine.dispose()
+    return 0
+
+
+def _read_password(stdin: TextIO) -> str:
+    """From a prompt (twice) at a terminal, else the first line of stdin."""
+    if stdin.isatty():
+        first = getpass.getpass("Password (12 characters or more): ")
+        if first != getpass.getpass("Same password again: "):
+            raise AccountError("the two passwords differ; run add-user again")
+        return first
+    return stdin.readline().rstrip("\r\n")
 
 
 def _matcher(args: argparse.Namespace) -> Matcher:

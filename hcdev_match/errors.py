@@ -12,6 +12,8 @@ __all__ = [
     "CatalogueError",
     "DocumentError",
     "EvaluationError",
+    "StoreError",
+    "AccountError",
 ]
 
 
@@ -29,3 +31,11 @@ class DocumentError(HcdevMatchError):
 
 class EvaluationError(HcdevMatchError):
     """An evaluation file does not have the expected JSON lines."""
+
+
+class StoreError(HcdevMatchError):
+    """The database refused or failed an operation (URL, schema, disk, locks)."""
+
+
+class AccountError(HcdevMatchError):
+    """A user account cannot be created, found or signed in."""

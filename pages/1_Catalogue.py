@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from hcdev_match import Catalogue, load_catalogue
+from ui import guard
 
 
 @st.cache_resource(show_spinner=False)
@@ -14,6 +15,7 @@ def catalogue() -> Catalogue:
 
 
 st.set_page_config(page_title="hcdev-match: roles and skills", page_icon="🩺", layout="wide")
+guard("catalogue")
 cat = catalogue()
 st.title("The roles and skills a CV is matched against")
 st.caption(

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -59,7 +61,10 @@ def wait_healthy(port: int, process: subprocess.Popen[bytes], *, timeout: float 
 
 @contextlib.contextmanager
 def running_server(*, env: dict[str, str] | None = None) -> Iterator[str]:
+    """A `streamlit run` of the app on loopback; its own temporary database unless env names one."""
     port = free_port()
+    folder = tempfile.mkdtemp(prefix="hcdev-app-")
+    env = {"HCDEV_DATABASE_URL": f"sqlite:///{folder}/app.sqlite3", **(env or {})}
     process = start_server(port, env=env)
     try:
         wait_healthy(port, process)
@@ -70,3 +75,4 @@ def running_server(*, env: dict[str, str] | None = None) -> Iterator[str]:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+        shutil.rmtree(folder, ignore_errors=True)

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from hypothesis import settings
 
 from hcdev_match.matcher import Matcher
+
+from . import postgres
+from .postgres import PostgresServer
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "data" / "samples"
@@ -92,3 +96,26 @@ def tiny(tmp_path: Path) -> Matcher:
     (reference / "a.txt").write_text("alpha beta", encoding="utf-8")
     (reference / "b.txt").write_text("gamma ray beta", encoding="utf-8")
     return Matcher.from_paths(catalogue, reference)
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    if not postgres.available():
+        if os.environ.get("CI"):
+            raise RuntimeError("PostgreSQL 15 is missing: `make test` installs Debian's postgresql package")
+        pytest.skip("PostgreSQL 15 not installed (apt-get install -y postgresql)")
+    server = PostgresServer()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh, empty database on each backend."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'db' / 'hcdev.sqlite3'}"
+        return
+    server: PostgresServer = request.getfixturevalue("postgres_server")
+    url = server.create_database()
+    yield url
+    server.drop_database(url)

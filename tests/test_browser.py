@@ -93,3 +93,23 @@ def test_html_in_a_cv_shows_as_text_and_never_runs(page: Page) -> None:
     assert page.evaluate("window.__xss") is None
     assert page.locator("img[src='x']").count() == 0
     assert dialogs == []
+
+
+def test_a_recruiter_signs_in_through_the_form(browser: Browser, tmp_path: Path) -> None:
+    from hcdev_match.accounts import add_user
+    from hcdev_match.store import Store
+
+    url = f"sqlite:///{tmp_path / 'app.sqlite3'}"
+    store = Store.from_url(url)
+    add_user(store, "ana", role="recruiter", password="correct horse battery")
+    store.engine.dispose()
+    with running_server(env={"HCDEV_DATABASE_URL": url}) as server:
+        page = browser.new_page()
+        page.set_default_timeout(TIMEOUT)
+        page.goto(f"{server}/Privacy")
+        expect(page.get_by_role("heading", name="Sign in to continue")).to_be_visible()
+        page.locator(".st-key-signin_name input").fill("ana")
+        page.locator(".st-key-signin_password input").fill("correct horse battery")
+        page.locator(".st-key-signin button").click()
+        expect(page.get_by_role("heading", name="Privacy: access requests, erasure and retention")).to_be_visible()
+        page.close()

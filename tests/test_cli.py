@@ -108,3 +108,33 @@ def test_unsupported_file_type_is_refused_with_the_accepted_types(tmp_path: Path
     path.write_bytes(b"MZ\x90\x00")
     result = run("score", str(path))
     assert result.returncode == 2 and ".txt, .md, .pdf, .docx" in result.stderr
+
+
+def test_add_user_reads_the_password_from_stdin_and_the_user_can_sign_in(tmp_path: Path) -> None:
+    from hcdev_match.accounts import sign_in
+    from hcdev_match.store import Store
+
+    url = f"sqlite:///{tmp_path / 'cli.sqlite3'}"
+    result = run("add-user", "hana", "--role", "hr", "--database", url, stdin="correct horse battery\n")
+    assert result.returncode == 0, result.stderr
+    assert "created hr account 'hana'" in result.stdout
+    assert sign_in(Store.from_url(url), "hana", "correct horse battery").role == "hr"
+    again = run("add-user", "hana", "--role", "hr", "--database", url, stdin="correct horse battery\n")
+    assert again.returncode == 2 and "exists already" in again.stderr
+
+
+def test_export_erase_and_purge_from_the_command_line(tmp_path: Path, matcher, samples) -> None:  # type: ignore[no-untyped-def]
+    from hcdev_match.store import Store
+
+    url = f"sqlite:///{tmp_path / 'cli.sqlite3'}"
+    store = Store.from_url(url)
+    store.save_assessment(matcher.assess(samples["ehr_1"]), actor="t", source="recruiter", legal_basis="contract",
+                          candidate_ref="cand-42")  # fmt: skip
+    exported = run("export", "cand-42", "--database", url)
+    assert exported.returncode == 0, exported.stderr
+    assert json.loads(exported.stdout)["assessments"][0]["best_role"] == "ehr"
+    assert run("purge", "--database", url).stdout.strip() == "purged 0 expired assessment(s)"
+    erased = run("erase", "cand-42", "--database", url)
+    assert erased.returncode == 0 and "erased 1 assessment(s)" in erased.stdout
+    missing = run("erase", "cand-42", "--database", url)
+    assert missing.returncode == 2 and "nothing is kept" in missing.stderr and "Traceback" not in missing.stderr

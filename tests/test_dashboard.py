@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -9,6 +11,11 @@ from .conftest import ROOT, SAMPLES
 from .files import CV_LINES, make_docx, make_docx_with_entity, make_pdf, make_zip_bomb
 
 CV = (SAMPLES / "device_2.txt").read_text()
+
+
+@pytest.fixture(autouse=True)
+def temporary_database(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("HCDEV_DATABASE_URL", f"sqlite:///{tmp_path / 'default.sqlite3'}")
 
 
 def home() -> AppTest:
@@ -115,3 +122,35 @@ def test_a_hostile_file_name_is_shown_as_text() -> None:
     shown = at.error[0].value
     assert "![x](http" not in shown and "<b>" not in shown
     assert "\\!\\[x\\]" in shown
+
+
+def test_the_self_check_stores_nothing_unless_the_candidate_opts_in(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    from hcdev_match.store import Store
+
+    caplog.set_level("DEBUG")
+    canary = "ZQX-CANARY-4410"
+    folder = tmp_path / "db"
+    url = f"sqlite:///{folder / 'app.sqlite3'}"
+    monkeypatch.setenv("HCDEV_DATABASE_URL", url)
+    at = score_text(home(), CV + f"\nMy reference is {canary}.")
+    assert at.header[0].value == "Best fit: Medical device software developer"
+    assert at.button(key="save_result").disabled  # no consent, no saving
+    store = Store.from_url(url)
+    assert store.count_assessments() == 0
+    at.checkbox(key="consent_save").check().run()
+    at.button(key="save_result").click().run()
+    assert not at.exception
+    assert at.success and "not your CV" in at.success[0].value
+    code = at.code[0].value
+    assert store.count_assessments() == 1
+    row = store.get_assessment(store.assessment_ids()[0])
+    assert row["source"] == "candidate" and row["cv_text"] is None and row["legal_basis"] == "consent"
+    data = canary.encode()
+    assert not [p.name for p in folder.rglob("*") if p.is_file() and data in p.read_bytes()]
+    assert canary not in caplog.text
+    at.text_input(key="erase_code").input(code)
+    at.button(key="erase_saved").click().run()
+    assert any("erased" in s.value for s in at.success)
+    assert store.count_assessments() == 0

@@ -1,0 +1,92 @@
+"""Database engines: SQLite for one server, PostgreSQL for several.
+
+The library is handed a URL (the app and the CLI read it from
+``HCDEV_DATABASE_URL``); this module turns it into a SQLAlchemy engine with
+the settings each backend needs to lose nothing under concurrency.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from .errors import StoreError
+
+__all__ = ["create_database_engine", "read_transaction", "sqlite_path", "write_transaction"]
+
+BUSY_TIMEOUT_MS = 30_000
+
+
+def create_database_engine(url: str) -> Engine:
+    """An engine for ``url`` (``sqlite:///path`` or ``postgresql+psycopg://...``).
+
+    SQLite gets WAL, a busy timeout, foreign keys and secure delete on every
+    connection, and write transactions that start with ``BEGIN IMMEDIATE``
+    so that two writers queue instead of failing with "database is locked".
+    """
+    try:
+        parsed = sa.engine.make_url(url)
+    except sa.exc.ArgumentError:
+        raise StoreError(
+            f"database URL {url!r} is not a URL; use sqlite:///path/to/file.sqlite3 "
+            "or postgresql+psycopg://user@host/dbname"
+        ) from None
+    if parsed.get_backend_name() == "sqlite":
+        path = sqlite_path(url)
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        engine = sa.create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+        sa.event.listen(engine, "connect", _sqlite_connect)
+        sa.event.listen(engine, "begin", _sqlite_begin)
+        return engine
+    if parsed.get_backend_name() == "postgresql":
+        return sa.create_engine(url, pool_pre_ping=True)
+    raise StoreError(
+        f"database {parsed.get_backend_name()!r} is not supported; use SQLite (sqlite:///...) or "
+        "PostgreSQL (postgresql+psycopg://...)"
+    )
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file of an SQLite URL, or None for in-memory and other databases."""
+    parsed = sa.engine.make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+        return None
+    return Path(parsed.database)
+
+
+def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
+    # Let SQLAlchemy's "begin" event decide how a transaction starts, instead
+    # of the driver's implicit BEGIN before the first write.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA secure_delete=ON")
+    cursor.execute("PRAGMA synchronous=FULL")
+    cursor.close()
+
+
+def _sqlite_begin(connection: Connection) -> None:
+    mode = "IMMEDIATE" if connection.get_execution_options().get("hcdev_write") else "DEFERRED"
+    connection.exec_driver_sql(f"BEGIN {mode}")
+
+
+@contextmanager
+def write_transaction(engine: Engine) -> Iterator[Connection]:
+    """A transaction that may write: on SQLite it takes the write lock first."""
+    with engine.connect().execution_options(hcdev_write=True) as connection, connection.begin():
+        yield connection
+
+
+@contextmanager
+def read_transaction(engine: Engine) -> Iterator[Connection]:
+    """A read-only transaction (a consistent snapshot)."""
+    with engine.connect() as connection, connection.begin():
+        yield connection

@@ -1,0 +1,169 @@
+"""The database schema and its versions.
+
+Each entry of ``MIGRATIONS`` moves a database one version up; ``migrate``
+applies the missing ones in order, inside one transaction, so an existing
+database upgrades in place and a new one is built the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "metadata", "migrate", "schema_version"]
+
+metadata = sa.MetaData()
+
+schema_info = sa.Table(
+    "schema_info",
+    metadata,
+    sa.Column("version", sa.Integer, nullable=False),
+)
+
+users = sa.Table(
+    "users",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("name", sa.String(100), nullable=False, unique=True),
+    sa.Column("role", sa.String(20), nullable=False),
+    sa.Column("password_hash", sa.String(300), nullable=True),  # None for single sign-on users
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("failed_attempts", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("locked_until", sa.DateTime, nullable=True),
+    sa.CheckConstraint("role IN ('recruiter', 'hr')", name="ck_users_role"),
+)
+
+assessments = sa.Table(
+    "assessments",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("candidate_ref", sa.String(100), nullable=False, index=True),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("created_by", sa.Integer, sa.ForeignKey("users.id"), nullable=True),
+    sa.Column("source", sa.String(20), nullable=False),
+    sa.Column("batch", sa.String(100), nullable=True),
+    sa.Column("best_role", sa.String(40), nullable=False),
+    sa.Column("best_fit", sa.Float, nullable=False),
+    sa.Column("flags", sa.String(200), nullable=False, server_default=""),
+    sa.Column("catalogue_version", sa.String(40), nullable=False),
+    sa.Column("legal_basis", sa.String(40), nullable=False),
+    sa.Column("consent_at", sa.DateTime, nullable=True),
+    sa.Column("expires_at", sa.DateTime, nullable=False, index=True),
+    sa.Column("cv_text", sa.Text, nullable=True),  # only with explicit consent
+    sa.Column("erase_code_hash", sa.String(64), nullable=True, index=True),
+    sa.Column("demo", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.CheckConstraint("source IN ('recruiter', 'candidate', 'demo')", name="ck_assessments_source"),
+    sa.CheckConstraint("cv_text IS NULL OR consent_at IS NOT NULL", name="ck_assessments_cv_needs_consent"),
+)
+
+assessment_fits = sa.Table(
+    "assessment_fits",
+    metadata,
+    sa.Column("assessment_id", sa.Integer, sa.ForeignKey("assessments.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("role", sa.String(40), primary_key=True),
+    sa.Column("fit", sa.Float, nullable=False),
+    sa.Column("missing_must_have", sa.String(400), nullable=False, server_default=""),
+)
+
+assessment_skills = sa.Table(
+    "assessment_skills",
+    metadata,
+    sa.Column("assessment_id", sa.Integer, sa.ForeignKey("assessments.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("skill", sa.String(60), primary_key=True),
+    sa.Column("strength", sa.Float, nullable=False),
+)
+
+decisions = sa.Table(
+    "decisions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("assessment_id", sa.Integer, sa.ForeignKey("assessments.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id"), nullable=False),
+    sa.Column("decision", sa.String(20), nullable=False),
+    sa.Column("reason", sa.Text, nullable=False),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.CheckConstraint("decision IN ('shortlist', 'hold', 'reject')", name="ck_decisions_decision"),
+)
+
+audit_log = sa.Table(
+    "audit_log",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("at", sa.DateTime, nullable=False),
+    sa.Column("actor", sa.String(100), nullable=False),
+    sa.Column("action", sa.String(40), nullable=False),
+    sa.Column("target", sa.String(100), nullable=True),
+    sa.Column("detail", sa.String(400), nullable=True),
+)
+
+V1_TABLES = (schema_info, users, assessments, assessment_fits, assessment_skills, decisions, audit_log)
+
+
+def _v1_tables_and_append_only_audit(connection: Connection) -> None:
+    for table in V1_TABLES:
+        table.create(connection, checkfirst=True)
+    if connection.dialect.name == "sqlite":
+        for event in ("UPDATE", "DELETE"):
+            connection.exec_driver_sql(
+                f"CREATE TRIGGER audit_log_no_{event.lower()} BEFORE {event} ON audit_log "
+                "BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END"
+            )
+    else:
+        connection.exec_driver_sql(
+            "CREATE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS "
+            "$$ BEGIN RAISE EXCEPTION 'audit_log is append-only'; END $$"
+        )
+        connection.exec_driver_sql(
+            "CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON audit_log "
+            "FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only()"
+        )
+
+
+def _v2_reporting_indexes(connection: Connection) -> None:
+    # The HR page aggregates by time, role and skill over many rows. Plain DDL
+    # (the same on both backends): Index objects would attach to the tables
+    # and be created by version 1 as well.
+    for name, table, columns in (
+        ("ix_assessments_created_at", "assessments", "created_at"),
+        ("ix_assessments_best_role", "assessments", "best_role"),
+        ("ix_assessment_fits_role_fit", "assessment_fits", "role, fit"),
+        ("ix_assessment_skills_skill", "assessment_skills", "skill"),
+        ("ix_decisions_assessment", "decisions", "assessment_id"),
+    ):
+        connection.exec_driver_sql(f"CREATE INDEX IF NOT EXISTS {name} ON {table} ({columns})")
+
+
+MIGRATIONS: tuple[Callable[[Connection], None], ...] = (
+    _v1_tables_and_append_only_audit,
+    _v2_reporting_indexes,
+)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def schema_version(connection: Connection) -> int:
+    """The version a database is at (0 when it is empty)."""
+    if not sa.inspect(connection).has_table("schema_info"):
+        return 0
+    value = connection.execute(sa.select(schema_info.c.version)).scalar()
+    return int(value or 0)
+
+
+def migrate(connection: Connection, *, target: int = SCHEMA_VERSION) -> int:
+    """Apply the missing migrations up to ``target``; return the version reached."""
+    current = schema_version(connection)
+    if current > SCHEMA_VERSION:
+        from .errors import StoreError
+
+        raise StoreError(
+            f"the database is at schema version {current}, newer than this program's {SCHEMA_VERSION}; "
+            "upgrade hcdev-match before using it"
+        )
+    for version in range(current + 1, target + 1):
+        MIGRATIONS[version - 1](connection)
+        if version == 1:
+            connection.execute(schema_info.insert().values(version=1))
+        else:
+            connection.execute(schema_info.update().values(version=version))
+    return max(current, target)

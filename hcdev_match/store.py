@@ -1,0 +1,363 @@
+"""Stored assessments: save, decide, export, erase, purge, and the audit log.
+
+Only derived data is kept by default (fits, skill ids, flags); the raw CV
+text is kept only with explicit consent. Every assessment carries its legal
+basis and an expiry; ``purge_expired`` removes what has passed it and
+``erase_candidate`` removes one candidate entirely. The audit log records
+who did what to which assessment, never CV text or candidate references, and
+cannot be changed (database triggers refuse UPDATE and DELETE).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from .assessment import Assessment
+from .database import create_database_engine, read_transaction, write_transaction
+from .errors import StoreError
+from .schema import (
+    assessment_fits,
+    assessment_skills,
+    assessments,
+    audit_log,
+    decisions,
+    migrate,
+    schema_version,
+)
+
+__all__ = ["LEGAL_BASES", "DECISIONS", "SavedAssessment", "Store", "StoreConfig", "utc_now"]
+
+#: Why an assessment may be kept (GDPR Art. 6 terms, as a recruiter states them).
+LEGAL_BASES: dict[str, str] = {
+    "consent": "the candidate consented",
+    "contract": "steps the candidate asked for before a contract (their application)",
+    "legitimate_interest": "legitimate interest in filling the opening, balanced against the candidate's",
+}
+DECISIONS = ("shortlist", "hold", "reject")
+SOURCES = ("recruiter", "candidate", "demo")
+
+
+def utc_now() -> datetime:
+    """Now, in UTC, without a zone (how the database stores times)."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+@dataclass(frozen=True, kw_only=True)
+class StoreConfig:
+    #: Days an assessment is kept before ``purge_expired`` removes it.
+    retention_days: int = 180
+
+    def __post_init__(self) -> None:
+        if self.retention_days < 1:
+            raise ValueError(f"retention_days must be at least 1, got {self.retention_days}")
+
+
+@dataclass(frozen=True)
+class SavedAssessment:
+    id: int
+    candidate_ref: str
+    expires_at: datetime
+    #: Shown once to a candidate who saved their own result: erases it later.
+    erase_code: str | None = None
+
+
+class Store:
+    """Assessments, decisions, users and the audit log in one database."""
+
+    def __init__(self, engine: Engine, *, config: StoreConfig | None = None) -> None:
+        self.engine = engine
+        self.config = config or StoreConfig()
+        try:
+            with write_transaction(engine) as connection:
+                migrate(connection)
+        except sa.exc.OperationalError as exc:
+            raise StoreError(_explain(exc, "open the database")) from None
+
+    @classmethod
+    def from_url(cls, url: str, *, config: StoreConfig | None = None) -> Store:
+        return cls(create_database_engine(url), config=config)
+
+    @property
+    def version(self) -> int:
+        with read_transaction(self.engine) as connection:
+            return schema_version(connection)
+
+    # -- assessments ---------------------------------------------------------------
+
+    def save_assessment(
+        self,
+        assessment: Assessment,
+        *,
+        actor: str,
+        source: str,
+        legal_basis: str,
+        candidate_ref: str | None = None,
+        created_by: int | None = None,
+        batch: str | None = None,
+        consent: bool = False,
+        cv_text: str | None = None,
+        with_erase_code: bool = False,
+        now: datetime | None = None,
+        demo: bool = False,
+    ) -> SavedAssessment:
+        """Keep an assessment's derived data (and the CV text only with consent)."""
+        if legal_basis not in LEGAL_BASES:
+            raise StoreError(f"legal basis {legal_basis!r} is not known; use one of {sorted(LEGAL_BASES)}")
+        if source not in SOURCES:
+            raise StoreError(f"source {source!r} is not known; use one of {list(SOURCES)}")
+        if cv_text is not None and not consent:
+            raise StoreError("the CV text is kept only with the candidate's explicit consent; tick consent or omit it")
+        now = now or utc_now()
+        ref = candidate_ref or "c-" + secrets.token_hex(8)
+        code = secrets.token_urlsafe(12) if with_erase_code else None
+        expires = now + timedelta(days=self.config.retention_days)
+        with self._write("save the assessment") as connection:
+            assessment_id = connection.execute(
+                assessments.insert()
+                .values(
+                    candidate_ref=ref,
+                    created_at=now,
+                    created_by=created_by,
+                    source=source,
+                    batch=batch,
+                    best_role=assessment.best.role,
+                    best_fit=round(assessment.best.fit, 2),
+                    flags=";".join(assessment.flags),
+                    catalogue_version=assessment.catalogue_version,
+                    legal_basis=legal_basis,
+                    consent_at=now if consent else None,
+                    expires_at=expires,
+                    cv_text=cv_text,
+                    erase_code_hash=_hash_code(code) if code else None,
+                    demo=demo,
+                )
+                .returning(assessments.c.id)
+            ).scalar_one()
+            connection.execute(
+                assessment_fits.insert(),
+                [
+                    {
+                        "assessment_id": assessment_id,
+                        "role": fit.role,
+                        "fit": round(fit.fit, 2),
+                        "missing_must_have": ";".join(fit.missing.get("must_have", ())),
+                    }
+                    for fit in assessment.fits
+                ],
+            )
+            found = {m.skill: m.strength for fit in assessment.fits for m in fit.matched}
+            skills = [
+                {"assessment_id": assessment_id, "skill": skill, "strength": round(strength, 3)}
+                for skill, strength in sorted(found.items())
+            ]
+            if skills:
+                connection.execute(assessment_skills.insert(), skills)
+            self._audit(connection, actor, "saved", f"assessment:{assessment_id}", f"source={source}", now=now)
+        return SavedAssessment(assessment_id, ref, expires, code)
+
+    def record_decision(self, assessment_id: int, *, user_id: int, actor: str, decision: str, reason: str) -> int:
+        """Record what a person decided about an assessment, and why."""
+        if decision not in DECISIONS:
+            raise StoreError(f"decision {decision!r} is not one of {list(DECISIONS)}")
+        if not reason.strip():
+            raise StoreError("a decision needs a reason; write one sentence on why")
+        now = utc_now()
+        with self._write("record the decision") as connection:
+            if connection.execute(sa.select(assessments.c.id).where(assessments.c.id == assessment_id)).first() is None:
+                raise StoreError(f"assessment {assessment_id} does not exist (erased or purged?)")
+            decision_id = connection.execute(
+                decisions.insert()
+                .values(assessment_id=assessment_id, user_id=user_id, decision=decision, reason=reason, created_at=now)
+                .returning(decisions.c.id)
+            ).scalar_one()
+            self._audit(connection, actor, "decided", f"assessment:{assessment_id}", decision, now=now)
+        return int(decision_id)
+
+    def get_assessment(self, assessment_id: int) -> dict[str, Any] | None:
+        with read_transaction(self.engine) as connection:
+            row = connection.execute(sa.select(assessments).where(assessments.c.id == assessment_id)).mappings().first()
+            return dict(row) if row else None
+
+    def count_assessments(self) -> int:
+        with read_transaction(self.engine) as connection:
+            return int(connection.execute(sa.select(sa.func.count()).select_from(assessments)).scalar_one())
+
+    def assessment_ids(self) -> list[int]:
+        with read_transaction(self.engine) as connection:
+            return [
+                int(i) for i in connection.execute(sa.select(assessments.c.id).order_by(assessments.c.id)).scalars()
+            ]
+
+    # -- privacy operations ----------------------------------------------------------------
+
+    def export_candidate(self, candidate_ref: str, *, actor: str) -> dict[str, Any]:
+        """Everything kept about one candidate, as JSON-ready data (an access request)."""
+        with self._write("export the candidate's data") as connection:
+            rows = connection.execute(
+                sa.select(assessments).where(assessments.c.candidate_ref == candidate_ref).order_by(assessments.c.id)
+            ).mappings()
+            exported = []
+            for row in rows:
+                item = {k: _jsonable(v) for k, v in dict(row).items() if k != "erase_code_hash"}
+                item["fits"] = [
+                    {k: _jsonable(v) for k, v in dict(fit).items() if k != "assessment_id"}
+                    for fit in connection.execute(
+                        sa.select(assessment_fits).where(assessment_fits.c.assessment_id == row["id"])
+                    ).mappings()
+                ]
+                item["skills"] = [
+                    dict(skill)["skill"]
+                    for skill in connection.execute(
+                        sa.select(assessment_skills.c.skill).where(assessment_skills.c.assessment_id == row["id"])
+                    ).mappings()
+                ]
+                item["decisions"] = [
+                    {k: _jsonable(v) for k, v in dict(d).items() if k not in ("assessment_id",)}
+                    for d in connection.execute(
+                        sa.select(decisions).where(decisions.c.assessment_id == row["id"])
+                    ).mappings()
+                ]
+                exported.append(item)
+            self._audit(connection, actor, "exported", None, f"{len(exported)} assessment(s)")
+        if not exported:
+            raise StoreError(f"nothing is kept under the reference {candidate_ref!r}; check the reference")
+        return {"candidate_ref": candidate_ref, "exported_at": utc_now().isoformat(), "assessments": exported}
+
+    def erase_candidate(self, candidate_ref: str, *, actor: str) -> int:
+        """Remove every assessment (and decision) of one candidate; leave no trace in the files."""
+        condition = assessments.c.candidate_ref == candidate_ref
+        removed = self._erase(condition, actor=actor, action="erased")
+        if removed == 0:
+            raise StoreError(f"nothing is kept under the reference {candidate_ref!r}; check the reference")
+        return removed
+
+    def erase_with_code(self, code: str) -> int:
+        """A candidate erases the result they saved, with the code they were shown."""
+        removed = self._erase(
+            assessments.c.erase_code_hash == _hash_code(code.strip()), actor="candidate", action="erased"
+        )
+        if removed == 0:
+            raise StoreError("no saved result has that erase code; check the code (it was shown when you saved)")
+        return removed
+
+    def purge_expired(self, *, actor: str, now: datetime | None = None) -> int:
+        """Remove every assessment whose retention has passed."""
+        return self._erase(assessments.c.expires_at <= (now or utc_now()), actor=actor, action="purged")
+
+    def _erase(self, condition: Any, *, actor: str, action: str) -> int:
+        with self._write(f"{action.rstrip('d')} assessments") as connection:
+            ids = list(connection.execute(sa.select(assessments.c.id).where(condition)).scalars())
+            if ids:
+                # Children first, explicitly: the same on every backend.
+                for table in (decisions, assessment_skills, assessment_fits):
+                    connection.execute(table.delete().where(table.c.assessment_id.in_(ids)))
+                connection.execute(assessments.delete().where(assessments.c.id.in_(ids)))
+            self._audit(connection, actor, action, None, f"{len(ids)} assessment(s)")
+        if ids:
+            self._scrub()
+        return len(ids)
+
+    def _scrub(self) -> None:
+        """Make deleted rows unrecoverable from the database files."""
+        if self.engine.dialect.name == "sqlite":
+            # secure_delete zeroes freed pages; the checkpoint moves every page
+            # into the main file and empties the write-ahead log, which still
+            # held the old page images.
+            with self.engine.connect() as connection:
+                connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        else:
+            with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+                for table in ("decisions", "assessment_skills", "assessment_fits", "assessments"):
+                    connection.exec_driver_sql(f"VACUUM FULL {table}")
+
+    # -- audit -----------------------------------------------------------------------------
+
+    def audit(self, actor: str, action: str, target: str | None = None, detail: str | None = None) -> None:
+        """Append one entry to the audit log (who did what to which assessment)."""
+        with self._write("write the audit log") as connection:
+            self._audit(connection, actor, action, target, detail)
+
+    def audit_entries(self, *, limit: int = 200) -> list[dict[str, Any]]:
+        with read_transaction(self.engine) as connection:
+            rows = connection.execute(sa.select(audit_log).order_by(audit_log.c.id.desc()).limit(limit)).mappings()
+            return [dict(row) for row in rows]
+
+    @staticmethod
+    def _audit(
+        connection: Any,
+        actor: str,
+        action: str,
+        target: str | None,
+        detail: str | None,
+        *,
+        now: datetime | None = None,
+    ) -> None:
+        connection.execute(
+            audit_log.insert().values(
+                at=now or utc_now(), actor=actor[:100], action=action, target=target, detail=detail
+            )
+        )
+
+    # -- health ------------------------------------------------------------------------------
+
+    def integrity_check(self) -> str:
+        """SQLite's integrity check ("ok" when sound); PostgreSQL answers "ok" if reachable."""
+        with self.engine.connect() as connection:
+            if self.engine.dialect.name == "sqlite":
+                return str(connection.exec_driver_sql("PRAGMA integrity_check").scalar())
+            connection.exec_driver_sql("SELECT 1")
+            return "ok"
+
+    def _write(self, what: str) -> Any:
+        return _Guarded(self.engine, what)
+
+
+class _Guarded:
+    """A write transaction whose database errors become a StoreError with advice."""
+
+    def __init__(self, engine: Engine, what: str) -> None:
+        self.engine, self.what = engine, what
+
+    def __enter__(self) -> Any:
+        self._context = write_transaction(self.engine)
+        try:
+            return self._context.__enter__()
+        except sa.exc.OperationalError as exc:
+            raise StoreError(_explain(exc, self.what)) from None
+
+    def __exit__(self, *exc_info: Any) -> bool:
+        try:
+            return bool(self._context.__exit__(*exc_info))
+        except sa.exc.OperationalError as exc:
+            raise StoreError(_explain(exc, self.what)) from None
+
+
+def _hash_code(code: str) -> str:
+    return hashlib.sha256(code.encode()).hexdigest()
+
+
+def _jsonable(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, datetime) else value
+
+
+def _explain(exc: sa.exc.OperationalError, what: str) -> str:
+    message = str(exc.orig) if exc.orig is not None else str(exc)
+    lowered = message.lower()
+    if "locked" in lowered or "busy" in lowered:
+        advice = "another process holds the database; try again in a moment"
+    elif "readonly" in lowered or "read-only" in lowered:
+        advice = "the database file is read-only; give the app write access to it and its folder"
+    elif "disk" in lowered and "full" in lowered:
+        advice = "the disk is full; free space and try again (nothing was saved)"
+    elif "unable to open" in lowered:
+        advice = "the database file cannot be opened; check HCDEV_DATABASE_URL and the folder's permissions"
+    else:
+        advice = "check the database and try again"
+    return f"could not {what}: {message.splitlines()[0]}; {advice}"

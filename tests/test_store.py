@@ -1,0 +1,189 @@
+"""The store on both backends (SQLite and a real PostgreSQL): no mocks."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from hcdev_match.accounts import add_user, hash_password, list_users, sign_in, verify_password
+from hcdev_match.database import create_database_engine, write_transaction
+from hcdev_match.errors import AccountError, StoreError
+from hcdev_match.matcher import Matcher
+from hcdev_match.schema import SCHEMA_VERSION, migrate
+from hcdev_match.store import Store, StoreConfig, utc_now
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def store(database_url: str) -> Iterator[Store]:
+    store = Store.from_url(database_url)
+    yield store
+    store.engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def assessment(samples: dict[str, str], matcher: Matcher):  # type: ignore[no-untyped-def]
+    return matcher.assess(samples["telemedicine_2"])
+
+
+def test_a_new_database_is_built_at_the_current_version(store: Store) -> None:
+    assert store.version == SCHEMA_VERSION
+    assert store.integrity_check() == "ok"
+
+
+def test_an_older_database_upgrades_and_keeps_its_rows(database_url: str, assessment) -> None:  # type: ignore[no-untyped-def]
+    engine = create_database_engine(database_url)
+    with write_transaction(engine) as connection:
+        assert migrate(connection, target=1) == 1
+    old = Store.__new__(Store)  # a version-1 database with one assessment in it
+    old.engine, old.config = engine, StoreConfig()
+    saved = old.save_assessment(assessment, actor="t", source="recruiter", legal_basis="contract")
+    upgraded = Store(engine)
+    assert upgraded.version == SCHEMA_VERSION
+    assert upgraded.get_assessment(saved.id)["best_role"] == "telemedicine"
+    assert "ix_assessments_created_at" in {i["name"] for i in sa.inspect(engine).get_indexes("assessments")}
+    engine.dispose()
+
+
+def test_saving_keeps_derived_data_only(store: Store, assessment) -> None:  # type: ignore[no-untyped-def]
+    saved = store.save_assessment(assessment, actor="ana", source="recruiter", legal_basis="legitimate_interest")
+    row = store.get_assessment(saved.id)
+    assert row["cv_text"] is None and row["consent_at"] is None
+    assert row["best_role"] == "telemedicine" and row["catalogue_version"] == assessment.catalogue_version
+    assert row["expires_at"] - row["created_at"] == timedelta(days=180)
+    exported = store.export_candidate(saved.candidate_ref, actor="ana")
+    item = exported["assessments"][0]
+    assert {f["role"] for f in item["fits"]} == {f.role for f in assessment.fits}
+    assert "webrtc" in item["skills"]
+    json.dumps(exported)  # JSON-ready
+
+
+def test_cv_text_is_kept_only_with_consent(store: Store, assessment) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(StoreError, match="explicit consent"):
+        store.save_assessment(assessment, actor="a", source="recruiter", legal_basis="contract", cv_text="CV")
+    saved = store.save_assessment(
+        assessment, actor="a", source="recruiter", legal_basis="consent", consent=True, cv_text="the CV"
+    )
+    row = store.get_assessment(saved.id)
+    assert row["cv_text"] == "the CV" and row["consent_at"] is not None
+
+
+def test_unknown_legal_basis_and_source_are_refused(store: Store, assessment) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(StoreError, match="legal basis 'because'"):
+        store.save_assessment(assessment, actor="a", source="recruiter", legal_basis="because")
+    with pytest.raises(StoreError, match="source 'scraper'"):
+        store.save_assessment(assessment, actor="a", source="scraper", legal_basis="contract")
+
+
+def test_decisions_need_a_reason_and_an_existing_assessment(store: Store, assessment) -> None:  # type: ignore[no-untyped-def]
+    user = add_user(store, "ana", role="recruiter", password=PASSWORD)
+    saved = store.save_assessment(assessment, actor="ana", source="recruiter", legal_basis="contract")
+    with pytest.raises(StoreError, match="needs a reason"):
+        store.record_decision(saved.id, user_id=user.id, actor="ana", decision="hold", reason=" ")
+    with pytest.raises(StoreError, match="not one of"):
+        store.record_decision(saved.id, user_id=user.id, actor="ana", decision="hire", reason="x")
+    store.record_decision(saved.id, user_id=user.id, actor="ana", decision="shortlist", reason="strong RPM work")
+    with pytest.raises(StoreError, match="does not exist"):
+        store.record_decision(999, user_id=user.id, actor="ana", decision="hold", reason="x")
+
+
+def test_erase_removes_everything_about_one_candidate(store: Store, assessment) -> None:  # type: ignore[no-untyped-def]
+    user = add_user(store, "ana", role="recruiter", password=PASSWORD)
+    first = store.save_assessment(
+        assessment, actor="ana", source="recruiter", legal_basis="contract", candidate_ref="r1"
+    )
+    store.save_assessment(assessment, actor="ana", source="recruiter", legal_basis="contract", candidate_ref="r1")
+    other = store.save_assessment(assessment, actor="ana", source="recruiter", legal_basis="contract")
+    store.record_decision(first.id, user_id=user.id, actor="ana", decision="hold", reason="later")
+    assert store.erase_candidate("r1", actor="ana") == 2
+    assert store.assessment_ids() == [other.id]
+    with store.engine.connect() as connection:
+        for table in ("assessment_fits", "assessment_skills", "decisions"):
+            left = connection.exec_driver_sql(f"SELECT count(*) FROM {table} WHERE assessment_id = {first.id}")
+            assert left.scalar() == 0, table
+    with pytest.raises(StoreError, match="nothing is kept"):
+        store.erase_candidate("r1", actor="ana")
+    entry = store.audit_entries()[0]
+    assert entry["action"] == "erased" and entry["target"] is None and "r1" not in str(entry)
+
+
+def test_a_candidate_erases_their_own_result_with_the_code(store: Store, assessment) -> None:  # type: ignore[no-untyped-def]
+    saved = store.save_assessment(
+        assessment, actor="candidate", source="candidate", legal_basis="consent", consent=True, with_erase_code=True
+    )
+    assert saved.erase_code and len(saved.erase_code) >= 16
+    with pytest.raises(StoreError, match="no saved result"):
+        store.erase_with_code("wrong-code")
+    assert store.erase_with_code(saved.erase_code) == 1
+    assert store.count_assessments() == 0
+
+
+def test_purge_removes_what_passed_retention_and_audits_it(database_url: str, assessment) -> None:  # type: ignore[no-untyped-def]
+    store = Store.from_url(database_url, config=StoreConfig(retention_days=30))
+    now = utc_now()
+    old = store.save_assessment(
+        assessment, actor="a", source="recruiter", legal_basis="contract", now=now - timedelta(days=31)
+    )
+    new = store.save_assessment(
+        assessment, actor="a", source="recruiter", legal_basis="contract", now=now - timedelta(days=29)
+    )
+    assert store.purge_expired(actor="cron") == 1
+    assert store.assessment_ids() == [new.id] and store.get_assessment(old.id) is None
+    assert store.audit_entries()[0]["action"] == "purged"
+    store.engine.dispose()
+
+
+@pytest.mark.parametrize("statement", ["UPDATE audit_log SET actor = 'mallory'", "DELETE FROM audit_log"])
+def test_audit_rows_cannot_be_updated_or_deleted(store: Store, statement: str) -> None:
+    store.audit("ana", "viewed", "assessment:1")
+    with pytest.raises(sa.exc.DatabaseError, match="append-only"), store.engine.begin() as connection:
+        connection.exec_driver_sql(statement)
+    assert store.audit_entries()[0]["actor"] == "ana"
+
+
+def test_passwords_are_hashed_with_scrypt_and_salt() -> None:
+    first, second = hash_password(PASSWORD), hash_password(PASSWORD)
+    assert first.startswith("scrypt$") and first != second and PASSWORD not in first
+    assert verify_password(PASSWORD, first) and not verify_password("wrong password!", first)
+
+
+def test_sign_in_checks_the_password_and_locks_after_repeated_failures(store: Store) -> None:
+    add_user(store, "hana", role="hr", password=PASSWORD)
+    assert sign_in(store, "hana", PASSWORD).role == "hr"
+    now = utc_now()
+    for _ in range(5):
+        with pytest.raises(AccountError, match="wrong"):
+            sign_in(store, "hana", "not the password", now=now)
+    with pytest.raises(AccountError, match="locked"):
+        sign_in(store, "hana", PASSWORD, now=now)  # right password, but locked
+    assert sign_in(store, "hana", PASSWORD, now=now + timedelta(minutes=16)).name == "hana"
+    with pytest.raises(AccountError, match="wrong") as unknown:
+        sign_in(store, "nobody", PASSWORD)
+    assert "nobody" not in str(unknown.value)  # the same message for every failure
+    actions = [e["action"] for e in store.audit_entries()]
+    assert "signed_in" in actions and "sign_in_failed" in actions and "sign_in_refused" in actions
+
+
+def test_accounts_refuse_bad_names_roles_and_short_passwords(store: Store) -> None:
+    with pytest.raises(AccountError, match="at least 12"):
+        add_user(store, "ana", role="recruiter", password="short")
+    with pytest.raises(AccountError, match="role 'admin'"):
+        add_user(store, "ana", role="admin", password=PASSWORD)
+    with pytest.raises(AccountError, match="not valid"):
+        add_user(store, "two words", role="hr", password=PASSWORD)
+    add_user(store, "ana", role="recruiter", password=PASSWORD)
+    with pytest.raises(AccountError, match="exists already"):
+        add_user(store, "ana", role="hr", password=PASSWORD)
+    assert [(u.name, u.role) for u in list_users(store)] == [("ana", "recruiter")]
+
+
+def test_bad_database_urls_are_explained() -> None:
+    with pytest.raises(StoreError, match="not a URL"):
+        create_database_engine("not a url")
+    with pytest.raises(StoreError, match="not supported"):
+        create_database_engine("mysql://localhost/x")

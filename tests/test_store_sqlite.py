@@ -1,0 +1,103 @@
+"""SQLite under pressure: concurrent writers, killed writers, and what the files hold."""
+
+from __future__ import annotations
+
+import random
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from hcdev_match.matcher import Matcher
+from hcdev_match.store import Store
+
+from .conftest import ROOT
+from .writer import synthetic_assessment
+
+CANARY = "ZQX-CANARY-7731"
+
+
+def test_eight_threads_of_writes_never_see_database_is_locked(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'busy.sqlite3'}"
+    Store.from_url(url).engine.dispose()
+    errors: list[str] = []
+
+    def writer(worker: int) -> None:
+        store = Store.from_url(url)  # an engine of its own, like another app server
+        try:
+            for n in range(200):
+                store.save_assessment(
+                    synthetic_assessment(worker * 1000 + n), actor=f"w{worker}", source="recruiter",
+                    legal_basis="contract",
+                )  # fmt: skip
+        except Exception as exc:  # noqa: BLE001 - every failure is counted
+            errors.append(str(exc))
+        finally:
+            store.engine.dispose()
+
+    threads = [threading.Thread(target=writer, args=(w,)) for w in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    store = Store.from_url(url)
+    assert store.count_assessments() == 1600
+    assert store.integrity_check() == "ok"
+
+
+def test_a_writer_killed_thirty_times_loses_nothing_it_reported(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'killed.sqlite3'}"
+    Store.from_url(url).engine.dispose()
+    reported: set[int] = set()
+    rng = random.Random(20261121)
+    for _ in range(30):
+        process = subprocess.Popen(
+            [sys.executable, "-m", "tests.writer", url], cwd=ROOT, stdout=subprocess.PIPE, text=True
+        )
+        assert process.stdout is not None
+        deadline = time.monotonic() + rng.uniform(0.05, 0.6)
+        first = process.stdout.readline()  # at least one save per run
+        if first.startswith("saved"):
+            reported.add(int(first.split()[1]))
+        while time.monotonic() < deadline:
+            time.sleep(0.01)
+        process.send_signal(signal.SIGKILL)
+        rest, _ = process.communicate()
+        reported |= {int(line.split()[1]) for line in rest.splitlines() if line.startswith("saved ")}
+    store = Store.from_url(url)
+    assert store.integrity_check() == "ok"
+    assert reported <= set(store.assessment_ids())
+    assert len(reported) >= 30
+
+
+def files_containing(folder: Path, needle: str) -> list[str]:
+    data = needle.encode()
+    return [p.name for p in folder.rglob("*") if p.is_file() and data in p.read_bytes()]
+
+
+def test_a_canary_scored_without_consent_reaches_no_file_and_erase_leaves_none(
+    tmp_path: Path, matcher: Matcher, samples: dict[str, str], caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level("DEBUG")
+    folder = tmp_path / "db"
+    store = Store.from_url(f"sqlite:///{folder / 'hcdev.sqlite3'}")
+    cv = samples["ehr_2"] + f"\nReference number {CANARY}; FHIR and HL7 work."
+    assessment = matcher.assess(cv)
+    # Derived data only (no consent to keep the text): the canary stays out.
+    store.save_assessment(assessment, actor="ana", source="recruiter", legal_basis="legitimate_interest")
+    assert files_containing(folder, CANARY) == []
+    # With consent the text is kept, so the canary is in the files ...
+    saved = store.save_assessment(
+        assessment, actor="ana", source="recruiter", legal_basis="consent", consent=True, cv_text=cv
+    )
+    assert files_containing(folder, CANARY)
+    # ... and after erasure it is nowhere: not in the database, the WAL or the shared memory.
+    store.erase_candidate(saved.candidate_ref, actor="ana")
+    assert files_containing(folder, CANARY) == []
+    assert store.integrity_check() == "ok"
+    assert CANARY not in caplog.text

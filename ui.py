@@ -1,0 +1,155 @@
+"""What every page shares: the access guard, sign-in, and the shared resources.
+
+Streamlit code lives here and in the pages, never in `hcdev_match`. Each page
+calls `guard(page_id)` first: it decides from the one policy in
+`hcdev_match.access` (deny by default) and, when the visitor may not see the
+page, shows a sign-in prompt and stops the page before it shows any data.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import streamlit as st
+
+from hcdev_match.access import CANDIDATE, is_allowed, role_for_email, session_expired
+from hcdev_match.errors import HcdevMatchError
+from hcdev_match.store import Store, StoreConfig, utc_now
+
+if TYPE_CHECKING:
+    from hcdev_match import Matcher
+
+ROOT = Path(__file__).resolve().parent
+DEFAULT_DATABASE = ROOT / "var" / "hcdev.sqlite3"
+AUTH_KEY = "auth"  # session_state: {"name", "role", "user_id", "signed_in_at", "last_seen"}
+
+
+def database_url() -> str:
+    """HCDEV_DATABASE_URL, or an SQLite file in the git-ignored var/ folder."""
+    return os.environ.get("HCDEV_DATABASE_URL") or f"sqlite:///{DEFAULT_DATABASE}"
+
+
+def retention_days() -> int:
+    return int(os.environ.get("HCDEV_RETENTION_DAYS", "180"))
+
+
+@st.cache_resource(show_spinner=False)
+def _store(url: str, days: int) -> Store:
+    return Store.from_url(url, config=StoreConfig(retention_days=days))
+
+
+def get_store() -> Store:
+    """The shared store (one engine per server process, per database URL)."""
+    return _store(database_url(), retention_days())
+
+
+@st.cache_resource(show_spinner="Loading the role catalogue…")
+def get_matcher() -> Matcher:
+    """Built once per server process and shared: it holds the catalogue, never a CV."""
+    from hcdev_match import Matcher
+
+    return Matcher.from_paths()
+
+
+def oidc_configured() -> bool:
+    try:
+        return "auth" in st.secrets
+    except (FileNotFoundError, KeyError, AttributeError):
+        return False
+    except Exception:  # noqa: BLE001 - a secrets file that does not parse means no OIDC
+        return False
+
+
+def current_user() -> dict[str, Any] | None:
+    """The signed-in recruiter or HR user, or None for a candidate."""
+    if oidc_configured():
+        if not getattr(st.user, "is_logged_in", False):
+            return None
+        roles = st.secrets.get("hcdev_roles", {})
+        role = role_for_email(getattr(st.user, "email", None), roles)
+        # An organisation account without a mapped role is a candidate here.
+        return {"name": str(getattr(st.user, "email", "")), "role": role or CANDIDATE, "user_id": None}
+    auth = st.session_state.get(AUTH_KEY)
+    if not auth:
+        return None
+    now = utc_now()
+    if session_expired(auth["signed_in_at"], auth["last_seen"], now):
+        del st.session_state[AUTH_KEY]
+        st.session_state["signin_notice"] = "Your session ended; sign in again."
+        return None
+    auth["last_seen"] = now
+    return dict(auth)
+
+
+def current_role() -> str:
+    user = current_user()
+    return str(user["role"]) if user else CANDIDATE
+
+
+def guard(page: str) -> dict[str, Any] | None:
+    """Stop the page unless the policy lets the current visitor see it."""
+    user = current_user()
+    role = str(user["role"]) if user else CANDIDATE
+    sidebar_account(user)
+    if is_allowed(page, role):
+        return user
+    if user is None:
+        st.title("Sign in to continue")
+        st.info("This page is for signed-in recruiters or HR staff. Candidates can use the fit check.")
+        sign_in_form()
+    else:
+        st.title("Not available to your account")
+        st.error(f"Your role ({role}) may not open this page. Ask an administrator if you need it.")
+    st.stop()
+    return None  # not reached: st.stop() ends the run
+
+
+def sign_in_form() -> None:
+    if oidc_configured():
+        st.button("Sign in with your organisation's account", key="signin_oidc", on_click=st.login)
+        return
+    notice = st.session_state.pop("signin_notice", None)
+    if notice:
+        st.warning(notice)
+    with st.form("signin_form"):
+        st.text_input("User name", key="signin_name")
+        st.text_input("Password", key="signin_password", type="password")
+        submitted = st.form_submit_button("Sign in", key="signin")
+    if submitted:
+        _sign_in(st.session_state.get("signin_name", ""), st.session_state.get("signin_password", ""))
+
+
+def _sign_in(name: str, password: str) -> None:
+    from hcdev_match.accounts import sign_in
+
+    try:
+        user = sign_in(get_store(), name, password)
+    except HcdevMatchError as exc:
+        time.sleep(1.0)  # slows guessing; the account also locks after 5 failures
+        st.error(str(exc))
+        return
+    now = utc_now()
+    st.session_state[AUTH_KEY] = {
+        "name": user.name,
+        "role": user.role,
+        "user_id": user.id,
+        "signed_in_at": now,
+        "last_seen": now,
+    }
+    st.rerun()
+
+
+def sidebar_account(user: dict[str, Any] | None) -> None:
+    with st.sidebar:
+        if user is None:
+            st.caption("You are using hcdev-match as a candidate: nothing is stored unless you choose to.")
+            return
+        st.caption(f"Signed in as **{user['name']}** ({user['role']}).")
+        if oidc_configured():
+            st.button("Sign out", key="signout", on_click=st.logout)
+        elif st.button("Sign out", key="signout"):
+            st.session_state.pop(AUTH_KEY, None)
+            st.rerun()
