@@ -103,3 +103,21 @@ def test_sign_in_form_signs_a_recruiter_in_and_refuses_a_wrong_password(
     at.button(key="signin").click().run()
     assert not at.exception
     assert [t.value for t in at.title] == ["Privacy: access requests, erasure and retention"]
+
+
+def test_with_oidc_configured_the_prompt_offers_single_sign_on(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("HCDEV_DATABASE_URL", f"sqlite:///{tmp_path / 'app.sqlite3'}")
+    at = AppTest.from_file(str(ROOT / "pages/2_Privacy.py"), default_timeout=30)
+    at.secrets["auth"] = {
+        "redirect_uri": "http://127.0.0.1:8501/oauth2callback",
+        "cookie_secret": "test-secret",
+        "client_id": "hcdev",
+        "client_secret": "x",
+        "server_metadata_url": "https://login.example.org/.well-known/openid-configuration",
+    }
+    at.secrets["hcdev_roles"] = {"recruiter": ["ana@example.org"]}
+    at.run()
+    assert not at.exception
+    assert [t.value for t in at.title] == ["Sign in to continue"]
+    assert at.button(key="signin_oidc") is not None
+    assert not at.text_input  # no local password form in single sign-on mode
