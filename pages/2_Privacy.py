@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from typing import TypeVar
 
 import pandas as pd
 import streamlit as st
@@ -10,6 +12,8 @@ import streamlit as st
 from hcdev_match.errors import HcdevMatchError
 from hcdev_match.report import escape_markdown
 from ui import get_store, guard
+
+T = TypeVar("T")
 
 st.set_page_config(page_title="hcdev-match: privacy", page_icon="🩺", layout="wide")
 user = guard("privacy")
@@ -23,17 +27,24 @@ st.caption(
     "never CV text or candidate references."
 )
 
+
+def attempt(action: Callable[[], T]) -> T | None:
+    """Run a store operation; show its refusal as a message instead of a traceback."""
+    try:
+        return action()
+    except HcdevMatchError as exc:
+        st.error(escape_markdown(str(exc)))
+        return None
+
+
 export_tab, erase_tab, purge_tab, audit_tab = st.tabs(["Access request", "Erase", "Retention", "Audit log"])
 
 with export_tab:
     st.markdown("Give a candidate everything kept about them, as JSON.")
     ref = st.text_input("Candidate reference", key="export_ref")
     if st.button("Prepare the export", key="export_run") and ref.strip():
-        try:
-            data = store.export_candidate(ref.strip(), actor=actor)
-        except HcdevMatchError as exc:
-            st.error(escape_markdown(str(exc)))
-        else:
+        data = attempt(lambda: store.export_candidate(ref.strip(), actor=actor))
+        if data is not None:
             st.success(f"{len(data['assessments'])} assessment(s) found.")
             st.download_button(
                 "Download the JSON",
@@ -48,11 +59,8 @@ with erase_tab:
     ref = st.text_input("Candidate reference", key="erase_ref")
     sure = st.checkbox("I understand this cannot be undone.", key="erase_confirm")
     if st.button("Erase", key="erase_run", disabled=not sure) and ref.strip():
-        try:
-            removed = store.erase_candidate(ref.strip(), actor=actor)
-        except HcdevMatchError as exc:
-            st.error(escape_markdown(str(exc)))
-        else:
+        removed = attempt(lambda: store.erase_candidate(ref.strip(), actor=actor))
+        if removed is not None:
             st.success(f"Erased {removed} assessment(s); no trace is left in the database files.")
 
 with purge_tab:
@@ -61,12 +69,9 @@ with purge_tab:
         "purged by `python -m hcdev_match purge` (run it daily) or here."
     )
     if st.button("Purge expired assessments now", key="purge_run"):
-        try:
-            removed = store.purge_expired(actor=actor)
-        except HcdevMatchError as exc:
-            st.error(escape_markdown(str(exc)))
-        else:
-            st.success(f"Purged {removed} expired assessment(s).")
+        purged = attempt(lambda: store.purge_expired(actor=actor))
+        if purged is not None:
+            st.success(f"Purged {purged} expired assessment(s).")
 
 with audit_tab:
     entries = store.audit_entries(limit=200)

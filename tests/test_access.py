@@ -121,3 +121,25 @@ def test_with_oidc_configured_the_prompt_offers_single_sign_on(monkeypatch: pyte
     assert [t.value for t in at.title] == ["Sign in to continue"]
     assert at.button(key="signin_oidc") is not None
     assert not at.text_input  # no local password form in single sign-on mode
+
+
+def test_privacy_page_exports_and_erases_a_candidate(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from hcdev_match.assessment import Assessment, DomainEvidence, RoleFit
+    from hcdev_match.store import Store
+
+    url = f"sqlite:///{tmp_path / 'app.sqlite3'}"
+    store = Store.from_url(url)
+    fit = RoleFit("ehr", "EHR developer", 70.0, 0.4)
+    store.save_assessment(Assessment("v", (fit,), (), DomainEvidence(1, 1), 300), actor="t", source="recruiter",
+                          legal_basis="contract", candidate_ref="cand-7")  # fmt: skip
+    at = run_page("pages/2_Privacy.py", "recruiter", monkeypatch, tmp_path)
+    at.text_input(key="export_ref").input("cand-7")
+    at.button(key="export_run").click().run()
+    assert at.success and "1 assessment(s) found" in at.success[0].value
+    at.text_input(key="erase_ref").input("cand-7")
+    at.checkbox(key="erase_confirm").check().run()
+    at.button(key="erase_run").click().run()
+    assert any("Erased 1 assessment(s)" in s.value for s in at.success)
+    at.button(key="erase_run").click().run()
+    assert at.error and "nothing is kept" in at.error[0].value
+    assert store.count_assessments() == 0
