@@ -51,6 +51,7 @@ bench: $(STAMP) system-packages
 	$(PY) bench/calibration.py
 	$(PY) bench/throughput.py
 	$(PY) bench/browser.py
+	$(PY) bench/recruiter.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -18,6 +18,7 @@ PAGE_POLICY: Mapping[str, frozenset[str]] = {
     "fit_check": frozenset({CANDIDATE, "recruiter", "hr"}),
     "catalogue": frozenset({CANDIDATE, "recruiter", "hr"}),
     "privacy": frozenset({"recruiter"}),
+    "recruiter": frozenset({"recruiter"}),
 }
 
 #: A signed-in session ends this long after sign-in, or after this long idle.

@@ -21,7 +21,16 @@ from .errors import AccountError
 from .schema import audit_log, users
 from .store import Store, utc_now
 
-__all__ = ["ROLES", "User", "add_user", "hash_password", "list_users", "sign_in", "verify_password"]
+__all__ = [
+    "ROLES",
+    "User",
+    "add_user",
+    "ensure_sso_user",
+    "hash_password",
+    "list_users",
+    "sign_in",
+    "verify_password",
+]
 
 ROLES = ("recruiter", "hr")
 MIN_PASSWORD = 12
@@ -129,3 +138,20 @@ def sign_in(store: Store, name: str, password: str, *, now: datetime | None = No
     if user is None:
         raise AccountError("the name or password is wrong, or the account is locked for a while; try again later")
     return user
+
+
+def ensure_sso_user(store: Store, email: str, *, role: str) -> User:
+    """The account row of a single sign-on user (no password), created on first use."""
+    if role not in ROLES:
+        raise AccountError(f"role {role!r} is not known; use one of {list(ROLES)}")
+    name = email.strip().lower()[:100]
+    with write_transaction(store.engine) as connection:
+        row = connection.execute(sa.select(users.c.id, users.c.role).where(users.c.name == name)).first()
+        if row is not None:
+            if row.role != role:
+                connection.execute(users.update().where(users.c.id == row.id).values(role=role))
+            return User(int(row.id), name, role)
+        user_id = connection.execute(
+            users.insert().values(name=name, role=role, password_hash=None, created_at=utc_now()).returning(users.c.id)
+        ).scalar_one()
+    return User(int(user_id), name, role)

@@ -7,7 +7,7 @@ import pandas as pd
 
 from .assessment import FIT_BANDS, Assessment, RoleFit
 
-__all__ = ["BAND_COLOURS", "build_band_chart", "build_fit_chart", "build_terms_chart"]
+__all__ = ["BAND_COLOURS", "build_band_chart", "build_fit_chart", "build_heatmap", "build_terms_chart"]
 
 BAND_NAMES = [name for _, name, _ in reversed(FIT_BANDS)]  # weak .. strong
 BAND_COLOURS = ["#c8d1dc", "#8db4dc", "#3f7fd0", "#17498f"]
@@ -102,3 +102,30 @@ def build_terms_chart(fit: RoleFit, *, top: int = 10) -> alt.Chart:
 def _must_haves(fit: RoleFit) -> str:
     shown = sum(1 for m in fit.matched if m.tier == "must_have")
     return f"{shown} of {shown + len(fit.missing.get('must_have', ()))}"
+
+
+def build_heatmap(
+    table: pd.DataFrame, *, role_labels: dict[str, str], candidate_column: str = "candidate"
+) -> alt.Chart:
+    """Candidates (rows, best for the opening first) x roles (columns), coloured by fit."""
+    roles = list(role_labels)
+    long = table.melt(id_vars=[candidate_column, "opening fit"], value_vars=roles, var_name="role", value_name="fit")
+    long["role"] = long["role"].map(role_labels)
+    order = list(table[candidate_column])
+    chart: alt.Chart = (
+        alt.Chart(long, title="Fit of each candidate to each role")
+        .mark_rect()
+        .encode(
+            x=alt.X(
+                "role:N",
+                title=None,
+                sort=[role_labels[r] for r in roles],
+                axis=alt.Axis(labelAngle=-30, labelLimit=220),
+            ),
+            y=alt.Y(f"{candidate_column}:N", title=None, sort=order),
+            color=alt.Color("fit:Q", title="Fit", scale=alt.Scale(domain=[0, 100], scheme="blues")),
+            tooltip=[f"{candidate_column}:N", "role:N", "fit:Q", "opening fit:Q"],
+        )
+        .properties(height=alt.Step(18))
+    )
+    return chart

@@ -16,6 +16,8 @@ import math
 import subprocess
 import sys
 import zipfile
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
@@ -23,7 +25,7 @@ from typing import Any
 
 from .errors import DocumentError
 
-__all__ = ["Document", "DocumentLimits", "SUPPORTED_SUFFIXES", "read_document", "read_path"]
+__all__ = ["Document", "DocumentLimits", "SUPPORTED_SUFFIXES", "read_document", "read_documents", "read_path"]
 
 SUPPORTED_SUFFIXES: tuple[str, ...] = (".txt", ".md", ".pdf", ".docx")
 _EXECUTABLE_SIGNATURES = (b"MZ", b"\x7fELF", b"\xca\xfe\xba\xbe", b"\xcf\xfa\xed\xfe", b"#!")
@@ -76,7 +78,52 @@ def read_document(data: bytes, name: str, *, limits: DocumentLimits | None = Non
     Raises :class:`DocumentError` with a message for the person who gave the
     file: what was expected, what arrived and what to do.
     """
+    result = read_documents([(name, data)], limits=limits)[0]
+    if isinstance(result, DocumentError):
+        raise result
+    return result
+
+
+def read_documents(
+    files: Sequence[tuple[str, bytes]], *, limits: DocumentLimits | None = None, workers: int = 2
+) -> list[Document | DocumentError]:
+    """Read many files; each result is a Document or the DocumentError that refused it.
+
+    Every file is validated first; PDFs and DOCX are then parsed in at most
+    ``workers`` limited child processes, many files per child. If a child
+    dies or hangs, its files are parsed again one child each, so one
+    hostile file costs only its own result.
+    """
     limits = limits or DocumentLimits()
+    results: list[Document | DocumentError | None] = [None] * len(files)
+    pending: list[tuple[int, str, bytes, str]] = []
+    for index, (name, data) in enumerate(files):
+        try:
+            kind = _validate(data, name, limits)
+            if kind in ("pdf", "docx"):
+                pending.append((index, kind, data, name))
+            else:
+                results[index] = _read_text(data, name, kind, limits)
+        except DocumentError as exc:
+            results[index] = exc
+    groups = [group for group in (pending[k::workers] for k in range(max(1, workers))) if group]
+    with ThreadPoolExecutor(max_workers=max(1, len(groups))) as pool:
+        replies = list(pool.map(lambda g: _parse_in_child([(k, d) for _, k, d, _ in g], limits), groups))
+    for group, reply in zip(groups, replies, strict=True):
+        if reply is None:  # the shared child died or hung: isolate each file
+            reply = [
+                (_parse_in_child([(kind, data)], limits) or [{"status": "memory"}])[0] for _, kind, data, _ in group
+            ]
+        for (index, kind, _data, name), answer in zip(group, reply, strict=True):
+            try:
+                results[index] = _finish(kind, name, answer, limits)
+            except DocumentError as exc:
+                results[index] = exc
+    return [r if r is not None else DocumentError("internal: file not read") for r in results]
+
+
+def _validate(data: bytes, name: str, limits: DocumentLimits) -> str:
+    """Checks every file passes before any parser sees it; returns its kind."""
     suffix = Path(name).suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         raise DocumentError(
@@ -88,10 +135,38 @@ def read_document(data: bytes, name: str, *, limits: DocumentLimits | None = Non
     if not data.strip():
         raise DocumentError(f"{name}: the file is empty; upload the CV itself or paste its text")
     if suffix == ".pdf":
-        return _read_pdf(data, name, limits)
+        if b"%PDF-" not in data[:1024]:
+            raise DocumentError(
+                f"{name}: the file is named .pdf but is not a PDF; upload the real PDF or paste the text"
+            )
+        return "pdf"
     if suffix == ".docx":
-        return _read_docx(data, name, limits)
-    return _read_text(data, name, suffix, limits)
+        if not data.startswith(b"PK\x03\x04"):
+            raise DocumentError(
+                f"{name}: the file is named .docx but is not a Word document; upload the real DOCX or paste the text"
+            )
+        _check_docx_container(data, name, limits)
+        return "docx"
+    return suffix.lstrip(".")
+
+
+def _finish(kind: str, name: str, reply: dict[str, Any], limits: DocumentLimits) -> Document:
+    result = _accept(reply, kind, name, limits)
+    text = str(result["text"])
+    flags = ["truncated"] if result["truncated"] else []
+    if not text.strip():
+        if kind == "pdf":
+            raise DocumentError(
+                f"{name}: the PDF has no text layer (it looks like a scan); "
+                "upload a PDF exported from a word processor, or paste the text"
+            )
+        raise DocumentError(f"{name}: the document has no text; upload the CV itself or paste its text")
+    if kind == "pdf":
+        page_chars = list(result["page_chars"])
+        empty = sum(1 for chars in page_chars if chars < limits.scanned_page_chars)
+        if empty * 3 >= len(page_chars):
+            flags.append("scanned_pdf")  # some pages are images: their text is missing
+    return Document(name, kind, text, tuple(flags))
 
 
 def _too_large(name: str, size: int, limits: DocumentLimits) -> None:
@@ -101,7 +176,7 @@ def _too_large(name: str, size: int, limits: DocumentLimits) -> None:
     )
 
 
-def _read_text(data: bytes, name: str, suffix: str, limits: DocumentLimits) -> Document:
+def _read_text(data: bytes, name: str, kind: str, limits: DocumentLimits) -> Document:
     if data.startswith(_EXECUTABLE_SIGNATURES) or data.find(b"\x00", 0, 8192) != -1:
         raise DocumentError(
             f"{name}: this is not a text file (it holds binary data); upload the CV as TXT, MD, PDF or DOCX"
@@ -115,38 +190,7 @@ def _read_text(data: bytes, name: str, suffix: str, limits: DocumentLimits) -> D
     else:
         text = data.decode("latin-1")
     flags = ("truncated",) if len(text) > limits.max_chars else ()
-    return Document(name, suffix.lstrip("."), text[: limits.max_chars], flags)
-
-
-def _read_pdf(data: bytes, name: str, limits: DocumentLimits) -> Document:
-    if b"%PDF-" not in data[:1024]:
-        raise DocumentError(f"{name}: the file is named .pdf but is not a PDF; upload the real PDF or paste the text")
-    result = _run_sandboxed("pdf", data, name, limits)
-    text = str(result["text"])
-    flags = ["truncated"] if result["truncated"] else []
-    if not text.strip():
-        raise DocumentError(
-            f"{name}: the PDF has no text layer (it looks like a scan); "
-            "upload a PDF exported from a word processor, or paste the text"
-        )
-    page_chars = list(result["page_chars"])
-    empty = sum(1 for chars in page_chars if chars < limits.scanned_page_chars)
-    if empty * 3 >= len(page_chars):
-        flags.append("scanned_pdf")  # some pages are images: their text is missing
-    return Document(name, "pdf", text, tuple(flags))
-
-
-def _read_docx(data: bytes, name: str, limits: DocumentLimits) -> Document:
-    if not data.startswith(b"PK\x03\x04"):
-        raise DocumentError(
-            f"{name}: the file is named .docx but is not a Word document; upload the real DOCX or paste the text"
-        )
-    _check_docx_container(data, name, limits)
-    result = _run_sandboxed("docx", data, name, limits)
-    text = str(result["text"])
-    if not text.strip():
-        raise DocumentError(f"{name}: the document has no text; upload the CV itself or paste its text")
-    return Document(name, "docx", text, ("truncated",) if result["truncated"] else ())
+    return Document(name, kind, text[: limits.max_chars], flags)
 
 
 def _check_docx_container(data: bytes, name: str, limits: DocumentLimits) -> None:
@@ -196,39 +240,53 @@ def _check_docx_container(data: bytes, name: str, limits: DocumentLimits) -> Non
 _PARSER_SCRIPT = Path(__file__).with_name("parsers.py")
 
 
-def _run_sandboxed(kind: str, data: bytes, name: str, limits: DocumentLimits) -> dict[str, Any]:
-    # A fresh, isolated interpreter (-I: no environment, no user site, no
-    # current directory on the path) runs parsers.py alone: it imports
-    # nothing of the app that started it, sets its own memory and CPU
-    # limits, and is killed if it outlives the time limit.
+def _parse_in_child(files: list[tuple[str, bytes]], limits: DocumentLimits) -> list[dict[str, Any]] | None:
+    """Parse files in one fresh, isolated interpreter; None if it died or hung.
+
+    ``python -I`` runs parsers.py alone (no environment, no user site, no
+    current directory on the path): it imports nothing of the app that
+    started it, limits its own memory and CPU, and stops each file with an
+    alarm after the time limit.
+    """
+    per_file = math.ceil(limits.timeout_s)
     command = [
         sys.executable,
         "-I",
         str(_PARSER_SCRIPT),
-        kind,
         str(limits.memory_bytes),
-        str(math.ceil(limits.timeout_s)),
+        str(per_file),
         str(limits.max_pages),
         str(limits.max_chars),
+        *(f"{kind}:{len(data)}" for kind, data in files),
     ]
-    label = "PDF" if kind == "pdf" else "Word document"
     try:
-        done = subprocess.run(command, input=data, capture_output=True, timeout=limits.timeout_s, check=False)
-    except subprocess.TimeoutExpired:
+        done = subprocess.run(
+            command,
+            input=b"".join(data for _, data in files),
+            capture_output=True,
+            timeout=limits.timeout_s * len(files) + 1,
+            check=False,
+        )
+        replies = json.loads(done.stdout)
+    except (subprocess.TimeoutExpired, ValueError):
+        return None
+    return replies if isinstance(replies, list) and len(replies) == len(files) else None
+
+
+def _accept(reply: dict[str, Any], kind: str, name: str, limits: DocumentLimits) -> dict[str, Any]:
+    """The parsed result, or the DocumentError that explains the failure."""
+    reply = dict(reply)
+    status, message = reply.pop("status"), reply.pop("message", "")
+    label = "PDF" if kind == "pdf" else "Word document"
+    if status == "ok":
+        return reply
+    if status == "rejected":
+        raise DocumentError(f"{name}: {message}")
+    if status == "timeout":
         raise DocumentError(
             f"{name}: reading the file took longer than {limits.timeout_s:g} s and was stopped; "
             "upload a simpler file or paste the text"
-        ) from None
-    try:
-        reply = json.loads(done.stdout)
-    except ValueError:
-        # No answer: the child was killed (memory or CPU limit) before replying.
-        reply = {"status": "memory", "message": ""}
-    status, message = reply.pop("status"), reply.pop("message", "")
-    if status == "ok":
-        return dict(reply)
-    if status == "rejected":
-        raise DocumentError(f"{name}: {message}")
+        )
     if status == "memory":
         raise DocumentError(
             f"{name}: reading the {label} needed more than {limits.memory_bytes // 1_048_576} MB of memory "

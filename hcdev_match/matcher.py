@@ -241,8 +241,12 @@ class Matcher:
         """Match one text against every role, with explanations."""
         return self.assess_many([text])[0]
 
-    def assess_many(self, texts: Sequence[str]) -> list[Assessment]:
-        """Match texts against every role, with explanations."""
+    def assess_many(self, texts: Sequence[str], *, snippets: bool = True) -> list[Assessment]:
+        """Match texts against every role, with explanations.
+
+        ``snippets=False`` skips finding the passage for each matched skill
+        (the slow part), for results that are stored rather than shown.
+        """
         evidence = self.read(texts)
         strengths = self.strengths(evidence)
         fits, coverage, _ = self.fit_matrix(strengths)
@@ -251,7 +255,7 @@ class Matcher:
         for row, text in enumerate(texts):
             s = strengths.getrow(row)
             role_fits = [
-                self._explain(text, s, evidence[row], j, float(fits[row, j]), float(coverage[row, j]))
+                self._explain(text, s, evidence[row], j, float(fits[row, j]), float(coverage[row, j]), snippets)
                 for j in range(len(self.roles))
             ]
             role_fits.sort(key=lambda f: (-f.fit, self.roles.index(f.role)))
@@ -268,7 +272,7 @@ class Matcher:
         return out
 
     def _explain(
-        self, text: str, s: sp.csr_matrix, evidence: TextEvidence, j: int, fit: float, coverage: float
+        self, text: str, s: sp.csr_matrix, evidence: TextEvidence, j: int, fit: float, coverage: float, snippets: bool
     ) -> RoleFit:
         role_id = self.roles[j]
         role = self.catalogue.roles[role_id]
@@ -292,7 +296,7 @@ class Matcher:
                 tier=tiers[t],
                 strength=v,
                 listed_only=t in evidence.listed_only,
-                snippet=self.canonicaliser.find_snippet(text, t),
+                snippet=self.canonicaliser.find_snippet(text, t) if snippets else "",
             )
             for t, v in strength.items()
             if t in skills and t in tiers

@@ -1,8 +1,8 @@
 """PDF and DOCX text extraction, run as a separate, limited process.
 
 `documents.py` starts this file as a script in a fresh, isolated Python
-(``python -I parsers.py KIND``), sends the file's bytes on standard input
-and reads one JSON object from standard output. The child limits its own
+(``python -I parsers.py ...``), sends the files' bytes on standard input
+and reads one JSON list from standard output. The child limits its own
 memory and CPU before importing any parser, so a hostile file costs one
 short-lived process and never the server. Keep this file free of imports
 from the rest of the package: it runs alone.
@@ -14,6 +14,7 @@ import io
 import json
 import logging
 import resource
+import signal
 import sys
 from typing import Any
 
@@ -86,26 +87,53 @@ def _text_of(element: Any) -> str:
     return "".join(node.text or "" for node in element.iter() if node.tag.endswith("}t"))
 
 
-def main(argv: list[str]) -> int:
-    """``parsers.py KIND MEMORY_BYTES CPU_SECONDS MAX_PAGES MAX_CHARS``; bytes on stdin."""
-    kind, memory, cpu, max_pages, max_chars = argv[0], *map(int, argv[1:5])
-    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
-    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
-    data = sys.stdin.buffer.read()
+class _Timeout(Exception):
+    pass
+
+
+def _alarm(_signum: int, _frame: Any) -> None:
+    raise _Timeout
+
+
+def parse_one(kind: str, data: bytes, *, seconds: int, max_pages: int, max_chars: int) -> dict[str, Any]:
+    """Parse one file within a wall-clock alarm; every failure becomes a status."""
+    signal.signal(signal.SIGALRM, _alarm)
+    signal.alarm(seconds)
     try:
         if kind == "pdf":
-            result = {"status": "ok", **parse_pdf(data, max_pages=max_pages, max_chars=max_chars)}
-        else:
-            result = {"status": "ok", **parse_docx(data, max_chars=max_chars)}
+            return {"status": "ok", **parse_pdf(data, max_pages=max_pages, max_chars=max_chars)}
+        return {"status": "ok", **parse_docx(data, max_chars=max_chars)}
+    except _Timeout:
+        return {"status": "timeout", "message": ""}
     except ParseRejected as exc:
-        result = {"status": "rejected", "message": str(exc)}
+        return {"status": "rejected", "message": str(exc)}
     except MemoryError:
-        result = {"status": "memory", "message": ""}
+        return {"status": "memory", "message": ""}
     except RecursionError:
-        result = {"status": "broken", "message": "its structure nests too deeply"}
+        return {"status": "broken", "message": "its structure nests too deeply"}
     except Exception as exc:  # noqa: BLE001 - any parser failure means a broken file
-        result = {"status": "broken", "message": type(exc).__name__}
-    sys.stdout.write(json.dumps(result))
+        return {"status": "broken", "message": type(exc).__name__}
+    finally:
+        signal.alarm(0)
+
+
+def main(argv: list[str]) -> int:
+    """``parsers.py MEMORY_BYTES SECONDS_PER_FILE MAX_PAGES MAX_CHARS KIND:SIZE ...``
+
+    The files' bytes follow each other on stdin in the order of the
+    ``KIND:SIZE`` arguments; the answer is one JSON list, one object per file.
+    """
+    memory, seconds, max_pages, max_chars = map(int, argv[:4])
+    files = [(kind, int(size)) for kind, size in (item.split(":") for item in argv[4:])]
+    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    cpu = seconds * len(files) + 2
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
+    results = []
+    for kind, size in files:
+        data = sys.stdin.buffer.read(size)
+        results.append(parse_one(kind, data, seconds=seconds, max_pages=max_pages, max_chars=max_chars))
+        del data
+    sys.stdout.write(json.dumps(results))
     return 0
 
 

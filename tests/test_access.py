@@ -18,6 +18,7 @@ EXPECTED = {
     "dashboard.py": {"nobody": True, "candidate": True, "recruiter": True, "hr": True, "admin": False},
     "pages/1_Catalogue.py": {"nobody": True, "candidate": True, "recruiter": True, "hr": True, "admin": False},
     "pages/2_Privacy.py": {"nobody": False, "candidate": False, "recruiter": True, "hr": False, "admin": False},
+    "pages/3_Recruiter.py": {"nobody": False, "candidate": False, "recruiter": True, "hr": False, "admin": False},
 }
 
 

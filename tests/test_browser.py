@@ -113,3 +113,34 @@ def test_a_recruiter_signs_in_through_the_form(browser: Browser, tmp_path: Path)
         page.locator(".st-key-signin button").click()
         expect(page.get_by_role("heading", name="Privacy: access requests, erasure and retention")).to_be_visible()
         page.close()
+
+
+def test_a_recruiter_signs_in_uploads_three_cvs_and_sees_the_heatmap(browser: Browser, tmp_path: Path) -> None:
+    from hcdev_match.accounts import add_user
+    from hcdev_match.store import Store
+
+    url = f"sqlite:///{tmp_path / 'app.sqlite3'}"
+    store = Store.from_url(url)
+    add_user(store, "ana", role="recruiter", password="correct horse battery")
+    store.engine.dispose()
+    paths = []
+    for name in ("telemedicine_1", "ehr_2", "mobile_3"):
+        path = tmp_path / f"{name}.txt"
+        path.write_text((SAMPLES / f"{name}.txt").read_text())
+        paths.append(str(path))
+    with running_server(env={"HCDEV_DATABASE_URL": url}) as server:
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.set_default_timeout(TIMEOUT)
+        page.goto(f"{server}/Recruiter")
+        page.locator(".st-key-signin_name input").fill("ana")
+        page.locator(".st-key-signin_password input").fill("correct horse battery")
+        page.locator(".st-key-signin button").click()
+        expect(page.get_by_role("heading", name="Rank a batch of CVs for an opening")).to_be_visible()
+        page.locator(".st-key-batch_files input[type=file]").set_input_files(paths)
+        expect(page.get_by_text("mobile_3.txt")).to_be_visible()
+        wait_idle(page)
+        page.locator(".st-key-rank_batch button").click()
+        heatmap = page.locator(".st-key-heatmap")
+        expect(heatmap).to_be_visible()
+        expect(heatmap.locator("canvas, svg").first).to_be_attached()
+        page.close()
