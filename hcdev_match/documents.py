@@ -210,22 +210,13 @@ def _check_docx_container(data: bytes, name: str, limits: DocumentLimits) -> Non
         if "word/document.xml" not in archive.namelist():
             raise DocumentError(f"{name}: the zip holds no Word document; upload a DOCX saved by a word processor")
         budget = limits.max_unzipped_bytes
+        too_large = (
+            f"{name}: the document expands to more than {limits.max_unzipped_bytes // 1_048_576} MB "
+            "(a zip bomb?); upload a normal DOCX"
+        )
         for entry in entries:
-            # Declared sizes can lie, so expand for real, in chunks, and stop
-            # at the budget rather than trusting the header.
-            head = b""
             try:
-                with archive.open(entry) as part:
-                    while chunk := part.read(65536):
-                        budget -= len(chunk)
-                        if budget < 0:
-                            raise DocumentError(
-                                f"{name}: the document expands to more than "
-                                f"{limits.max_unzipped_bytes // 1_048_576} MB (a zip bomb?); "
-                                "upload a normal DOCX"
-                            )
-                        if len(head) < 4096:
-                            head += chunk[:4096]
+                head, budget = expand_zip_member(archive, entry, budget=budget, too_large=too_large, keep=4096)
             except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, ValueError):
                 raise broken from None
             if entry.filename.endswith((".xml", ".rels")) and b"<!DOCTYPE" in head.upper():
@@ -233,6 +224,28 @@ def _check_docx_container(data: bytes, name: str, limits: DocumentLimits) -> Non
                     f"{name}: the document declares a DOCTYPE, which Word never writes and attacks use; "
                     "save it again from a word processor"
                 )
+
+
+def expand_zip_member(
+    archive: zipfile.ZipFile, member: zipfile.ZipInfo, *, budget: int, too_large: str, keep: int | None = None
+) -> tuple[bytes, int]:
+    """Expand one member for real, within ``budget`` bytes; return (its bytes, the budget left).
+
+    Declared sizes can lie, so the member is expanded in chunks and stopped
+    at the budget (raising ``DocumentError(too_large)``) rather than trusting
+    its header. ``keep`` keeps only that many leading bytes.
+    """
+    chunks: list[bytes] = []
+    kept = 0
+    with archive.open(member) as handle:
+        while chunk := handle.read(65536):
+            budget -= len(chunk)
+            if budget < 0:
+                raise DocumentError(too_large)
+            if keep is None or kept < keep:
+                chunks.append(chunk if keep is None else chunk[: keep - kept])
+                kept += len(chunks[-1])
+    return b"".join(chunks), budget
 
 
 # -- the sandbox -----------------------------------------------------------------

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from .documents import SUPPORTED_SUFFIXES, Document, DocumentLimits, read_documents
+from .documents import SUPPORTED_SUFFIXES, Document, DocumentLimits, expand_zip_member, read_documents
 from .errors import DocumentError
 
 __all__ = ["BatchLimits", "UploadItem", "read_batch"]
@@ -96,21 +96,16 @@ def _expand_zip(name: str, data: bytes, batch: BatchLimits) -> list[tuple[str, b
                     UploadItem(f"{name}/{inner}", None, f"{inner}: not a CV file ({', '.join(SUPPORTED_SUFFIXES)})")
                 )
                 continue
-            chunks = []
+            too_large = (
+                f"{name}: the ZIP expands to more than {batch.max_zip_bytes // 1_048_576} MB (a zip bomb?); "
+                "zip the CVs again"
+            )
             try:
-                with archive.open(member) as handle:
-                    while chunk := handle.read(65536):
-                        budget -= len(chunk)
-                        if budget < 0:
-                            raise DocumentError(
-                                f"{name}: the ZIP expands to more than {batch.max_zip_bytes // 1_048_576} MB "
-                                "(a zip bomb?); zip the CVs again"
-                            )
-                        chunks.append(chunk)
+                data, budget = expand_zip_member(archive, member, budget=budget, too_large=too_large)
             except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, ValueError):
                 out.append(UploadItem(f"{name}/{inner}", None, f"{inner}: damaged inside the ZIP"))
                 continue
-            out.append((inner, b"".join(chunks)))
+            out.append((inner, data))
     return out
 
 

@@ -137,3 +137,11 @@ def test_a_batch_is_capped_and_says_what_it_left_out() -> None:
 def test_a_csv_without_the_columns_is_refused() -> None:
     [item] = read_batch([("bad.csv", b"name,cv\nx,y\n")])
     assert item.error and "needs the columns id and text" in item.error
+
+
+def test_a_batch_zip_bomb_is_refused_without_expanding_it() -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("cv.txt", b" " * (120 * 1024 * 1024))
+    [item] = read_batch([("bomb.zip", buffer.getvalue())])
+    assert item.error and "zip bomb" in item.error
