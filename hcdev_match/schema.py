@@ -58,22 +58,38 @@ assessments = sa.Table(
     sa.CheckConstraint("cv_text IS NULL OR consent_at IS NOT NULL", name="ck_assessments_cv_needs_consent"),
 )
 
-assessment_fits = sa.Table(
-    "assessment_fits",
-    metadata,
-    sa.Column("assessment_id", sa.Integer, sa.ForeignKey("assessments.id", ondelete="CASCADE"), primary_key=True),
-    sa.Column("role", sa.String(40), primary_key=True),
-    sa.Column("fit", sa.Float, nullable=False),
-    sa.Column("missing_must_have", sa.String(400), nullable=False, server_default=""),
-)
 
-assessment_skills = sa.Table(
-    "assessment_skills",
-    metadata,
-    sa.Column("assessment_id", sa.Integer, sa.ForeignKey("assessments.id", ondelete="CASCADE"), primary_key=True),
-    sa.Column("skill", sa.String(60), primary_key=True),
-    sa.Column("strength", sa.Float, nullable=False),
-)
+def _fit_and_skill_tables(meta: sa.MetaData, *, reporting: bool) -> tuple[sa.Table, sa.Table]:
+    def extra() -> list[sa.Column[object]]:
+        if not reporting:
+            return []
+        return [
+            sa.Column("created_at", sa.DateTime, nullable=True),
+            sa.Column("source", sa.String(20), nullable=True),
+            sa.Column("best_role", sa.String(40), nullable=True),
+        ]
+
+    fits = sa.Table(
+        "assessment_fits",
+        meta,
+        sa.Column("assessment_id", sa.Integer, sa.ForeignKey("assessments.id", ondelete="CASCADE"), primary_key=True),
+        sa.Column("role", sa.String(40), primary_key=True),
+        sa.Column("fit", sa.Float, nullable=False),
+        sa.Column("missing_must_have", sa.String(400), nullable=False, server_default=""),
+        *extra(),
+    )
+    skills = sa.Table(
+        "assessment_skills",
+        meta,
+        sa.Column("assessment_id", sa.Integer, sa.ForeignKey("assessments.id", ondelete="CASCADE"), primary_key=True),
+        sa.Column("skill", sa.String(60), primary_key=True),
+        sa.Column("strength", sa.Float, nullable=False),
+        *extra(),
+    )
+    return fits, skills
+
+
+assessment_fits, assessment_skills = _fit_and_skill_tables(metadata, reporting=True)
 
 decisions = sa.Table(
     "decisions",
@@ -98,11 +114,16 @@ audit_log = sa.Table(
     sa.Column("detail", sa.String(400), nullable=True),
 )
 
-V1_TABLES = (schema_info, users, assessments, assessment_fits, assessment_skills, decisions, audit_log)
-
 
 def _v1_tables_and_append_only_audit(connection: Connection) -> None:
-    for table in V1_TABLES:
+    # Version 1's own shape of the fit and skill tables (v3 adds columns).
+    v1 = sa.MetaData()
+    for table in (schema_info, users, assessments):
+        table.to_metadata(v1)
+    fits, skills = _fit_and_skill_tables(v1, reporting=False)
+    for table in (decisions, audit_log):
+        table.to_metadata(v1)
+    for table in v1.sorted_tables:
         table.create(connection, checkfirst=True)
     if connection.dialect.name == "sqlite":
         for event in ("UPDATE", "DELETE"):
@@ -135,9 +156,39 @@ def _v2_reporting_indexes(connection: Connection) -> None:
         connection.exec_driver_sql(f"CREATE INDEX IF NOT EXISTS {name} ON {table} ({columns})")
 
 
+# Columns copied from assessments onto their (never changing) fit and skill
+# rows, so the HR aggregates filter and group without a join.
+REPORTING_COLUMNS = (("created_at", "TIMESTAMP"), ("source", "VARCHAR(20)"), ("best_role", "VARCHAR(40)"))
+
+
+def _v3_reporting_columns(connection: Connection) -> None:
+    for table in ("assessment_fits", "assessment_skills"):
+        for column, kind in REPORTING_COLUMNS:
+            connection.exec_driver_sql(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
+        assignments = ", ".join(
+            f"{column} = (SELECT assessments.{column} FROM assessments WHERE assessments.id = {table}.assessment_id)"
+            for column, _ in REPORTING_COLUMNS
+        )
+        connection.exec_driver_sql(f"UPDATE {table} SET {assignments}")
+    # Covering indexes: one index scan answers each HR aggregate, filters
+    # included, with no look-up of the rows (they replace version 2's
+    # narrower indexes, which they begin with).
+    connection.exec_driver_sql("DROP INDEX IF EXISTS ix_assessment_fits_role_fit")
+    connection.exec_driver_sql("DROP INDEX IF EXISTS ix_assessment_skills_skill")
+    connection.exec_driver_sql(
+        "CREATE INDEX IF NOT EXISTS ix_assessment_fits_report "
+        "ON assessment_fits (role, fit, created_at, source, best_role)"
+    )
+    connection.exec_driver_sql(
+        "CREATE INDEX IF NOT EXISTS ix_assessment_skills_report "
+        "ON assessment_skills (skill, best_role, created_at, source)"
+    )
+
+
 MIGRATIONS: tuple[Callable[[Connection], None], ...] = (
     _v1_tables_and_append_only_audit,
     _v2_reporting_indexes,
+    _v3_reporting_columns,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -140,6 +140,8 @@ class Store:
                 )
                 .returning(assessments.c.id)
             ).scalar_one()
+            # Copied onto the fit and skill rows so reports need no join (schema v3).
+            reporting = {"created_at": now, "source": source, "best_role": assessment.best.role}
             connection.execute(
                 assessment_fits.insert(),
                 [
@@ -148,13 +150,14 @@ class Store:
                         "role": fit.role,
                         "fit": round(fit.fit, 2),
                         "missing_must_have": ";".join(fit.missing.get("must_have", ())),
+                        **reporting,
                     }
                     for fit in assessment.fits
                 ],
             )
             found = {m.skill: m.strength for fit in assessment.fits for m in fit.matched}
             skills = [
-                {"assessment_id": assessment_id, "skill": skill, "strength": round(strength, 3)}
+                {"assessment_id": assessment_id, "skill": skill, "strength": round(strength, 3), **reporting}
                 for skill, strength in sorted(found.items())
             ]
             if skills:
