@@ -22,6 +22,8 @@ $(STAMP): requirements.txt requirements-dev.txt constraints.txt
 install: $(STAMP)
 
 run: $(STAMP)
+	@# Demo data and demo accounts only ever go into the local default database.
+	@if [ -z "$$HCDEV_DATABASE_URL" ]; then $(PY) -m hcdev_match demo --assessments 2000 --if-empty; fi
 	$(PY) -m streamlit run dashboard.py --server.address $(HOST) --server.port $(PORT) \
 		--browser.gatherUsageStats false --server.headless true
 
@@ -52,6 +54,7 @@ bench: $(STAMP) system-packages
 	$(PY) bench/throughput.py
 	$(PY) bench/browser.py
 	$(PY) bench/recruiter.py
+	$(PY) bench/hr.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -19,6 +19,7 @@ PAGE_POLICY: Mapping[str, frozenset[str]] = {
     "catalogue": frozenset({CANDIDATE, "recruiter", "hr"}),
     "privacy": frozenset({"recruiter"}),
     "recruiter": frozenset({"recruiter"}),
+    "hr": frozenset({"hr"}),
 }
 
 #: A signed-in session ends this long after sign-in, or after this long idle.

@@ -7,11 +7,24 @@ import pandas as pd
 
 from .assessment import FIT_BANDS, Assessment, RoleFit
 
-__all__ = ["BAND_COLOURS", "build_band_chart", "build_fit_chart", "build_heatmap", "build_terms_chart"]
+__all__ = [
+    "BAND_COLOURS",
+    "build_band_chart",
+    "build_bands_chart",
+    "build_decisions_chart",
+    "build_fit_chart",
+    "build_gaps_chart",
+    "build_heatmap",
+    "build_mix_chart",
+    "build_share_chart",
+    "build_spread_chart",
+    "build_terms_chart",
+]
 
 BAND_NAMES = [name for _, name, _ in reversed(FIT_BANDS)]  # weak .. strong
 BAND_COLOURS = ["#c8d1dc", "#8db4dc", "#3f7fd0", "#17498f"]
 BAND_TICKS = [0] + [low for low, _, _ in reversed(FIT_BANDS) if low] + [100]
+DECISION_COLOURS = {"shortlist": "#2e7d32", "hold": "#f0a500", "reject": "#b23b3b"}
 
 
 def build_band_chart() -> alt.Chart:
@@ -128,4 +141,124 @@ def build_heatmap(
         )
         .properties(height=alt.Step(18))
     )
+    return chart
+
+
+# -- HR charts: aggregates only ------------------------------------------------------
+
+
+def build_spread_chart(spread: pd.DataFrame) -> alt.LayerChart:
+    """Box plots of the fit to each role: whiskers min-max, box q1-q3, tick at the median."""
+    base = alt.Chart(spread, title="Spread of fit per role").encode(
+        y=alt.Y(
+            "role:N",
+            title=None,
+            sort=alt.EncodingSortField("median", order="descending"),
+            axis=alt.Axis(labelLimit=320),
+        ),
+        tooltip=["role:N", "n:Q", "min:Q", "q1:Q", "median:Q", "q3:Q", "max:Q"],
+    )
+    whisker = base.mark_rule(color="#5b6b7c").encode(
+        x=alt.X("min:Q", title="Fit (0 to 100)", scale=alt.Scale(domain=[0, 100]), axis=alt.Axis(values=BAND_TICKS)),
+        x2="max:Q",
+    )
+    box = base.mark_bar(size=16, color=BAND_COLOURS[1]).encode(x="q1:Q", x2="q3:Q")
+    median = base.mark_tick(color=BAND_COLOURS[3], size=18, thickness=2).encode(x="median:Q")
+    layered = alt.LayerChart(layer=[whisker, box, median], height=alt.Step(30))
+    return layered
+
+
+def build_bands_chart(bands: pd.DataFrame) -> alt.Chart:
+    """How many candidates clear each fit band, per role."""
+    data = bands.dropna(subset=["candidates"])
+    chart: alt.Chart = (
+        alt.Chart(data, title="Candidates clearing each fit band")
+        .mark_bar()
+        .encode(
+            y=alt.Y("role:N", title=None, axis=alt.Axis(labelLimit=320)),
+            yOffset=alt.YOffset("band:N", sort=["30+", "60+", "90+"]),
+            x=alt.X("candidates:Q", title="Candidates"),
+            color=alt.Color("band:N", title="Fit", sort=["30+", "60+", "90+"], scale=alt.Scale(range=BAND_COLOURS[1:])),
+            tooltip=["role:N", "band:N", "candidates:Q"],
+        )
+        .properties(height=alt.Step(12))
+    )
+    return chart
+
+
+def build_mix_chart(mix: pd.DataFrame) -> alt.Chart:
+    """The best-role mix of the pool, month by month."""
+    data = mix.dropna(subset=["candidates"])
+    chart: alt.Chart = (
+        alt.Chart(data, title="Best-role mix by month")
+        .mark_bar()
+        .encode(
+            x=alt.X("month:O", title=None, axis=alt.Axis(labelAngle=0)),
+            y=alt.Y("candidates:Q", title="Candidates", stack="zero"),
+            color=alt.Color("role:N", title="Best role", legend=alt.Legend(orient="right", labelLimit=320)),
+            tooltip=["month:O", "role:N", "candidates:Q"],
+        )
+        .properties(height=280)
+    )
+    return chart
+
+
+def build_gaps_chart(gaps: pd.DataFrame) -> alt.Chart:
+    """For each role's pool, the share of candidates missing each must-have skill (a grid)."""
+    data = gaps.dropna(subset=["missing share"])
+    chart: alt.Chart = (
+        alt.Chart(data, title="Must-have skills missing, by role pool")
+        .mark_rect(stroke="white", strokeWidth=1)
+        .encode(
+            x=alt.X("role:N", title=None, axis=alt.Axis(labelAngle=-25, labelLimit=200, labelOverlap=False)),
+            y=alt.Y("skill:N", title=None, sort=alt.EncodingSortField("missing share", op="max", order="descending"),
+                    axis=alt.Axis(labelLimit=260)),
+            color=alt.Color("missing share:Q", title="Missing", scale=alt.Scale(domain=[0, 1], scheme="oranges"),
+                            legend=alt.Legend(format="%")),
+            tooltip=["role:N", "skill:N", alt.Tooltip("missing share:Q", format=".0%"),
+                     alt.Tooltip("pool:Q", title="role pool")],
+        )
+        .properties(height=alt.Step(20))
+    )  # fmt: skip
+    return chart
+
+
+def build_share_chart(shares: pd.DataFrame, *, title: str) -> alt.Chart:
+    """Share of the pool showing each skill (healthcare essentials, future technologies)."""
+    data = shares.dropna(subset=["share"])
+    chart: alt.Chart = (
+        alt.Chart(data, title=title)
+        .mark_bar(color=BAND_COLOURS[2])
+        .encode(
+            x=alt.X("share:Q", title="Share of the pool", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
+            y=alt.Y("skill:N", title=None, sort="-x", axis=alt.Axis(labelLimit=260)),
+            tooltip=["skill:N", alt.Tooltip("share:Q", format=".0%"), "candidates:Q"],
+        )
+        .properties(height=alt.Step(26))
+    )
+    return chart
+
+
+def build_decisions_chart(decisions: pd.DataFrame) -> alt.Chart:
+    """Latest decision per assessment, by best role and by source."""
+    data = decisions.dropna(subset=["candidates"]).assign(
+        group=lambda d: (
+            d["role"]
+            + " ("
+            + d["source"].map({"recruiter": "recruiter batch", "candidate": "candidate opt-in"}).fillna(d["source"])
+            + ")"
+        )
+    )
+    chart: alt.Chart = (
+        alt.Chart(data, title="Decisions by role and source")
+        .mark_bar()
+        .encode(
+            y=alt.Y("group:N", title=None, axis=alt.Axis(labelLimit=360)),
+            x=alt.X("candidates:Q", title="Candidates", stack="zero"),
+            color=alt.Color("decision:N", title="Decision", sort=list(DECISION_COLOURS),
+                            scale=alt.Scale(domain=list(DECISION_COLOURS), range=list(DECISION_COLOURS.values()))),
+            tooltip=["role:N", "source:N", "decision:N", "candidates:Q"],
+        )
+        .properties(height=alt.Step(22))
+    )  # fmt: skip
     return chart

@@ -69,7 +69,10 @@ def _build_parser() -> argparse.ArgumentParser:
     erase.add_argument("ref")
     export = sub.add_parser("export", help="print everything kept about one candidate reference, as JSON")
     export.add_argument("ref")
-    for command in (add_user, purge, erase, export):
+    demo = sub.add_parser("demo", help="fill the database with generated assessments, marked as demo data")
+    demo.add_argument("--assessments", type=int, required=True)
+    demo.add_argument("--if-empty", action="store_true", help="only when the database holds no assessment yet")
+    for command in (add_user, purge, erase, export, demo):
         command.add_argument("--database", default=None, help=database_help)
     return parser
 
@@ -122,6 +125,20 @@ def _privacy(args: argparse.Namespace, stdin: TextIO, out: TextIO) -> int:
 
         user = add_user(store, args.name, role=args.role, password=_read_password(stdin), actor=actor)
         out.write(f"created {user.role} account {user.name!r}\n")
+    elif args.command == "demo":
+        from .catalogue import load_catalogue
+        from .demo import DEMO_HR, DEMO_RECRUITER, seed_demo
+
+        if args.assessments < 1:
+            raise DocumentError(f"--assessments must be 1 or more, got {args.assessments}")
+        if args.if_empty and store.count_assessments():
+            out.write("the database holds assessments already; no demo data added\n")
+        else:
+            seed_demo(store, load_catalogue(args.catalogue), assessments_count=args.assessments)
+            out.write(
+                f"added {args.assessments} demo assessments; demo accounts: "
+                f"{DEMO_HR[0]} / {DEMO_HR[1]} (HR), {DEMO_RECRUITER[0]} / {DEMO_RECRUITER[1]} (recruiter)\n"
+            )
     elif args.command == "purge":
         out.write(f"purged {store.purge_expired(actor=actor)} expired assessment(s)\n")
     elif args.command == "erase":

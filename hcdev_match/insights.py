@@ -59,11 +59,14 @@ def compute_insights(store: Store, catalogue: Catalogue, filters: Filters | None
     skill_label = {s: catalogue.skills[s].label for s in catalogue.skills}
     suppressed: list[str] = []
     with read_transaction(store.engine) as connection:
-        total, demo = connection.execute(
-            sa.select(
-                sa.func.count(), sa.func.coalesce(sa.func.sum(sa.case((assessments.c.demo, 1), else_=0)), 0)
-            ).where(*where)
-        ).one()
+        per_role = connection.execute(
+            sa.select(assessments.c.best_role, sa.func.count(), sa.func.sum(sa.case((assessments.c.demo, 1), else_=0)))
+            .where(*where)
+            .group_by(assessments.c.best_role)
+        ).all()
+        pools: dict[str, int] = {role: int(n) for role, n, _ in per_role}
+        total = sum(pools.values())
+        demo = sum(int(d or 0) for _, _, d in per_role)
         histogram = connection.execute(
             sa.select(
                 assessment_fits.c.role,
@@ -80,11 +83,6 @@ def compute_insights(store: Store, catalogue: Catalogue, filters: Filters | None
             .group_by("month", assessments.c.best_role)
             .order_by("month")
         ).all()
-        pools: dict[str, int] = dict(
-            connection.execute(
-                sa.select(assessments.c.best_role, sa.func.count()).where(*where).group_by(assessments.c.best_role)
-            ).all()
-        )
         tracked = sorted(
             {s for r in catalogue.roles.values() for s in r.must_have} | set(ESSENTIAL_SKILLS) | set(FUTURE_SKILLS)
         )

@@ -173,6 +173,10 @@ def _v3_reporting_columns(connection: Connection) -> None:
     # Covering indexes: one index scan answers each HR aggregate, filters
     # included, with no look-up of the rows (they replace version 2's
     # narrower indexes, which they begin with).
+    connection.exec_driver_sql("DROP INDEX IF EXISTS ix_assessments_created_at")
+    connection.exec_driver_sql(
+        "CREATE INDEX IF NOT EXISTS ix_assessments_report ON assessments (created_at, source, best_role, demo)"
+    )
     connection.exec_driver_sql("DROP INDEX IF EXISTS ix_assessment_fits_role_fit")
     connection.exec_driver_sql("DROP INDEX IF EXISTS ix_assessment_skills_skill")
     connection.exec_driver_sql(

@@ -19,6 +19,7 @@ EXPECTED = {
     "pages/1_Catalogue.py": {"nobody": True, "candidate": True, "recruiter": True, "hr": True, "admin": False},
     "pages/2_Privacy.py": {"nobody": False, "candidate": False, "recruiter": True, "hr": False, "admin": False},
     "pages/3_Recruiter.py": {"nobody": False, "candidate": False, "recruiter": True, "hr": False, "admin": False},
+    "pages/4_HR.py": {"nobody": False, "candidate": False, "recruiter": False, "hr": True, "admin": False},
 }
 
 

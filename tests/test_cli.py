@@ -138,3 +138,18 @@ def test_export_erase_and_purge_from_the_command_line(tmp_path: Path, matcher, s
     assert erased.returncode == 0 and "erased 1 assessment(s)" in erased.stdout
     missing = run("erase", "cand-42", "--database", url)
     assert missing.returncode == 2 and "nothing is kept" in missing.stderr and "Traceback" not in missing.stderr
+
+
+def test_demo_fills_an_empty_database_once_and_names_the_demo_accounts(tmp_path: Path) -> None:
+    from hcdev_match.accounts import sign_in
+    from hcdev_match.store import Store
+
+    url = f"sqlite:///{tmp_path / 'demo.sqlite3'}"
+    first = run("demo", "--assessments", "40", "--if-empty", "--database", url)
+    assert first.returncode == 0, first.stderr
+    assert "added 40 demo assessments" in first.stdout and "demo-hr / demo-hr-password" in first.stdout
+    again = run("demo", "--assessments", "40", "--if-empty", "--database", url)
+    assert "no demo data added" in again.stdout
+    store = Store.from_url(url)
+    assert store.count_assessments() == 40
+    assert sign_in(store, "demo-hr", "demo-hr-password").role == "hr"

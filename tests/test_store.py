@@ -36,17 +36,33 @@ def test_a_new_database_is_built_at_the_current_version(store: Store) -> None:
     assert store.integrity_check() == "ok"
 
 
-def test_an_older_database_upgrades_and_keeps_its_rows(database_url: str, assessment) -> None:  # type: ignore[no-untyped-def]
+def test_an_older_database_upgrades_and_keeps_its_rows(database_url: str) -> None:
     engine = create_database_engine(database_url)
     with write_transaction(engine) as connection:
         assert migrate(connection, target=1) == 1
-    old = Store.__new__(Store)  # a version-1 database with one assessment in it
-    old.engine, old.config = engine, StoreConfig()
-    saved = old.save_assessment(assessment, actor="t", source="recruiter", legal_basis="contract")
+        # Rows as version 1 wrote them (no reporting columns yet).
+        connection.exec_driver_sql(
+            "INSERT INTO assessments (id, candidate_ref, created_at, source, best_role, best_fit, flags, "
+            "catalogue_version, legal_basis, expires_at, demo) VALUES (1, 'r-old', '2026-01-02 03:04:05', "
+            "'recruiter', 'ehr', 71.5, '', 'c1', 'contract', '2026-07-01 00:00:00', false)"
+        )
+        connection.exec_driver_sql(
+            "INSERT INTO assessment_fits (assessment_id, role, fit, missing_must_have) VALUES (1, 'ehr', 71.5, 'fhir')"
+        )
+        connection.exec_driver_sql(
+            "INSERT INTO assessment_skills (assessment_id, skill, strength) VALUES (1, 'hl7', 1)"
+        )
     upgraded = Store(engine)
     assert upgraded.version == SCHEMA_VERSION
-    assert upgraded.get_assessment(saved.id)["best_role"] == "telemedicine"
-    assert "ix_assessments_created_at" in {i["name"] for i in sa.inspect(engine).get_indexes("assessments")}
+    assert upgraded.get_assessment(1)["candidate_ref"] == "r-old"
+    with engine.connect() as connection:
+        # version 3 copied the filter columns onto the fit and skill rows
+        fit = connection.exec_driver_sql("SELECT source, best_role, created_at FROM assessment_fits").one()
+        skill = connection.exec_driver_sql("SELECT source, best_role FROM assessment_skills").one()
+    assert (fit[0], fit[1], str(fit[2])[:19]) == ("recruiter", "ehr", "2026-01-02 03:04:05")
+    assert tuple(skill) == ("recruiter", "ehr")
+    indexes = {i["name"] for i in sa.inspect(engine).get_indexes("assessments")}
+    assert "ix_assessments_report" in indexes
     engine.dispose()
 
 
