@@ -21,9 +21,14 @@ $(STAMP): requirements.txt requirements-dev.txt constraints.txt
 
 install: $(STAMP)
 
-run: $(STAMP)
-	@# Demo data and demo accounts only ever go into the local default database.
-	@if [ -z "$$HCDEV_DATABASE_URL" ]; then $(PY) -m hcdev_match demo --assessments 2000 --if-empty; fi
+# The local default database, seeded with demo data and demo accounts when it
+# is first created. Only ever that one: with HCDEV_DATABASE_URL set, run uses
+# the named database as it is.
+DEFAULT_DB := var/hcdev.sqlite3
+$(DEFAULT_DB): | $(STAMP)
+	$(PY) -m hcdev_match demo --assessments 2000 --if-empty
+
+run: $(STAMP) $(if $(HCDEV_DATABASE_URL),,$(DEFAULT_DB))
 	$(PY) -m streamlit run dashboard.py --server.address $(HOST) --server.port $(PORT) \
 		--browser.gatherUsageStats false --server.headless true
 

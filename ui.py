@@ -18,11 +18,15 @@ import streamlit as st
 from hcdev_match.access import CANDIDATE, is_allowed, role_for_email, session_expired
 from hcdev_match.assessment import FLAG_MESSAGES
 from hcdev_match.errors import HcdevMatchError
-from hcdev_match.store import Store, StoreConfig, utc_now
 
 if TYPE_CHECKING:
     from hcdev_match import Matcher
     from hcdev_match.fitcheck import FitCheck
+    from hcdev_match.store import Store
+
+# The store (SQLAlchemy) is imported where it is used, not here: a
+# candidate's first view of the fit check needs no database, and importing
+# it would delay the first paint.
 
 ROOT = Path(__file__).resolve().parent
 DEFAULT_DATABASE = ROOT / "var" / "hcdev.sqlite3"
@@ -51,6 +55,8 @@ def retention_days() -> int:
 
 @st.cache_resource(show_spinner=False)
 def _store(url: str, days: int) -> Store:
+    from hcdev_match.store import Store, StoreConfig
+
     return Store.from_url(url, config=StoreConfig(retention_days=days))
 
 
@@ -88,6 +94,8 @@ def current_user() -> dict[str, Any] | None:
     auth = st.session_state.get(AUTH_KEY)
     if not auth:
         return None
+    from hcdev_match.store import utc_now
+
     now = utc_now()
     if session_expired(auth["signed_in_at"], auth["last_seen"], now):
         del st.session_state[AUTH_KEY]
@@ -137,6 +145,7 @@ def sign_in_form() -> None:
 
 def _sign_in(name: str, password: str) -> None:
     from hcdev_match.accounts import sign_in
+    from hcdev_match.store import utc_now
 
     try:
         user = sign_in(get_store(), name, password)
