@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 from hypothesis import settings
+from streamlit.testing.v1 import AppTest
 
 from hcdev_match.matcher import Matcher
+from hcdev_match.store import utc_now
 
 from . import postgres
 from .postgres import PostgresServer
@@ -119,3 +121,16 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
     url = server.create_database()
     yield url
     server.drop_database(url)
+
+
+def sign_in_session(at: AppTest, role: str, *, name: str | None = None, user_id: int = 1) -> AppTest:
+    """Put a signed-in user in an AppTest's session, as the sign-in form would."""
+    now = utc_now()
+    at.session_state["auth"] = {
+        "name": name or f"{role}-user",
+        "role": role,
+        "user_id": user_id,
+        "signed_in_at": now,
+        "last_seen": now,
+    }
+    return at

@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 from hcdev_match.access import is_allowed, role_for_email
 from hcdev_match.store import utc_now
 
-from .conftest import ROOT
+from .conftest import ROOT, sign_in_session
 
 VISITORS = ("nobody", "candidate", "recruiter", "hr", "admin")
 # What the policy must give, written out (not derived from the policy itself).
@@ -47,14 +47,7 @@ def run_page(page: str, visitor: str, monkeypatch: pytest.MonkeyPatch, tmp_path:
     monkeypatch.setenv("HCDEV_DATABASE_URL", f"sqlite:///{tmp_path / 'app.sqlite3'}")
     at = AppTest.from_file(str(ROOT / page), default_timeout=30)
     if visitor != "nobody":
-        now = utc_now()
-        at.session_state["auth"] = {
-            "name": f"{visitor}-user",
-            "role": visitor,
-            "user_id": 1,
-            "signed_in_at": now,
-            "last_seen": now,
-        }
+        sign_in_session(at, visitor)
     return at.run()
 
 

@@ -14,10 +14,10 @@ from hcdev_match.accounts import add_user
 from hcdev_match.matcher import Matcher
 from hcdev_match.ranking import Ranking, ranking_csv
 from hcdev_match.redaction import MASK, mask_personal_details
-from hcdev_match.store import Store, utc_now
+from hcdev_match.store import Store
 from hcdev_match.uploads import BatchLimits, read_batch
 
-from .conftest import ROOT, SAMPLES
+from .conftest import ROOT, SAMPLES, sign_in_session
 from .files import CV_LINES, make_docx, make_pdf
 
 BATCH = ["cds_1", "cds_2", "cds_3", "analytics_1"]
@@ -35,15 +35,7 @@ def recruiter_page(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> tuple[App
     store = Store.from_url(url)
     user = add_user(store, "ana", role="recruiter", password="correct horse battery")
     at = AppTest.from_file(str(ROOT / "pages/3_Recruiter.py"), default_timeout=60)
-    now = utc_now()
-    at.session_state["auth"] = {
-        "name": "ana",
-        "role": "recruiter",
-        "user_id": user.id,
-        "signed_in_at": now,
-        "last_seen": now,
-    }
-    return at.run(), store
+    return sign_in_session(at, "recruiter", name="ana", user_id=user.id).run(), store
 
 
 def upload(at: AppTest, files: list[tuple[str, bytes]]) -> AppTest:
