@@ -18,8 +18,8 @@ import sqlalchemy as sa
 
 from .database import read_transaction, write_transaction
 from .errors import AccountError
-from .schema import audit_log, users
-from .store import Store, utc_now
+from .schema import users
+from .store import Store, append_audit, utc_now
 
 __all__ = [
     "ROLES",
@@ -85,9 +85,7 @@ def add_user(store: Store, name: str, *, role: str, password: str, actor: str = 
         user_id = connection.execute(
             users.insert().values(name=name, role=role, password_hash=hashed, created_at=now).returning(users.c.id)
         ).scalar_one()
-        connection.execute(
-            audit_log.insert().values(at=now, actor=actor, action="user_added", target=f"user:{name}", detail=role)
-        )
+        append_audit(connection, actor, "user_added", f"user:{name}", role, now=now)
     return User(int(user_id), name, role)
 
 
@@ -111,11 +109,9 @@ def sign_in(store: Store, name: str, password: str, *, now: datetime | None = No
         if row is None or row["password_hash"] is None:
             _DUMMY_HASH = _DUMMY_HASH or hash_password(secrets.token_hex(8))
             verify_password(password, _DUMMY_HASH)
-            connection.execute(audit_log.insert().values(at=now, actor="anonymous", action="sign_in_failed"))
+            append_audit(connection, "anonymous", "sign_in_failed", now=now)
         elif row["locked_until"] is not None and row["locked_until"] > now:
-            connection.execute(
-                audit_log.insert().values(at=now, actor=row["name"], action="sign_in_refused", detail="locked")
-            )
+            append_audit(connection, row["name"], "sign_in_refused", detail="locked", now=now)
         elif not verify_password(password, row["password_hash"]):
             failures = row["failed_attempts"] + 1
             locked = now + LOCKOUT if failures >= MAX_FAILURES else None
@@ -124,16 +120,12 @@ def sign_in(store: Store, name: str, password: str, *, now: datetime | None = No
                 .where(users.c.id == row["id"])
                 .values(failed_attempts=0 if locked else failures, locked_until=locked)
             )
-            connection.execute(
-                audit_log.insert().values(
-                    at=now, actor=row["name"], action="sign_in_failed", detail="locked" if locked else None
-                )
-            )
+            append_audit(connection, row["name"], "sign_in_failed", detail="locked" if locked else None, now=now)
         else:
             connection.execute(
                 users.update().where(users.c.id == row["id"]).values(failed_attempts=0, locked_until=None)
             )
-            connection.execute(audit_log.insert().values(at=now, actor=row["name"], action="signed_in"))
+            append_audit(connection, row["name"], "signed_in", now=now)
             user = User(int(row["id"]), row["name"], row["role"])
     if user is None:
         raise AccountError("the name or password is wrong, or the account is locked for a while; try again later")

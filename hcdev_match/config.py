@@ -55,8 +55,10 @@ class MatchConfig:
     stuffing_repeats: int = 12
     #: ... as do this many repeated lines (after the first copy of each).
     stuffing_duplicate_lines: int = 5
-    #: ... or a text whose skill mentions are mostly in keyword lists.
+    #: ... or a text whose skill mentions are mostly in keyword lists
+    #: (this share of them, and at least ``stuffing_listed_min`` terms).
     stuffing_listed_share: float = 0.8
+    stuffing_listed_min: int = 12
     #: How many terms an explanation lists by name before "other terms".
     top_terms: int = 10
     #: Characters of context on each side of a matched skill's snippet.

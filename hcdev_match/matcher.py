@@ -221,7 +221,10 @@ class Matcher:
         if (
             evidence.max_repeat > cfg.stuffing_repeats
             or evidence.duplicate_lines >= cfg.stuffing_duplicate_lines
-            or (evidence.listed_share >= cfg.stuffing_listed_share and len(evidence.listed_terms) >= 12)
+            or (
+                evidence.listed_share >= cfg.stuffing_listed_share
+                and len(evidence.listed_terms) >= cfg.stuffing_listed_min
+            )
         ):
             flags.append("keyword_stuffing")
         return tuple(flags)

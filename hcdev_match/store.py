@@ -32,7 +32,7 @@ from .schema import (
     schema_version,
 )
 
-__all__ = ["LEGAL_BASES", "DECISIONS", "SavedAssessment", "Store", "StoreConfig", "utc_now"]
+__all__ = ["LEGAL_BASES", "DECISIONS", "SavedAssessment", "Store", "StoreConfig", "append_audit", "utc_now"]
 
 #: Why an assessment may be kept (GDPR Art. 6 terms, as a recruiter states them).
 LEGAL_BASES: dict[str, str] = {
@@ -162,7 +162,7 @@ class Store:
             ]
             if skills:
                 connection.execute(assessment_skills.insert(), skills)
-            self._audit(connection, actor, "saved", f"assessment:{assessment_id}", f"source={source}", now=now)
+            append_audit(connection, actor, "saved", f"assessment:{assessment_id}", f"source={source}", now=now)
         return SavedAssessment(assessment_id, ref, expires, code)
 
     def record_decision(self, assessment_id: int, *, user_id: int, actor: str, decision: str, reason: str) -> int:
@@ -180,7 +180,7 @@ class Store:
                 .values(assessment_id=assessment_id, user_id=user_id, decision=decision, reason=reason, created_at=now)
                 .returning(decisions.c.id)
             ).scalar_one()
-            self._audit(connection, actor, "decided", f"assessment:{assessment_id}", decision, now=now)
+            append_audit(connection, actor, "decided", f"assessment:{assessment_id}", decision, now=now)
         return int(decision_id)
 
     def get_assessment(self, assessment_id: int) -> dict[str, Any] | None:
@@ -228,7 +228,7 @@ class Store:
                     ).mappings()
                 ]
                 exported.append(item)
-            self._audit(connection, actor, "exported", None, f"{len(exported)} assessment(s)")
+            append_audit(connection, actor, "exported", None, f"{len(exported)} assessment(s)")
         if not exported:
             raise StoreError(f"nothing is kept under the reference {candidate_ref!r}; check the reference")
         return {"candidate_ref": candidate_ref, "exported_at": utc_now().isoformat(), "assessments": exported}
@@ -262,7 +262,7 @@ class Store:
                 for table in (decisions, assessment_skills, assessment_fits):
                     connection.execute(table.delete().where(table.c.assessment_id.in_(ids)))
                 connection.execute(assessments.delete().where(assessments.c.id.in_(ids)))
-            self._audit(connection, actor, action, None, f"{len(ids)} assessment(s)")
+            append_audit(connection, actor, action, None, f"{len(ids)} assessment(s)")
         if ids:
             self._scrub()
         return len(ids)
@@ -285,28 +285,12 @@ class Store:
     def audit(self, actor: str, action: str, target: str | None = None, detail: str | None = None) -> None:
         """Append one entry to the audit log (who did what to which assessment)."""
         with self._write("write the audit log") as connection:
-            self._audit(connection, actor, action, target, detail)
+            append_audit(connection, actor, action, target, detail)
 
     def audit_entries(self, *, limit: int = 200) -> list[dict[str, Any]]:
         with read_transaction(self.engine) as connection:
             rows = connection.execute(sa.select(audit_log).order_by(audit_log.c.id.desc()).limit(limit)).mappings()
             return [dict(row) for row in rows]
-
-    @staticmethod
-    def _audit(
-        connection: Any,
-        actor: str,
-        action: str,
-        target: str | None,
-        detail: str | None,
-        *,
-        now: datetime | None = None,
-    ) -> None:
-        connection.execute(
-            audit_log.insert().values(
-                at=now or utc_now(), actor=actor[:100], action=action, target=target, detail=detail
-            )
-        )
 
     # -- health ------------------------------------------------------------------------------
 
@@ -340,6 +324,21 @@ class _Guarded:
             return bool(self._context.__exit__(*exc_info))
         except sa.exc.OperationalError as exc:
             raise StoreError(_explain(exc, self.what)) from None
+
+
+def append_audit(
+    connection: Any,
+    actor: str,
+    action: str,
+    target: str | None = None,
+    detail: str | None = None,
+    *,
+    now: datetime | None = None,
+) -> None:
+    """Append one audit entry inside the caller's transaction (never CV text or references)."""
+    connection.execute(
+        audit_log.insert().values(at=now or utc_now(), actor=actor[:100], action=action, target=target, detail=detail)
+    )
 
 
 def _hash_code(code: str) -> str:

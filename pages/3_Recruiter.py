@@ -134,8 +134,11 @@ text = ranking.text_of(candidate)
 check = check_fit(matcher, text=mask_personal_details(text) if blind else text)
 render_fit_check(check)
 saved = st.session_state.get("saved", {})
-if candidate in saved:
+viewed: set[str] = st.session_state.setdefault("viewed", set())
+if candidate in saved and candidate not in viewed:
+    # Once per candidate and session: reruns (a slider moved) are not new views.
     get_store().audit(str(user["name"]), "viewed", f"assessment:{saved[candidate].id}")
+    viewed.add(candidate)
 
 st.subheader("Save the assessments and record decisions")
 legal_basis = st.selectbox(

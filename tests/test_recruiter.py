@@ -69,6 +69,10 @@ def test_a_recruiter_ranks_reweights_decides_and_exports(recruiter_page: tuple[A
     assert table.loc[table["candidate"] == "C003", "decision"].item() == "shortlist"
     entries = [e["action"] for e in store.audit_entries()]
     assert "decided" in entries and "saved" in entries
+    at.slider(key="weight_future").set_value(1.0).run()
+    at.slider(key="weight_future").set_value(0.5).run()
+    views = [e for e in store.audit_entries() if e["action"] == "viewed"]
+    assert len(views) == len({e["target"] for e in views})  # one view per candidate, however many reruns
 
 
 def test_the_export_has_the_rows_of_the_table_and_its_context(matcher: Matcher) -> None:
