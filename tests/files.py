@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 
 import docx
 from fpdf import FPDF
@@ -57,3 +58,54 @@ def make_docx_with_entity() -> bytes:
                 content = content.replace(b"?>", b'?><!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]>', 1)
             archive.writestr(item, content)
     return buffer.getvalue()
+
+
+def raw_pdf(objects: list[bytes]) -> bytes:
+    """A PDF written object by object, for shapes no PDF library would produce."""
+    out = b"%PDF-1.7\n"
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return out
+
+
+def make_flate_bomb_pdf() -> bytes:
+    """A page whose content is compressed three times over and would expand to 64 MB."""
+    layer = zlib.compress(b"0" * (64 * 1024 * 1024), 9)
+    for _ in range(2):
+        layer = zlib.compress(layer, 9)
+    return raw_pdf(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>",
+            f"<< /Length {len(layer)} /Filter [/FlateDecode /FlateDecode /FlateDecode] >>\nstream\n".encode()
+            + layer
+            + b"\nendstream",
+        ]
+    )
+
+
+def make_recursive_page_tree_pdf() -> bytes:
+    """A page tree whose only kid is itself."""
+    return raw_pdf([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [2 0 R] /Count 1 >>"])
+
+
+def make_circular_xobject_pdf() -> bytes:
+    """A form XObject that draws itself."""
+    return raw_pdf(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /XObject << /X1 5 0 R >> >>"
+            b" /Contents 4 0 R >>",
+            b"<< /Length 8 >>\nstream\n/X1 Do\n\nendstream",
+            b"<< /Type /XObject /Subtype /Form /BBox [0 0 10 10] /Resources << /XObject << /X1 5 0 R >> >>"
+            b" /Length 8 >>\nstream\n/X1 Do\n\nendstream",
+        ]
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,16 @@ from fpdf import FPDF
 from hcdev_match.documents import DocumentLimits, read_document, read_path
 from hcdev_match.errors import DocumentError
 
-from .files import CV_LINES, make_docx, make_docx_with_entity, make_pdf, make_zip_bomb
+from .files import (
+    CV_LINES,
+    make_circular_xobject_pdf,
+    make_docx,
+    make_docx_with_entity,
+    make_flate_bomb_pdf,
+    make_pdf,
+    make_recursive_page_tree_pdf,
+    make_zip_bomb,
+)
 
 
 def test_pdf_text_is_extracted() -> None:
@@ -83,3 +93,16 @@ def test_docx_zip_bomb_is_refused() -> None:
 def test_docx_with_a_doctype_is_refused() -> None:
     with pytest.raises(DocumentError, match="DOCTYPE"):
         read_document(make_docx_with_entity(), "xxe.docx")
+
+
+@pytest.mark.parametrize(
+    "make",
+    [make_flate_bomb_pdf, make_recursive_page_tree_pdf, make_circular_xobject_pdf],
+    ids=["nested-flate-bomb", "recursive-page-tree", "circular-xobject"],
+)
+def test_hostile_pdf_structures_end_in_a_refusal_within_the_time_limit(make) -> None:  # type: ignore[no-untyped-def]
+    limits = DocumentLimits()
+    start = time.perf_counter()
+    with pytest.raises(DocumentError):
+        read_document(make(), "hostile.pdf", limits=limits)
+    assert time.perf_counter() - start < limits.timeout_s + 1
