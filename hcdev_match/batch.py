@@ -21,8 +21,8 @@ from .assessment import Assessment
 from .canonicaliser import Canonicaliser, TextEvidence
 from .catalogue import Catalogue
 from .config import MatchConfig
-from .documents import SUPPORTED_SUFFIXES, DocumentLimits, read_path
-from .errors import DocumentError, HcdevMatchError
+from .documents import SUPPORTED_SUFFIXES, DocumentLimits, read_documents
+from .errors import DocumentError
 
 if TYPE_CHECKING:
     from .matcher import Matcher
@@ -127,17 +127,27 @@ def _read_chunk(chunk: list[Path]) -> list[_Read]:
     limits = _WORKER["limits"]
     assert isinstance(canonicaliser, Canonicaliser) and isinstance(limits, DocumentLimits)
     explain = "matcher" in _WORKER
-    out = []
-    for path in chunk:
+    raw: list[tuple[int, str, bytes]] = []
+    out: list[_Read | None] = [None] * len(chunk)
+    for index, path in enumerate(chunk):
         try:
-            document = read_path(path, limits=limits)
-        except HcdevMatchError as exc:
-            out.append(_Read(path.name, None, "", (), str(exc)))
+            with open(path, "rb") as handle:
+                data = handle.read(limits.max_bytes + 1)  # one byte past the cap shows it is too large
+        except OSError as exc:
+            out[index] = _Read(path.name, None, "", (), f"{path.name}: cannot read the file ({exc.strerror})")
+            continue
+        raw.append((index, path.name, data))
+    # One call for the whole chunk: PDFs and DOCX share one limited parser
+    # process (this worker already has a core of its own).
+    documents = read_documents([(name, data) for _, name, data in raw], limits=limits, workers=1)
+    for (index, name, _), document in zip(raw, documents, strict=True):
+        if isinstance(document, DocumentError):
+            out[index] = _Read(name, None, "", (), str(document))
             continue
         evidence = None if explain else canonicaliser.read(document.text)
         # The text travels back only when it is to be explained (snippets).
-        out.append(_Read(path.name, evidence, document.text if explain else "", document.flags, None))
-    return out
+        out[index] = _Read(name, evidence, document.text if explain else "", document.flags, None)
+    return [item for item in out if item is not None]
 
 
 def _score_chunk(matcher: Matcher, chunk: list[_Read], explain: bool) -> list[BatchItem]:

@@ -107,8 +107,12 @@ def read_documents(
         except DocumentError as exc:
             results[index] = exc
     groups = [group for group in (pending[k::workers] for k in range(max(1, workers))) if group]
-    with ThreadPoolExecutor(max_workers=max(1, len(groups))) as pool:
-        replies = list(pool.map(lambda g: _parse_in_child([(k, d) for _, k, d, _ in g], limits), groups))
+    replies: list[list[dict[str, Any]] | None] = []
+    if len(groups) == 1:
+        replies = [_parse_in_child([(k, d) for _, k, d, _ in groups[0]], limits)]
+    elif groups:
+        with ThreadPoolExecutor(max_workers=len(groups)) as pool:
+            replies = list(pool.map(lambda g: _parse_in_child([(k, d) for _, k, d, _ in g], limits), groups))
     for group, reply in zip(groups, replies, strict=True):
         if reply is None:  # the shared child died or hung: isolate each file
             reply = [
