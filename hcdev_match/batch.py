@@ -21,7 +21,7 @@ from .assessment import Assessment
 from .canonicaliser import Canonicaliser, TextEvidence
 from .catalogue import Catalogue
 from .config import MatchConfig
-from .documents import SUPPORTED_SUFFIXES, DocumentLimits, read_documents
+from .documents import SUPPORTED_SUFFIXES, DocumentLimits, read_documents, read_file_bytes
 from .errors import DocumentError
 
 if TYPE_CHECKING:
@@ -131,10 +131,9 @@ def _read_chunk(chunk: list[Path]) -> list[_Read]:
     out: list[_Read | None] = [None] * len(chunk)
     for index, path in enumerate(chunk):
         try:
-            with open(path, "rb") as handle:
-                data = handle.read(limits.max_bytes + 1)  # one byte past the cap shows it is too large
-        except OSError as exc:
-            out[index] = _Read(path.name, None, "", (), f"{path.name}: cannot read the file ({exc.strerror})")
+            data = read_file_bytes(path, limits=limits)
+        except DocumentError as exc:
+            out[index] = _Read(path.name, None, "", (), str(exc))
             continue
         raw.append((index, path.name, data))
     # One call for the whole chunk: PDFs and DOCX share one limited parser

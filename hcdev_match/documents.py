@@ -25,7 +25,15 @@ from typing import Any
 
 from .errors import DocumentError
 
-__all__ = ["Document", "DocumentLimits", "SUPPORTED_SUFFIXES", "read_document", "read_documents", "read_path"]
+__all__ = [
+    "Document",
+    "DocumentLimits",
+    "SUPPORTED_SUFFIXES",
+    "read_document",
+    "read_documents",
+    "read_file_bytes",
+    "read_path",
+]
 
 SUPPORTED_SUFFIXES: tuple[str, ...] = (".txt", ".md", ".pdf", ".docx")
 _EXECUTABLE_SIGNATURES = (b"MZ", b"\x7fELF", b"\xca\xfe\xba\xbe", b"\xcf\xfa\xed\xfe", b"#!")
@@ -57,8 +65,8 @@ class Document:
     flags: tuple[str, ...] = ()
 
 
-def read_path(path: str | Path, *, limits: DocumentLimits | None = None) -> Document:
-    """Read a file from disk through :func:`read_document`."""
+def read_file_bytes(path: str | Path, *, limits: DocumentLimits | None = None) -> bytes:
+    """A file's bytes, refused with a DocumentError when unreadable or over the size cap."""
     path = Path(path)
     limits = limits or DocumentLimits()
     try:
@@ -69,7 +77,12 @@ def read_path(path: str | Path, *, limits: DocumentLimits | None = None) -> Docu
         raise DocumentError(f"{path.name}: cannot read the file ({exc.strerror}); check the path") from None
     if len(data) > limits.max_bytes:
         _too_large(path.name, path.stat().st_size, limits)
-    return read_document(data, path.name, limits=limits)
+    return data
+
+
+def read_path(path: str | Path, *, limits: DocumentLimits | None = None) -> Document:
+    """Read a file from disk through :func:`read_document`."""
+    return read_document(read_file_bytes(path, limits=limits), Path(path).name, limits=limits)
 
 
 def read_document(data: bytes, name: str, *, limits: DocumentLimits | None = None) -> Document:
