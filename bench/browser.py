@@ -85,7 +85,8 @@ def main() -> None:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            with running_server() as url:
+            with running_server() as server:
+                url = server.url
                 click_to_chart(page, url, cvs[0])  # warm the server's model once
                 charts = [click_to_chart(page, url, text) for text in cvs]
                 messages = [click_to_message(page, url) for _ in range(RUNS)]

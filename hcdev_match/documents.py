@@ -187,9 +187,12 @@ def _finish(kind: str, name: str, reply: dict[str, Any], limits: DocumentLimits)
 
 
 def _too_large(name: str, size: int, limits: DocumentLimits) -> None:
+    size_text, limit_text = (f"{n / 1_048_576:.1f} MB" for n in (size, limits.max_bytes))
+    if size_text == limit_text:  # 5 MB and 10 bytes would read "5.0 MB and at most 5.0 MB"
+        size_text, limit_text = f"{size:,} bytes", f"{limits.max_bytes:,} bytes"
     raise DocumentError(
-        f"{name}: the file is {size / 1_048_576:.1f} MB and at most "
-        f"{limits.max_bytes / 1_048_576:.0f} MB are accepted; upload a smaller file or paste the text"
+        f"{name}: the file is {size_text} and at most {limit_text} are accepted; "
+        "upload a smaller file or paste the text"
     )
 
 

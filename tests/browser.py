@@ -12,6 +12,7 @@ import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,11 +34,14 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start_server(port: int, *, env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
+def start_server(
+    port: int, *, env: dict[str, str] | None = None, script: Path = ROOT / "dashboard.py"
+) -> subprocess.Popen[bytes]:
+    """`streamlit run` as `make run` starts it, from the script's folder so its .streamlit/config.toml applies."""
     return subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.address", "127.0.0.1",
+        [sys.executable, "-m", "streamlit", "run", script.name, "--server.address", "127.0.0.1",
          "--server.port", str(port), "--browser.gatherUsageStats", "false", "--server.headless", "true"],
-        cwd=ROOT,
+        cwd=script.parent,
         env={**os.environ, **(env or {})},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
@@ -59,16 +63,22 @@ def wait_healthy(port: int, process: subprocess.Popen[bytes], *, timeout: float 
     raise TimeoutError(f"streamlit on port {port} not healthy after {timeout} s")
 
 
+@dataclass(frozen=True)
+class Server:
+    url: str
+    process: subprocess.Popen[bytes]
+
+
 @contextlib.contextmanager
-def running_server(*, env: dict[str, str] | None = None) -> Iterator[str]:
+def running_server(*, env: dict[str, str] | None = None, script: Path = ROOT / "dashboard.py") -> Iterator[Server]:
     """A `streamlit run` of the app on loopback; its own temporary database unless env names one."""
     port = free_port()
     folder = tempfile.mkdtemp(prefix="hcdev-app-")
     env = {"HCDEV_DATABASE_URL": f"sqlite:///{folder}/app.sqlite3", **(env or {})}
-    process = start_server(port, env=env)
+    process = start_server(port, env=env, script=script)
     try:
         wait_healthy(port, process)
-        yield f"http://127.0.0.1:{port}"
+        yield Server(f"http://127.0.0.1:{port}", process)
     finally:
         process.terminate()
         try:

@@ -109,3 +109,36 @@ def make_circular_xobject_pdf() -> bytes:
             b" /Length 8 >>\nstream\n/X1 Do\n\nendstream",
         ]
     )
+
+
+def make_billion_laughs_docx() -> bytes:
+    """A real DOCX whose document part nests entities ten deep (10^10 "lol"s if expanded)."""
+    entities = '<!ENTITY lol0 "lol">' + "".join(f'<!ENTITY lol{n} "{f"&lol{n - 1};" * 10}">' for n in range(1, 10))
+    source = zipfile.ZipFile(io.BytesIO(make_docx(CV_LINES)))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for item in source.infolist():
+            content = source.read(item)
+            if item.filename == "word/document.xml":
+                content = content.replace(b"?>", f"?><!DOCTYPE d [{entities}]>".encode(), 1)
+                content = content.replace(b"<w:t>", b"<w:t>&lol9;", 1)
+            archive.writestr(item, content)
+    return buffer.getvalue()
+
+
+def hostile_corpus(max_bytes: int) -> dict[str, tuple[str, bytes]]:
+    """Every hostile upload we defend against, by case name: (file name, bytes)."""
+    real_pdf = make_pdf(CV_LINES)
+    return {
+        "nested-flate-bomb": ("bomb.pdf", make_flate_bomb_pdf()),
+        "thousand-pages": ("long.pdf", make_pdf(["A page of a very long CV."], pages=1000)),
+        "recursive-page-tree": ("tree.pdf", make_recursive_page_tree_pdf()),
+        "circular-xobjects": ("loop.pdf", make_circular_xobject_pdf()),
+        "docx-zip-bomb": ("bomb.docx", make_zip_bomb()),
+        "docx-external-entity": ("xxe.docx", make_docx_with_entity()),
+        "docx-billion-laughs": ("laughs.docx", make_billion_laughs_docx()),
+        "executable-as-pdf": ("cv.pdf", b"MZ\x90\x00\x03\x00\x00\x00" + bytes(range(256)) * 64),
+        "truncated-pdf": ("cut.pdf", real_pdf[: len(real_pdf) // 2]),
+        "zero-bytes": ("empty.pdf", b""),
+        "over-size-cap": ("huge.pdf", b"%PDF-1.7\n" + b"0" * (max_bytes + 1)),
+    }

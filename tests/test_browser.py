@@ -26,8 +26,8 @@ TIMEOUT = 30_000
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
-    with running_server() as url:
-        yield url
+    with running_server() as app:
+        yield app.url
 
 
 @pytest.fixture(scope="module")
@@ -82,6 +82,13 @@ def test_upload_a_pdf_and_see_its_fit(page: Page, tmp_path: Path) -> None:
     expect(page.get_by_role("heading", name="Best fit: EHR developer")).to_be_visible()
 
 
+def test_a_file_over_the_size_cap_is_refused_in_the_browser_before_it_is_sent(page: Page, tmp_path: Path) -> None:
+    huge = tmp_path / "huge.pdf"
+    huge.write_bytes(b"%PDF-1.7\n" + b"0" * (6 * 1024 * 1024))
+    page.locator(".st-key-cv_file input[type=file]").set_input_files(str(huge))
+    expect(page.locator(".st-key-cv_file").get_by_text("File must be 5.0MB or smaller.")).to_be_visible()
+
+
 def test_html_in_a_cv_shows_as_text_and_never_runs(page: Page) -> None:
     payload = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script> HL7 FHIR EHR developer'
     dialogs: list[str] = []
@@ -103,7 +110,8 @@ def test_a_recruiter_signs_in_through_the_form(browser: Browser, tmp_path: Path)
     store = Store.from_url(url)
     add_user(store, "ana", role="recruiter", password="correct horse battery")
     store.engine.dispose()
-    with running_server(env={"HCDEV_DATABASE_URL": url}) as server:
+    with running_server(env={"HCDEV_DATABASE_URL": url}) as app:
+        server = app.url
         page = browser.new_page()
         page.set_default_timeout(TIMEOUT)
         page.goto(f"{server}/Privacy")
@@ -128,7 +136,8 @@ def test_a_recruiter_signs_in_uploads_three_cvs_and_sees_the_heatmap(browser: Br
         path = tmp_path / f"{name}.txt"
         path.write_text((SAMPLES / f"{name}.txt").read_text())
         paths.append(str(path))
-    with running_server(env={"HCDEV_DATABASE_URL": url}) as server:
+    with running_server(env={"HCDEV_DATABASE_URL": url}) as app:
+        server = app.url
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         page.set_default_timeout(TIMEOUT)
         page.goto(f"{server}/Recruiter")

@@ -76,7 +76,7 @@ def test_bad_files_are_refused_with_a_reason(data: bytes, name: str, message: st
 
 def test_oversized_file_is_refused_before_parsing() -> None:
     limits = DocumentLimits(max_bytes=1000)
-    with pytest.raises(DocumentError, match="at most 0 MB"):
+    with pytest.raises(DocumentError, match="2,005 bytes and at most 1,000 bytes"):
         read_document(b"%PDF-" + b"x" * 2000, "big.pdf", limits=limits)
 
 

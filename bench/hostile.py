@@ -1,0 +1,58 @@
+"""Hostile uploads on a running app: time to refusal and the server's memory, per file.
+
+Each file of the test corpus (tests/files.py) is uploaded to the fit check
+through Streamlit's own upload endpoint and scored, while a second session
+scores a sample CV. Prints, per file: the time from upload to both users
+done, the refusal shown, the other user's click-to-result time, and the
+growth of the server process's resident memory (peak and after). The
+baseline, in the same run, is a real one-page PDF CV uploaded the same way.
+
+    .venv/bin/python bench/hostile.py
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from hcdev_match.documents import DocumentLimits  # noqa: E402
+from tests.browser import running_server  # noqa: E402
+from tests.files import CV_LINES, hostile_corpus, make_pdf  # noqa: E402
+from tests.load import upload_beside_another_user  # noqa: E402
+
+
+def main() -> int:
+    limits = DocumentLimits()
+    cases = {"real one-page PDF (baseline)": ("cv.pdf", make_pdf(CV_LINES)), **hostile_corpus(limits.max_bytes)}
+    failures = 0
+    print(f"limits: {limits.max_bytes / 2**20:.0f} MB, {limits.max_pages} pages, {limits.timeout_s:.0f} s per file")
+    print(f"{'case':30} {'bytes':>9} {'done s':>7} {'other s':>8} {'peak MB':>8} {'after MB':>9}  outcome")
+    with running_server() as app:
+        asyncio.run(upload_beside_another_user(app.url, app.process.pid, *cases["real one-page PDF (baseline)"]))
+        for case, (name, data) in cases.items():
+            r = asyncio.run(upload_beside_another_user(app.url, app.process.pid, name, data))
+            if isinstance(r.outcome, str):
+                shown = f"upload refused ({r.outcome})"
+            else:
+                shown = r.outcome.errors[0] if r.outcome.errors else "scored"
+            ok = (
+                r.seconds < limits.timeout_s + 1
+                and r.peak_growth < 50 * 2**20
+                and not r.other.errors
+                and (case.startswith("real") or shown != "scored")
+            )
+            failures += not ok
+            print(
+                f"{case:30} {len(data):>9} {r.seconds:>7.2f} {r.other.seconds:>8.2f} "
+                f"{r.peak_growth / 2**20:>8.1f} {r.growth / 2**20:>9.1f}  {'' if ok else 'FAIL '}{shown[:90]}"
+            )
+    print("PASS" if not failures else f"FAILED: {failures} case(s)")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,228 @@
+"""A light client that speaks Streamlit's own websocket protocol.
+
+It does what a browser tab does on the wire and nothing more: it opens
+`/_stcore/stream`, asks for the first run, learns the widget ids from the
+elements that run sends, and then "clicks" by sending `rerun_script` with
+the widget states. Thirty of these cost a few megabytes and almost no CPU,
+so a load test measures the server rather than thirty browsers.
+
+Files are uploaded the way the frontend does it: a `file_urls_request`
+for an upload URL, a multipart PUT with the XSRF cookie and header, then
+a rerun whose widget state names the uploaded file.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import http.client
+import http.cookiejar
+import itertools
+import time
+import urllib.parse
+import urllib.request
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+import websockets
+from streamlit.proto.Alert_pb2 import Alert
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+__all__ = ["FileState", "Run", "StreamlitSession", "UploadRefused"]
+
+_ids = itertools.count()
+
+
+@dataclass
+class Run:
+    """What one script run sent: its elements, in order, and how long it took."""
+
+    seconds: float = 0.0
+    first_element_seconds: float | None = None
+    elements: list[tuple[str, str]] = field(default_factory=list)  # (element type, its text or widget id)
+    status: int | None = None  # ForwardMsg.ScriptFinishedStatus
+    bytes_received: int = 0
+
+    @property
+    def errors(self) -> list[str]:
+        """The messages of error alerts and the types of exception elements."""
+        return [text for kind, text in self.elements if kind in {"error", "exception"}]
+
+    def has(self, kind: str) -> bool:
+        return any(k == kind for k, _ in self.elements)
+
+    def texts(self, kind: str) -> list[str]:
+        return [text for k, text in self.elements if k == kind]
+
+
+def _describe(element: Any) -> tuple[str, str]:
+    kind = element.WhichOneof("type")
+    body = getattr(element, kind)
+    if kind == "alert":
+        return ("error" if body.format == Alert.ERROR else "alert", body.body)
+    if kind == "exception":
+        return ("exception", f"{body.type}: {body.message}")
+    if kind in {"markdown", "heading"}:
+        return (kind, body.body)
+    return (kind, getattr(body, "id", ""))
+
+
+class StreamlitSession:
+    """One browser tab's worth of protocol, on one websocket."""
+
+    def __init__(self, base_url: str, *, timeout: float = 60.0) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.timeout = timeout
+        self.widget_ids: dict[str, str] = {}  # key -> widget id, learned from the runs' elements
+        self.page_script_hash = ""
+        self.session_id = ""
+        self._ws: Any = None
+        self._cookies = http.cookiejar.CookieJar()
+        self._opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self._cookies))
+
+    async def connect(self) -> Run:
+        """Open the websocket and do the first run of the home page, as a new tab does."""
+        ws_url = "ws" + self.base_url.removeprefix("http") + "/_stcore/stream"
+        self._ws = await websockets.connect(
+            ws_url, subprotocols=["streamlit"], max_size=None, open_timeout=self.timeout
+        )
+        return await self.rerun({})
+
+    async def close(self) -> None:
+        if self._ws is not None:
+            await self._ws.close()
+            self._ws = None
+
+    async def rerun(self, states: dict[str, Any], *, triggers: tuple[str, ...] = ()) -> Run:
+        """Send widget states (by key) and the clicked buttons; wait for the run to finish."""
+        message = BackMsg()
+        rerun = message.rerun_script
+        rerun.page_script_hash = self.page_script_hash
+        for key, value in states.items():
+            widget = rerun.widget_states.widgets.add()
+            widget.id = self.widget_ids[key]
+            if isinstance(value, bool):
+                widget.bool_value = value
+            elif isinstance(value, str):
+                widget.string_value = value
+            elif isinstance(value, FileState):
+                info = widget.file_uploader_state_value.uploaded_file_info.add()
+                info.file_id, info.name, info.size = value.file_id, value.name, value.size
+                info.file_urls.upload_url, info.file_urls.delete_url = value.upload_url, value.delete_url
+            else:
+                raise TypeError(f"no widget state for {type(value).__name__}")
+        for key in triggers:
+            widget = rerun.widget_states.widgets.add()
+            widget.id = self.widget_ids[key]
+            widget.trigger_value = True
+        started = time.perf_counter()
+        await self._ws.send(message.SerializeToString())
+        run = Run()
+        while True:
+            forward = await self._receive()
+            run.bytes_received += forward.ByteSize()
+            kind = forward.WhichOneof("type")
+            if kind == "new_session":
+                self.page_script_hash = self.page_script_hash or forward.new_session.page_script_hash
+            elif kind == "delta" and forward.delta.WhichOneof("type") == "new_element":
+                if run.first_element_seconds is None:
+                    run.first_element_seconds = time.perf_counter() - started
+                described = _describe(forward.delta.new_element)
+                run.elements.append(described)
+                widget_id = described[1]
+                if widget_id.startswith("$$ID-"):
+                    self.widget_ids[widget_id.rsplit("-", 1)[-1]] = widget_id
+            elif kind == "script_finished":
+                if forward.script_finished == ForwardMsg.FINISHED_EARLY_FOR_RERUN:
+                    continue
+                run.status = forward.script_finished
+                run.seconds = time.perf_counter() - started
+                return run
+
+    async def upload(self, key: str, name: str, data: bytes, *, mime: str = "application/octet-stream") -> FileState:
+        """Put a file where the uploader widget `key` will find it, as the frontend does."""
+        request = BackMsg()
+        request.file_urls_request.request_id = f"r{next(_ids)}"
+        request.file_urls_request.file_names.append(name)
+        request.file_urls_request.session_id = await self._session_id()
+        await self._ws.send(request.SerializeToString())
+        while True:
+            forward = await self._receive()
+            if forward.WhichOneof("type") == "file_urls_response":
+                response = forward.file_urls_response
+                break
+        if response.error_msg:
+            raise RuntimeError(response.error_msg)
+        urls = response.file_urls[0]
+        await asyncio.to_thread(self._put, urls.upload_url, name, data, mime)
+        return FileState(urls.file_id, name, len(data), urls.upload_url, urls.delete_url)
+
+    async def _session_id(self) -> str:
+        if not self.session_id:
+            # The frontend reads its session id from the new_session message's
+            # initialize block; it is the id the upload URLs are bound to.
+            raise RuntimeError("no session id yet: connect() first")
+        return self.session_id
+
+    def _put(self, upload_url: str, name: str, data: bytes, mime: str) -> None:
+        """The multipart PUT the frontend makes; an HTTP refusal raises UploadRefused with its status."""
+        url = urllib.parse.urlsplit(upload_url if upload_url.startswith("http") else self.base_url + upload_url)
+        if not any(c.name == "_streamlit_xsrf" for c in self._cookies):
+            with self._opener.open(self.base_url + "/_stcore/health", timeout=self.timeout) as response:
+                response.read()
+        cookie = next(c for c in self._cookies if c.name == "_streamlit_xsrf")
+        boundary = uuid.uuid4().hex
+        body = (
+            (
+                f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{name}"\r\n'
+                f"Content-Type: {mime}\r\n\r\n"
+            ).encode()
+            + data
+            + f"\r\n--{boundary}--\r\n".encode()
+        )
+        connection = http.client.HTTPConnection(url.netloc, timeout=self.timeout)
+        try:
+            connection.putrequest("PUT", url.path)
+            connection.putheader("Content-Type", f"multipart/form-data; boundary={boundary}")
+            connection.putheader("Content-Length", str(len(body)))
+            connection.putheader("X-Xsrftoken", str(cookie.value))
+            connection.putheader("Cookie", f"{cookie.name}={cookie.value}")
+            connection.endheaders()
+            # A server that refuses on the headers closes before the body is sent.
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                connection.send(body)
+            response = connection.getresponse()
+            response.read()
+        finally:
+            connection.close()
+        if response.status >= 300:
+            raise UploadRefused(response.status)
+
+    async def _receive(self) -> ForwardMsg:
+        raw = await asyncio.wait_for(self._ws.recv(), timeout=self.timeout)
+        forward = ForwardMsg()
+        forward.ParseFromString(raw)
+        if forward.WhichOneof("type") == "new_session" and forward.new_session.initialize.session_id:
+            self.session_id = forward.new_session.initialize.session_id
+        return forward
+
+
+class UploadRefused(Exception):
+    """The upload endpoint answered with an HTTP error status."""
+
+    def __init__(self, status: int) -> None:
+        super().__init__(f"upload refused with HTTP {status}")
+        self.status = status
+
+
+@dataclass(frozen=True)
+class FileState:
+    """An uploaded file as the uploader widget's state names it."""
+
+    file_id: str
+    name: str
+    size: int
+    upload_url: str
+    delete_url: str
