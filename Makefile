@@ -12,7 +12,7 @@ CHROMIUM := /usr/bin/chromium
 PG_BIN := /usr/lib/postgresql/15/bin
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: run test lint bench install system-packages clean
+.PHONY: run test lint bench fuzz install system-packages clean
 
 $(STAMP): requirements.txt requirements-dev.txt constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -60,6 +60,17 @@ bench: $(STAMP) system-packages
 	$(PY) bench/browser.py
 	$(PY) bench/recruiter.py
 	$(PY) bench/hr.py
+	$(PY) bench/hostile.py
+	$(PY) bench/load.py
+
+# Coverage-guided fuzzing of text extraction (tests/fuzz_documents.py). The
+# corpus grows in var/fuzz/corpus across runs; a failing input is saved in
+# var/fuzz/ and printed. `make test` runs 30 seconds of the same.
+FUZZ_SECONDS ?= 600
+fuzz: $(STAMP)
+	mkdir -p var/fuzz
+	$(PY) tests/fuzz_documents.py --seeds var/fuzz/corpus -max_total_time=$(FUZZ_SECONDS) -timeout=15 \
+		-rss_limit_mb=2048 -artifact_prefix=var/fuzz/ -print_final_stats=1
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

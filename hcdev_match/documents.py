@@ -12,10 +12,13 @@ child process and a clear message, never the server.
 from __future__ import annotations
 
 import json
+import lzma
 import math
+import re
 import subprocess
 import sys
 import zipfile
+import zlib
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -24,6 +27,21 @@ from pathlib import Path
 from typing import Any
 
 from .errors import DocumentError
+
+#: What reading a damaged ZIP member can raise, besides our own DocumentError:
+#: a corrupt deflate or LZMA stream, an unknown compression method, a bad CRC.
+ZIP_READ_ERRORS: tuple[type[Exception], ...] = (
+    zipfile.BadZipFile,
+    zlib.error,
+    lzma.LZMAError,
+    NotImplementedError,
+    OSError,
+    EOFError,
+    RuntimeError,
+    ValueError,
+)
+#: The first element start tag of an XML part; a DOCTYPE can only come before it.
+_FIRST_ELEMENT = re.compile(rb"<[A-Za-z_:]")
 
 __all__ = [
     "Document",
@@ -218,7 +236,7 @@ def _check_docx_container(data: bytes, name: str, limits: DocumentLimits) -> Non
     broken = DocumentError(f"{name}: the Word document is damaged (not a valid zip); save it again and retry")
     try:
         archive = zipfile.ZipFile(BytesIO(data))
-    except (zipfile.BadZipFile, ValueError, OSError):
+    except ZIP_READ_ERRORS:
         raise broken from None
     with archive:
         entries = archive.infolist()
@@ -237,12 +255,23 @@ def _check_docx_container(data: bytes, name: str, limits: DocumentLimits) -> Non
         for entry in entries:
             try:
                 head, budget = expand_zip_member(archive, entry, budget=budget, too_large=too_large, keep=4096)
-            except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, ValueError):
+            except ZIP_READ_ERRORS:
                 raise broken from None
-            if entry.filename.endswith((".xml", ".rels")) and b"<!DOCTYPE" in head.upper():
+            if not entry.filename.endswith((".xml", ".rels")):
+                continue
+            # A DOCTYPE may only stand before the first element, so a part
+            # whose first element is in its head cannot hide one further on.
+            first = _FIRST_ELEMENT.search(head)
+            prolog = head[: first.start()] if first else head
+            if b"<!DOCTYPE" in prolog.upper():
                 raise DocumentError(
                     f"{name}: the document declares a DOCTYPE, which Word never writes and attacks use; "
                     "save it again from a word processor"
+                )
+            if first is None and head.strip():
+                raise DocumentError(
+                    f"{name}: the part {entry.filename} has no XML element in its first 4 KB, which Word never "
+                    "writes; save the document again from a word processor"
                 )
 
 

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from .documents import SUPPORTED_SUFFIXES, Document, DocumentLimits, expand_zip_member, read_documents
+from .documents import SUPPORTED_SUFFIXES, ZIP_READ_ERRORS, Document, DocumentLimits, expand_zip_member, read_documents
 from .errors import DocumentError
 
 __all__ = ["BatchLimits", "UploadItem", "read_batch"]
@@ -79,7 +79,7 @@ def read_batch(
 def _expand_zip(name: str, data: bytes, batch: BatchLimits) -> list[tuple[str, bytes] | UploadItem]:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, ValueError, OSError):
+    except ZIP_READ_ERRORS:
         raise DocumentError(f"{name}: the ZIP is damaged; make it again and retry") from None
     out: list[tuple[str, bytes] | UploadItem] = []
     budget = batch.max_zip_bytes
@@ -102,7 +102,7 @@ def _expand_zip(name: str, data: bytes, batch: BatchLimits) -> list[tuple[str, b
             )
             try:
                 data, budget = expand_zip_member(archive, member, budget=budget, too_large=too_large)
-            except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, ValueError):
+            except ZIP_READ_ERRORS:
                 out.append(UploadItem(f"{name}/{inner}", None, f"{inner}: damaged inside the ZIP"))
                 continue
             out.append((inner, data))
@@ -116,18 +116,25 @@ def _expand_csv(name: str, data: bytes, batch: BatchLimits) -> list[tuple[str, b
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         text = data.decode("cp1252", errors="replace")
-    reader = csv.DictReader(io.StringIO(text))
-    fields = [f.strip().lower() for f in reader.fieldnames or []]
-    if "id" not in fields or "text" not in fields:
-        raise DocumentError(f"{name}: a CSV needs the columns id and text; it has {fields or 'none'}")
-    reader.fieldnames = fields
+    # newline="" lets the csv module see every line ending itself, as its docs ask.
+    reader = csv.DictReader(io.StringIO(text, newline=""))
     out: list[tuple[str, bytes] | UploadItem] = []
-    for number, row in enumerate(reader, start=2):
-        ident = (row.get("id") or "").strip() or f"row {number}"
-        body = row.get("text") or ""
-        if not body.strip():
-            out.append(UploadItem(ident, None, f"{name}, line {number}: the text is empty"))
-            continue
-        # A CSV row becomes a text file of the batch, read like any other.
-        out.append((f"{ident}.txt", body.encode("utf-8")))
+    try:
+        fields = [f.strip().lower() for f in reader.fieldnames or []]
+        if "id" not in fields or "text" not in fields:
+            raise DocumentError(f"{name}: a CSV needs the columns id and text; it has {fields or 'none'}")
+        reader.fieldnames = fields
+        for number, row in enumerate(reader, start=2):
+            ident = (row.get("id") or "").strip() or f"row {number}"
+            body = row.get("text") or ""
+            if not body.strip():
+                out.append(UploadItem(ident, None, f"{name}, line {number}: the text is empty"))
+                continue
+            # A CSV row becomes a text file of the batch, read like any other.
+            out.append((f"{ident}.txt", body.encode("utf-8")))
+    except csv.Error as exc:
+        raise DocumentError(
+            f"{name}: the CSV is malformed near line {reader.line_num} ({exc}); "
+            "save it again as CSV (UTF-8) with the columns id and text"
+        ) from None
     return out

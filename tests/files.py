@@ -142,3 +142,38 @@ def hostile_corpus(max_bytes: int) -> dict[str, tuple[str, bytes]]:
         "zero-bytes": ("empty.pdf", b""),
         "over-size-cap": ("huge.pdf", b"%PDF-1.7\n" + b"0" * (max_bytes + 1)),
     }
+
+
+def _with_document_xml(transform) -> bytes:  # type: ignore[no-untyped-def]
+    """A real DOCX whose word/document.xml is passed through ``transform``."""
+    source = zipfile.ZipFile(io.BytesIO(make_docx(CV_LINES)))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for item in source.infolist():
+            content = source.read(item)
+            archive.writestr(item.filename, transform(content) if item.filename == "word/document.xml" else content)
+    return buffer.getvalue()
+
+
+def make_docx_with_late_doctype() -> bytes:
+    """A DOCTYPE pushed past the first 4 KB by a long comment, still before the root element (valid XML)."""
+    return _with_document_xml(
+        lambda xml: xml.replace(b"?>", b"?><!--" + b"x" * 6000 + b'--><!DOCTYPE d [<!ENTITY x "y">]>', 1)
+    )
+
+
+def make_docx_with_corrupt_deflate() -> bytes:
+    """A DOCX whose document part's deflate stream is broken (zlib raises, not zipfile)."""
+    data = bytearray(make_docx(CV_LINES))
+    info = zipfile.ZipFile(io.BytesIO(bytes(data))).getinfo("word/document.xml")
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    data[start : start + 5] = b"\x00\x05\x00\x00\x00"  # a stored block whose length and its complement disagree
+    return bytes(data)
+
+
+def make_docx_needing_a_newer_zip() -> bytes:
+    """A DOCX whose central directory asks for ZIP version 22.2 (zipfile raises NotImplementedError)."""
+    data = bytearray(make_docx(CV_LINES))
+    at = data.find(b"PK\x01\x02")
+    data[at + 6 : at + 8] = (222).to_bytes(2, "little")
+    return bytes(data)

@@ -15,7 +15,10 @@ from .files import (
     CV_LINES,
     make_circular_xobject_pdf,
     make_docx,
+    make_docx_needing_a_newer_zip,
+    make_docx_with_corrupt_deflate,
     make_docx_with_entity,
+    make_docx_with_late_doctype,
     make_flate_bomb_pdf,
     make_pdf,
     make_recursive_page_tree_pdf,
@@ -106,3 +109,15 @@ def test_hostile_pdf_structures_end_in_a_refusal_within_the_time_limit(make) -> 
     with pytest.raises(DocumentError):
         read_document(make(), "hostile.pdf", limits=limits)
     assert time.perf_counter() - start < limits.timeout_s + 1
+
+
+def test_a_doctype_hidden_behind_a_long_comment_is_refused() -> None:
+    with pytest.raises(DocumentError, match="no XML element in its first 4 KB"):
+        read_document(make_docx_with_late_doctype(), "late.docx")
+
+
+# Found by tests/fuzz_documents.py: these raised zlib.error and NotImplementedError.
+@pytest.mark.parametrize("make", [make_docx_with_corrupt_deflate, make_docx_needing_a_newer_zip])
+def test_a_docx_with_a_broken_zip_inside_is_refused_as_damaged(make) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(DocumentError, match="damaged"):
+        read_document(make(), "broken.docx")

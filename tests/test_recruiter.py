@@ -135,6 +135,17 @@ def test_a_csv_without_the_columns_is_refused() -> None:
     assert item.error and "needs the columns id and text" in item.error
 
 
+# Found by tests/fuzz_documents.py: a bare carriage return raised csv.Error.
+def test_a_csv_with_old_mac_line_endings_is_read() -> None:
+    items = read_batch([("mac.csv", b"id,text\r1,EHR developer with FHIR\r2,imaging with DICOM\r")])
+    assert [item.name for item in items] == ["1.txt", "2.txt"] and all(item.document for item in items)
+
+
+def test_a_csv_with_a_broken_quote_is_refused_with_the_line() -> None:
+    [item] = read_batch([("bad.csv", b'id,text\n1,"never closed\n2,x\n' + b"y" * 200_000 + b"\n")])
+    assert item.error and "the CSV is malformed near line" in item.error
+
+
 def test_a_batch_zip_bomb_is_refused_without_expanding_it() -> None:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:

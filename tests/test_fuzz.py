@@ -1,0 +1,21 @@
+"""A short atheris run over text extraction on every `make test`; `make fuzz` runs the long one."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+FUZZER = Path(__file__).with_name("fuzz_documents.py")
+
+
+def test_fuzzing_text_extraction_finds_no_crash_hang_or_untyped_error(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, str(FUZZER), "--seeds", str(tmp_path / "corpus"), "-max_total_time=30", "-timeout=15",
+         "-rss_limit_mb=2048", f"-artifact_prefix={tmp_path}/", "-print_final_stats=1"],
+        capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    report = done.stderr[-4000:]
+    assert done.returncode == 0, f"the fuzzer found a failing input (saved in {tmp_path}):\n{report}"
+    runs = next(line for line in done.stderr.splitlines() if line.startswith("stat::number_of_executed_units"))
+    assert int(runs.split(":")[-1]) > 100  # it really ran, beyond the seeds
