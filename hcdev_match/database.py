@@ -19,7 +19,11 @@ from .errors import StoreError
 
 __all__ = ["create_database_engine", "read_transaction", "sqlite_path", "write_transaction"]
 
-BUSY_TIMEOUT_MS = 30_000
+# How long a write waits for another writer before it gives up with a clear
+# "try again" message. Ordinary contention clears in milliseconds; a lock
+# held longer (a backup, a stuck process) should be reported to the person,
+# not leave them watching a spinner.
+BUSY_TIMEOUT_MS = 5_000
 
 
 def create_database_engine(url: str) -> Engine:

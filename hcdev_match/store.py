@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -23,6 +24,7 @@ from .assessment import Assessment
 from .database import create_database_engine, read_transaction, write_transaction
 from .errors import StoreError
 from .schema import (
+    SCHEMA_VERSION,
     assessment_fits,
     assessment_skills,
     assessments,
@@ -75,9 +77,14 @@ class Store:
         self.engine = engine
         self.config = config or StoreConfig()
         try:
-            with write_transaction(engine) as connection:
-                migrate(connection)
-        except sa.exc.OperationalError as exc:
+            # Read first: a current schema needs no write lock, so opening the
+            # store works while another process holds it (or the file is read-only).
+            with read_transaction(engine) as connection:
+                current = schema_version(connection)
+            if current != SCHEMA_VERSION:
+                with write_transaction(engine) as connection:
+                    migrate(connection)
+        except sa.exc.DatabaseError as exc:
             raise StoreError(_explain(exc, "open the database")) from None
 
     @classmethod
@@ -108,61 +115,134 @@ class Store:
         demo: bool = False,
     ) -> SavedAssessment:
         """Keep an assessment's derived data (and the CV text only with consent)."""
+        self._check(source=source, legal_basis=legal_basis, consent=consent, cv_texts=[cv_text])
+        now = now or utc_now()
+        with self._write("save the assessment") as connection:
+            return self._insert(
+                connection, assessment, actor=actor, source=source, legal_basis=legal_basis,
+                candidate_ref=candidate_ref, created_by=created_by, batch=batch, consent=consent, cv_text=cv_text,
+                with_erase_code=with_erase_code, now=now, demo=demo,
+            )  # fmt: skip
+
+    def save_assessments(
+        self,
+        batch_assessments: Sequence[Assessment],
+        *,
+        actor: str,
+        source: str,
+        legal_basis: str,
+        created_by: int | None = None,
+        batch: str | None = None,
+        consent: bool = False,
+        cv_texts: Sequence[str | None] | None = None,
+        now: datetime | None = None,
+    ) -> list[SavedAssessment]:
+        """Keep a whole batch in one transaction: all of it is saved, or none of it.
+
+        A full disk, a lock held too long or a killed server part-way through
+        leaves no half batch behind, so saving again after the fault is safe.
+        """
+        texts = list(cv_texts) if cv_texts is not None else [None] * len(batch_assessments)
+        if len(texts) != len(batch_assessments):
+            raise StoreError(
+                f"got {len(batch_assessments)} assessments but {len(texts)} CV texts; give one text (or None) each"
+            )
+        self._check(source=source, legal_basis=legal_basis, consent=consent, cv_texts=texts)
+        now = now or utc_now()
+        with self._write(f"save the {len(batch_assessments)} assessments") as connection:
+            return [
+                self._insert(
+                    connection,
+                    assessment,
+                    actor=actor,
+                    source=source,
+                    legal_basis=legal_basis,
+                    candidate_ref=None,
+                    created_by=created_by,
+                    batch=batch,
+                    consent=consent,
+                    cv_text=text,
+                    with_erase_code=False,
+                    now=now,
+                    demo=False,
+                )  # fmt: skip
+                for assessment, text in zip(batch_assessments, texts, strict=True)
+            ]
+
+    @staticmethod
+    def _check(*, source: str, legal_basis: str, consent: bool, cv_texts: Sequence[str | None]) -> None:
         if legal_basis not in LEGAL_BASES:
             raise StoreError(f"legal basis {legal_basis!r} is not known; use one of {sorted(LEGAL_BASES)}")
         if source not in SOURCES:
             raise StoreError(f"source {source!r} is not known; use one of {list(SOURCES)}")
-        if cv_text is not None and not consent:
+        if not consent and any(text is not None for text in cv_texts):
             raise StoreError("the CV text is kept only with the candidate's explicit consent; tick consent or omit it")
-        now = now or utc_now()
+
+    def _insert(
+        self,
+        connection: Any,
+        assessment: Assessment,
+        *,
+        actor: str,
+        source: str,
+        legal_basis: str,
+        candidate_ref: str | None,
+        created_by: int | None,
+        batch: str | None,
+        consent: bool,
+        cv_text: str | None,
+        with_erase_code: bool,
+        now: datetime,
+        demo: bool,
+    ) -> SavedAssessment:
+        """Insert one assessment, its fits, skills and audit entry, in the caller's transaction."""
         ref = candidate_ref or "c-" + secrets.token_hex(8)
         code = secrets.token_urlsafe(12) if with_erase_code else None
         expires = now + timedelta(days=self.config.retention_days)
-        with self._write("save the assessment") as connection:
-            assessment_id = connection.execute(
-                assessments.insert()
-                .values(
-                    candidate_ref=ref,
-                    created_at=now,
-                    created_by=created_by,
-                    source=source,
-                    batch=batch,
-                    best_role=assessment.best.role,
-                    best_fit=round(assessment.best.fit, 2),
-                    flags=";".join(assessment.flags),
-                    catalogue_version=assessment.catalogue_version,
-                    legal_basis=legal_basis,
-                    consent_at=now if consent else None,
-                    expires_at=expires,
-                    cv_text=cv_text,
-                    erase_code_hash=_hash_code(code) if code else None,
-                    demo=demo,
-                )
-                .returning(assessments.c.id)
-            ).scalar_one()
-            # Copied onto the fit and skill rows so reports need no join (schema v3).
-            reporting = {"created_at": now, "source": source, "best_role": assessment.best.role}
-            connection.execute(
-                assessment_fits.insert(),
-                [
-                    {
-                        "assessment_id": assessment_id,
-                        "role": fit.role,
-                        "fit": round(fit.fit, 2),
-                        "missing_must_have": ";".join(fit.missing.get("must_have", ())),
-                        **reporting,
-                    }
-                    for fit in assessment.fits
-                ],
+        assessment_id = connection.execute(
+            assessments.insert()
+            .values(
+                candidate_ref=ref,
+                created_at=now,
+                created_by=created_by,
+                source=source,
+                batch=batch,
+                best_role=assessment.best.role,
+                best_fit=round(assessment.best.fit, 2),
+                flags=";".join(assessment.flags),
+                catalogue_version=assessment.catalogue_version,
+                legal_basis=legal_basis,
+                consent_at=now if consent else None,
+                expires_at=expires,
+                cv_text=cv_text,
+                erase_code_hash=_hash_code(code) if code else None,
+                demo=demo,
             )
-            found = {m.skill: m.strength for fit in assessment.fits for m in fit.matched}
-            skills = [
-                {"assessment_id": assessment_id, "skill": skill, "strength": round(strength, 3), **reporting}
-                for skill, strength in sorted(found.items())
-            ]
-            if skills:
-                connection.execute(assessment_skills.insert(), skills)
-            append_audit(connection, actor, "saved", f"assessment:{assessment_id}", f"source={source}", now=now)
+            .returning(assessments.c.id)
+        ).scalar_one()
+        # Copied onto the fit and skill rows so reports need no join (schema v3).
+        reporting = {"created_at": now, "source": source, "best_role": assessment.best.role}
+        connection.execute(
+            assessment_fits.insert(),
+            [
+                {
+                    "assessment_id": assessment_id,
+                    "role": fit.role,
+                    "fit": round(fit.fit, 2),
+                    "missing_must_have": ";".join(fit.missing.get("must_have", ())),
+                    **reporting,
+                }
+                for fit in assessment.fits
+            ],
+        )
+        found = {m.skill: m.strength for fit in assessment.fits for m in fit.matched}
+        skills = [
+            {"assessment_id": assessment_id, "skill": skill, "strength": round(strength, 3), **reporting}
+            for skill, strength in sorted(found.items())
+        ]
+        if skills:
+            connection.execute(assessment_skills.insert(), skills)
+        append_audit(connection, actor, "saved", f"assessment:{assessment_id}", f"source={source}", now=now)
         return SavedAssessment(assessment_id, ref, expires, code)
 
     def record_decision(self, assessment_id: int, *, user_id: int, actor: str, decision: str, reason: str) -> int:
@@ -307,7 +387,12 @@ class Store:
 
 
 class _Guarded:
-    """A write transaction whose database errors become a StoreError with advice."""
+    """A write transaction whose database errors become a StoreError with advice.
+
+    Errors can come from BEGIN (a lock held elsewhere), from a statement in
+    the body (a read-only file) or from COMMIT (a full disk); all three are
+    translated, after the transaction has been rolled back.
+    """
 
     def __init__(self, engine: Engine, what: str) -> None:
         self.engine, self.what = engine, what
@@ -316,14 +401,17 @@ class _Guarded:
         self._context = write_transaction(self.engine)
         try:
             return self._context.__enter__()
-        except sa.exc.OperationalError as exc:
+        except sa.exc.DatabaseError as exc:
             raise StoreError(_explain(exc, self.what)) from None
 
     def __exit__(self, *exc_info: Any) -> bool:
         try:
-            return bool(self._context.__exit__(*exc_info))
-        except sa.exc.OperationalError as exc:
+            suppressed = bool(self._context.__exit__(*exc_info))
+        except sa.exc.DatabaseError as exc:
             raise StoreError(_explain(exc, self.what)) from None
+        if isinstance(exc_info[1], sa.exc.DatabaseError) and not suppressed:
+            raise StoreError(_explain(exc_info[1], self.what)) from None
+        return suppressed
 
 
 def append_audit(
@@ -349,7 +437,7 @@ def _jsonable(value: Any) -> Any:
     return value.isoformat() if isinstance(value, datetime) else value
 
 
-def _explain(exc: sa.exc.OperationalError, what: str) -> str:
+def _explain(exc: sa.exc.DBAPIError, what: str) -> str:
     message = str(exc.orig) if exc.orig is not None else str(exc)
     lowered = message.lower()
     if "locked" in lowered or "busy" in lowered:
@@ -358,6 +446,10 @@ def _explain(exc: sa.exc.OperationalError, what: str) -> str:
         advice = "the database file is read-only; give the app write access to it and its folder"
     elif "disk" in lowered and "full" in lowered:
         advice = "the disk is full; free space and try again (nothing was saved)"
+    elif "disk i/o error" in lowered:
+        # What SQLite reports when a write is refused part-way: a full disk or
+        # a file-size limit, or a failing disk.
+        advice = "the disk may be full or failing; free space or check the disk, then try again (nothing was saved)"
     elif "unable to open" in lowered:
         advice = "the database file cannot be opened; check HCDEV_DATABASE_URL and the folder's permissions"
     else:

@@ -19,8 +19,6 @@ st.set_page_config(page_title="hcdev-match: privacy", page_icon="🩺", layout="
 user = guard("privacy")
 assert user is not None  # guard() stops the page for anyone the policy refuses
 actor = str(user["name"])
-store = get_store()
-
 st.title("Privacy: access requests, erasure and retention")
 st.caption(
     "Every action here is written to the audit log with your name. The log keeps who did what and when, "
@@ -36,6 +34,10 @@ def attempt(action: Callable[[], T]) -> T | None:
         st.error(escape_markdown(str(exc)))
         return None
 
+
+store = attempt(get_store)
+if store is None:
+    st.stop()
 
 export_tab, erase_tab, purge_tab, audit_tab = st.tabs(["Access request", "Erase", "Retention", "Audit log"])
 
@@ -74,8 +76,10 @@ with purge_tab:
             st.success(f"Purged {purged} expired assessment(s).")
 
 with audit_tab:
-    entries = store.audit_entries(limit=200)
-    if entries:
+    entries = attempt(lambda: store.audit_entries(limit=200))
+    if entries is None:
+        pass  # the reason is shown above
+    elif entries:
         st.dataframe(pd.DataFrame(entries), hide_index=True, width="stretch")
     else:
         st.info("The audit log is empty.")

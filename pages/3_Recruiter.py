@@ -137,8 +137,11 @@ saved = st.session_state.get("saved", {})
 viewed: set[str] = st.session_state.setdefault("viewed", set())
 if candidate in saved and candidate not in viewed:
     # Once per candidate and session: reruns (a slider moved) are not new views.
-    get_store().audit(str(user["name"]), "viewed", f"assessment:{saved[candidate].id}")
-    viewed.add(candidate)
+    try:
+        get_store().audit(str(user["name"]), "viewed", f"assessment:{saved[candidate].id}")
+        viewed.add(candidate)
+    except HcdevMatchError as exc:  # the view is still shown; the log is retried on the next run
+        st.error(escape_markdown(str(exc)))
 
 st.subheader("Save the assessments and record decisions")
 legal_basis = st.selectbox(
@@ -161,24 +164,26 @@ def user_id() -> int:
 
 
 if st.button(f"Save the {len(ranking)} assessments", key="save_batch", disabled=bool(saved)):
-    store = get_store()
     try:
+        store = get_store()
         assessments = matcher.assess_many(ranking.texts, snippets=False)
-        for candidate_id, assessment, cv in zip(ranking.ids, assessments, ranking.texts, strict=True):
-            saved[candidate_id] = store.save_assessment(
-                assessment,
-                actor=str(user["name"]),
-                source="recruiter",
-                legal_basis=legal_basis,
-                created_by=user_id(),
-                batch=st.session_state.get("batch_id"),
-                consent=legal_basis == "consent",
-                cv_text=cv if keep_text and legal_basis == "consent" else None,
-            )
+        kept = store.save_assessments(
+            assessments,
+            actor=str(user["name"]),
+            source="recruiter",
+            legal_basis=legal_basis,
+            created_by=user_id(),
+            batch=st.session_state.get("batch_id"),
+            consent=legal_basis == "consent",
+            cv_texts=ranking.texts if keep_text and legal_basis == "consent" else None,
+        )
     except HcdevMatchError as exc:
+        # Nothing of the batch was kept; the button stays, to save again once the fault is fixed.
         st.error(escape_markdown(str(exc)))
-    st.session_state["saved"] = saved
-    st.rerun()
+    else:
+        saved.update(zip(ranking.ids, kept, strict=True))
+        st.session_state["saved"] = saved
+        st.rerun()
 if saved:
     st.success(f"{len(saved)} assessments are saved under {legal_basis.replace('_', ' ')}; they expire in 180 days.")
 

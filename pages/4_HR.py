@@ -8,8 +8,9 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from hcdev_match import charts, load_catalogue
+from hcdev_match import HcdevMatchError, charts, load_catalogue
 from hcdev_match.insights import MIN_GROUP, Filters, compute_insights
+from hcdev_match.report import escape_markdown
 from ui import get_store, guard
 
 st.set_page_config(page_title="hcdev-match: talent pool", page_icon="🩺", layout="wide")
@@ -43,7 +44,11 @@ filters = Filters(
     roles=tuple(picked_roles),
     sources=tuple(picked_sources),
 )
-insights = compute_insights(get_store(), catalogue, filters)
+try:
+    insights = compute_insights(get_store(), catalogue, filters)
+except HcdevMatchError as exc:
+    st.error(escape_markdown(str(exc)))
+    st.stop()
 
 if insights.total == 0:
     st.info(
