@@ -77,6 +77,7 @@ class StreamlitSession:
         self.timeout = timeout
         self.widget_ids: dict[str, str] = {}  # key -> widget id, learned from the runs' elements
         self.page_script_hash = ""
+        self.pages: dict[str, str] = {}  # URL path name ("" for home) -> page script hash
         self.session_id = ""
         self._ws: Any = None
         self._cookies = http.cookiejar.CookieJar()
@@ -107,10 +108,11 @@ class StreamlitSession:
                 widget.bool_value = value
             elif isinstance(value, str):
                 widget.string_value = value
-            elif isinstance(value, FileState):
-                info = widget.file_uploader_state_value.uploaded_file_info.add()
-                info.file_id, info.name, info.size = value.file_id, value.name, value.size
-                info.file_urls.upload_url, info.file_urls.delete_url = value.upload_url, value.delete_url
+            elif isinstance(value, (FileState, list)):
+                for file in value if isinstance(value, list) else [value]:
+                    info = widget.file_uploader_state_value.uploaded_file_info.add()
+                    info.file_id, info.name, info.size = file.file_id, file.name, file.size
+                    info.file_urls.upload_url, info.file_urls.delete_url = file.upload_url, file.delete_url
             else:
                 raise TypeError(f"no widget state for {type(value).__name__}")
         for key in triggers:
@@ -126,6 +128,9 @@ class StreamlitSession:
             kind = forward.WhichOneof("type")
             if kind == "new_session":
                 self.page_script_hash = self.page_script_hash or forward.new_session.page_script_hash
+            elif kind == "navigation":
+                for page in forward.navigation.app_pages:
+                    self.pages[page.url_pathname] = page.page_script_hash
             elif kind == "delta" and forward.delta.WhichOneof("type") == "new_element":
                 if run.first_element_seconds is None:
                     run.first_element_seconds = time.perf_counter() - started
@@ -140,6 +145,11 @@ class StreamlitSession:
                 run.status = forward.script_finished
                 run.seconds = time.perf_counter() - started
                 return run
+
+    async def open_page(self, url_pathname: str) -> Run:
+        """Go to another page of the app, as a click in the sidebar does."""
+        self.page_script_hash = self.pages[url_pathname]
+        return await self.rerun({})
 
     async def upload(self, key: str, name: str, data: bytes, *, mime: str = "application/octet-stream") -> FileState:
         """Put a file where the uploader widget `key` will find it, as the frontend does."""

@@ -2,7 +2,7 @@
 
 Each fault is real: the file is made immutable (or read-only), a writer
 runs under a file-size limit, another process holds SQLite's write lock,
-a writer is SIGKILLed. The writer is a separate process (tests/writer.py)
+a writer (and a whole `streamlit run` server, mid-save) is SIGKILLed. The writer is a separate process (tests/writer.py)
 saving whole batches the way the recruiter page does. Each fault must
 give a clear one-line message, leave no partial batch, and the same save
 must succeed once the fault is gone.
@@ -10,6 +10,7 @@ must succeed once the fault is gone.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 import random
@@ -28,7 +29,9 @@ from streamlit.testing.v1 import AppTest
 from hcdev_match.accounts import add_user
 from hcdev_match.store import Store
 
+from .browser import running_server
 from .conftest import ROOT, SAMPLES, sign_in_session
+from .streamlit_client import Run, StreamlitSession
 
 BATCH = 40
 
@@ -189,3 +192,45 @@ def test_the_recruiter_page_reports_a_held_lock_and_saves_the_batch_after(
     at.button(key="save_batch").click().run()
     assert not at.error and store.count_assessments() == 3
     assert at.success and at.success[0].value.startswith("3 assessments are saved")
+
+
+async def _save_batch_then_kill(url: str, server: subprocess.Popen[bytes], cvs: list[bytes], delay: float) -> Run:
+    """Sign in as ana, rank `cvs`, click save, and SIGKILL the server `delay` seconds after the click."""
+    session = StreamlitSession(url)
+    await session.connect()
+    await session.open_page("Recruiter")
+    await session.rerun({"signin_name": "ana", "signin_password": "correct horse battery"}, triggers=("signin",))
+    files = [await session.upload("batch_files", f"cv{n}.txt", cv, mime="text/plain") for n, cv in enumerate(cvs)]
+    ranked = await session.rerun({"batch_files": files}, triggers=("rank_batch",))
+    assert "save_batch" in session.widget_ids, ranked.elements
+    click = asyncio.create_task(session.rerun({"batch_files": files}, triggers=("save_batch",)))
+    await asyncio.sleep(delay)
+    if delay >= 0:
+        server.send_signal(signal.SIGKILL)
+    try:
+        return await click
+    except Exception:  # noqa: BLE001 - the killed server's websocket closes under the click
+        return Run()
+    finally:
+        await session.close()
+
+
+def test_the_server_killed_while_saving_a_batch_leaves_whole_batches_and_saving_works_after(tmp_path: Path) -> None:
+    path = tmp_path / "app.sqlite3"
+    url = f"sqlite:///{path}"
+    add_user(Store.from_url(url), "ana", role="recruiter", password="correct horse battery")
+    cvs = [(SAMPLES / name).read_bytes() for name in sorted(os.listdir(SAMPLES))] * 5  # 145 CVs
+    with running_server(env={"HCDEV_DATABASE_URL": url}) as app:
+        done = asyncio.run(_save_batch_then_kill(app.url, app.process, cvs, -1))
+    assert f"{len(cvs)} assessments are saved" in " ".join(text for kind, text in done.elements if kind == "alert")
+    # Kill at moments spread over that save's own duration: before, during and after its transaction.
+    rng = random.Random(7)
+    for _ in range(4):
+        with running_server(env={"HCDEV_DATABASE_URL": url}) as app:
+            asyncio.run(_save_batch_then_kill(app.url, app.process, cvs, rng.uniform(0.5, 1.1) * done.seconds))
+            app.process.wait(timeout=10)
+        assert set(batch_sizes(path).values()) == {len(cvs)}  # every batch there is whole
+    with running_server(env={"HCDEV_DATABASE_URL": url}) as app:
+        again = asyncio.run(_save_batch_then_kill(app.url, app.process, cvs, -1))
+    assert f"{len(cvs)} assessments are saved" in " ".join(text for kind, text in again.elements if kind == "alert")
+    assert set(batch_sizes(path).values()) == {len(cvs)}
