@@ -38,7 +38,8 @@ def main() -> int:
             if isinstance(r.outcome, str):
                 shown = f"upload refused ({r.outcome})"
             else:
-                shown = r.outcome.errors[0] if r.outcome.errors else "scored"
+                # The page shows the message as escaped Markdown; print it as the person reads it.
+                shown = r.outcome.errors[0].replace("\\", "") if r.outcome.errors else "scored"
             ok = (
                 r.seconds < limits.timeout_s + 1
                 and r.peak_growth < 50 * 2**20
