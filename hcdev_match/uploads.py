@@ -84,7 +84,10 @@ def _expand_zip(name: str, data: bytes, batch: BatchLimits) -> list[tuple[str, b
     out: list[tuple[str, bytes] | UploadItem] = []
     budget = batch.max_zip_bytes
     with archive:
-        members = [m for m in archive.infolist() if not m.is_dir() and not m.filename.startswith("__MACOSX/")]
+        # A member with an empty name is skipped (zipfile's is_dir() fails on it).
+        members = [
+            m for m in archive.infolist() if m.filename and not m.is_dir() and not m.filename.startswith("__MACOSX/")
+        ]
         if len(members) > batch.max_files:
             raise DocumentError(
                 f"{name}: the ZIP holds {len(members)} files and a batch holds at most {batch.max_files}; split it"

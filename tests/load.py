@@ -222,7 +222,7 @@ async def upload_beside_another_user(url: str, pid: int, name: str, data: bytes)
 
     async def upload() -> Run | str:
         try:
-            state = await uploader.upload("cv_file", name, data)
+            state = await uploader.upload(name, data)
         except UploadRefused as exc:  # refused by the upload endpoint, before any parser
             return f"HTTP {exc.status}"
         return await uploader.rerun({"cv_file": state}, triggers=("score_cv",))

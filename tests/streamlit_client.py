@@ -151,12 +151,15 @@ class StreamlitSession:
         self.page_script_hash = self.pages[url_pathname]
         return await self.rerun({})
 
-    async def upload(self, key: str, name: str, data: bytes, *, mime: str = "application/octet-stream") -> FileState:
-        """Put a file where the uploader widget `key` will find it, as the frontend does."""
+    async def upload(self, name: str, data: bytes, *, mime: str = "application/octet-stream") -> FileState:
+        """Upload a file as the frontend does; pass the result as an uploader widget's state."""
+        if not self.session_id:
+            raise RuntimeError("no session yet: connect() first")
         request = BackMsg()
         request.file_urls_request.request_id = f"r{next(_ids)}"
         request.file_urls_request.file_names.append(name)
-        request.file_urls_request.session_id = await self._session_id()
+        # Upload URLs are bound to the session id the first run's new_session message gave.
+        request.file_urls_request.session_id = self.session_id
         await self._ws.send(request.SerializeToString())
         while True:
             forward = await self._receive()
@@ -168,13 +171,6 @@ class StreamlitSession:
         urls = response.file_urls[0]
         await asyncio.to_thread(self._put, urls.upload_url, name, data, mime)
         return FileState(urls.file_id, name, len(data), urls.upload_url, urls.delete_url)
-
-    async def _session_id(self) -> str:
-        if not self.session_id:
-            # The frontend reads its session id from the new_session message's
-            # initialize block; it is the id the upload URLs are bound to.
-            raise RuntimeError("no session id yet: connect() first")
-        return self.session_id
 
     def _put(self, upload_url: str, name: str, data: bytes, mime: str) -> None:
         """The multipart PUT the frontend makes; an HTTP refusal raises UploadRefused with its status."""

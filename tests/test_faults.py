@@ -200,7 +200,7 @@ async def _save_batch_then_kill(url: str, server: subprocess.Popen[bytes], cvs: 
     await session.connect()
     await session.open_page("Recruiter")
     await session.rerun({"signin_name": "ana", "signin_password": "correct horse battery"}, triggers=("signin",))
-    files = [await session.upload("batch_files", f"cv{n}.txt", cv, mime="text/plain") for n, cv in enumerate(cvs)]
+    files = [await session.upload(f"cv{n}.txt", cv, mime="text/plain") for n, cv in enumerate(cvs)]
     ranked = await session.rerun({"batch_files": files}, triggers=("rank_batch",))
     assert "save_batch" in session.widget_ids, ranked.elements
     click = asyncio.create_task(session.rerun({"batch_files": files}, triggers=("save_batch",)))

@@ -146,6 +146,16 @@ def test_a_csv_with_a_broken_quote_is_refused_with_the_line() -> None:
     assert item.error and "the CSV is malformed near line" in item.error
 
 
+# Found by tests/fuzz_documents.py: a member with an empty name raised IndexError in zipfile.
+def test_a_zip_with_a_nameless_member_reads_the_rest() -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr(zipfile.ZipInfo(""), b"nameless")
+        archive.writestr("cv.txt", sample("ehr_1"))
+    items = read_batch([("odd.zip", buffer.getvalue())])
+    assert [item.name for item in items] == ["cv.txt"] and items[0].document
+
+
 def test_a_batch_zip_bomb_is_refused_without_expanding_it() -> None:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
