@@ -14,12 +14,11 @@ from __future__ import annotations
 import json
 import lzma
 import math
-import re
 import subprocess
 import sys
 import zipfile
 import zlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from io import BytesIO
@@ -40,8 +39,6 @@ ZIP_READ_ERRORS: tuple[type[Exception], ...] = (
     RuntimeError,
     ValueError,
 )
-#: The first element start tag of an XML part; a DOCTYPE can only come before it.
-_FIRST_ELEMENT = re.compile(rb"<[A-Za-z_:]")
 
 __all__ = [
     "Document",
@@ -252,45 +249,54 @@ def _check_docx_container(data: bytes, name: str, limits: DocumentLimits) -> Non
             f"{name}: the document expands to more than {limits.max_unzipped_bytes // 1_048_576} MB "
             "(a zip bomb?); upload a normal DOCX"
         )
+        # Anywhere in any XML part, not just its head: a DOCTYPE can hide
+        # behind a long comment before the root element.
+        doctype = {
+            b"<!DOCTYPE": f"{name}: the document declares a DOCTYPE, which Word never writes and attacks use; "
+            "save it again from a word processor"
+        }
         for entry in entries:
+            xml = entry.filename.endswith((".xml", ".rels"))
             try:
-                head, budget = expand_zip_member(archive, entry, budget=budget, too_large=too_large, keep=4096)
+                _, budget = expand_zip_member(
+                    archive, entry, budget=budget, too_large=too_large, keep=0, refuse=doctype if xml else None
+                )
             except ZIP_READ_ERRORS:
                 raise broken from None
-            if not entry.filename.endswith((".xml", ".rels")):
-                continue
-            # A DOCTYPE may only stand before the first element, so a part
-            # whose first element is in its head cannot hide one further on.
-            first = _FIRST_ELEMENT.search(head)
-            prolog = head[: first.start()] if first else head
-            if b"<!DOCTYPE" in prolog.upper():
-                raise DocumentError(
-                    f"{name}: the document declares a DOCTYPE, which Word never writes and attacks use; "
-                    "save it again from a word processor"
-                )
-            if first is None and head.strip():
-                raise DocumentError(
-                    f"{name}: the part {entry.filename} has no XML element in its first 4 KB, which Word never "
-                    "writes; save the document again from a word processor"
-                )
 
 
 def expand_zip_member(
-    archive: zipfile.ZipFile, member: zipfile.ZipInfo, *, budget: int, too_large: str, keep: int | None = None
+    archive: zipfile.ZipFile,
+    member: zipfile.ZipInfo,
+    *,
+    budget: int,
+    too_large: str,
+    keep: int | None = None,
+    refuse: Mapping[bytes, str] | None = None,
 ) -> tuple[bytes, int]:
     """Expand one member for real, within ``budget`` bytes; return (its bytes, the budget left).
 
     Declared sizes can lie, so the member is expanded in chunks and stopped
     at the budget (raising ``DocumentError(too_large)``) rather than trusting
-    its header. ``keep`` keeps only that many leading bytes.
+    its header. ``keep`` keeps only that many leading bytes. ``refuse`` maps
+    upper-case byte patterns to messages: a member containing one anywhere
+    (in any case) raises ``DocumentError`` with its message.
     """
     chunks: list[bytes] = []
     kept = 0
+    overlap = max((len(pattern) for pattern in refuse or {}), default=1) - 1
+    tail = b""
     with archive.open(member) as handle:
         while chunk := handle.read(65536):
             budget -= len(chunk)
             if budget < 0:
                 raise DocumentError(too_large)
+            if refuse:
+                window = (tail + chunk).upper()  # a pattern may straddle two chunks
+                for pattern, message in refuse.items():
+                    if pattern in window:
+                        raise DocumentError(message)
+                tail = chunk[-overlap:] if overlap else b""
             if keep is None or kept < keep:
                 chunks.append(chunk if keep is None else chunk[: keep - kept])
                 kept += len(chunks[-1])

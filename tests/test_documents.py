@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import io
 import time
+import zipfile
 from pathlib import Path
 
 import pytest
 from fpdf import FPDF
 
-from hcdev_match.documents import DocumentLimits, read_document, read_path
+from hcdev_match.documents import DocumentLimits, expand_zip_member, read_document, read_path
 from hcdev_match.errors import DocumentError
 
 from .files import (
@@ -112,7 +114,7 @@ def test_hostile_pdf_structures_end_in_a_refusal_within_the_time_limit(make) -> 
 
 
 def test_a_doctype_hidden_behind_a_long_comment_is_refused() -> None:
-    with pytest.raises(DocumentError, match="no XML element in its first 4 KB"):
+    with pytest.raises(DocumentError, match="declares a DOCTYPE"):
         read_document(make_docx_with_late_doctype(), "late.docx")
 
 
@@ -121,3 +123,13 @@ def test_a_doctype_hidden_behind_a_long_comment_is_refused() -> None:
 def test_a_docx_with_a_broken_zip_inside_is_refused_as_damaged(make) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(DocumentError, match="damaged"):
         read_document(make(), "broken.docx")
+
+
+def test_a_refused_pattern_is_found_across_the_expanders_chunk_boundary() -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("part.xml", b"x" * (65536 - 4) + b"<!doctype d>")  # split 4 | 6 over two reads
+    with zipfile.ZipFile(buffer) as archive, pytest.raises(DocumentError, match="^found$"):
+        expand_zip_member(
+            archive, archive.getinfo("part.xml"), budget=10**6, too_large="big", refuse={b"<!DOCTYPE": "found"}
+        )
