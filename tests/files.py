@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import zipfile
 import zlib
+from collections.abc import Callable
 
 import docx
 from fpdf import FPDF
@@ -38,6 +39,17 @@ def make_docx(lines: list[str]) -> bytes:
     return buffer.getvalue()
 
 
+def _with_document_xml(transform: Callable[[bytes], bytes]) -> bytes:
+    """A real DOCX whose word/document.xml is passed through ``transform``."""
+    source = zipfile.ZipFile(io.BytesIO(make_docx(CV_LINES)))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for item in source.infolist():
+            content = source.read(item)
+            archive.writestr(item.filename, transform(content) if item.filename == "word/document.xml" else content)
+    return buffer.getvalue()
+
+
 def make_zip_bomb() -> bytes:
     """A DOCX-shaped zip whose one part expands to 60 MB of zeros."""
     buffer = io.BytesIO()
@@ -49,15 +61,9 @@ def make_zip_bomb() -> bytes:
 
 def make_docx_with_entity() -> bytes:
     """A real DOCX whose document part declares an external entity."""
-    source = zipfile.ZipFile(io.BytesIO(make_docx(CV_LINES)))
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for item in source.infolist():
-            content = source.read(item)
-            if item.filename == "word/document.xml":
-                content = content.replace(b"?>", b'?><!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]>', 1)
-            archive.writestr(item, content)
-    return buffer.getvalue()
+    return _with_document_xml(
+        lambda xml: xml.replace(b"?>", b'?><!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]>', 1)
+    )
 
 
 def raw_pdf(objects: list[bytes]) -> bytes:
@@ -114,16 +120,9 @@ def make_circular_xobject_pdf() -> bytes:
 def make_billion_laughs_docx() -> bytes:
     """A real DOCX whose document part nests entities ten deep (10^10 "lol"s if expanded)."""
     entities = '<!ENTITY lol0 "lol">' + "".join(f'<!ENTITY lol{n} "{f"&lol{n - 1};" * 10}">' for n in range(1, 10))
-    source = zipfile.ZipFile(io.BytesIO(make_docx(CV_LINES)))
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for item in source.infolist():
-            content = source.read(item)
-            if item.filename == "word/document.xml":
-                content = content.replace(b"?>", f"?><!DOCTYPE d [{entities}]>".encode(), 1)
-                content = content.replace(b"<w:t>", b"<w:t>&lol9;", 1)
-            archive.writestr(item, content)
-    return buffer.getvalue()
+    return _with_document_xml(
+        lambda xml: xml.replace(b"?>", f"?><!DOCTYPE d [{entities}]>".encode(), 1).replace(b"<w:t>", b"<w:t>&lol9;", 1)
+    )
 
 
 def hostile_corpus(max_bytes: int) -> dict[str, tuple[str, bytes]]:
@@ -142,17 +141,6 @@ def hostile_corpus(max_bytes: int) -> dict[str, tuple[str, bytes]]:
         "zero-bytes": ("empty.pdf", b""),
         "over-size-cap": ("huge.pdf", b"%PDF-1.7\n" + b"0" * (max_bytes + 1)),
     }
-
-
-def _with_document_xml(transform) -> bytes:  # type: ignore[no-untyped-def]
-    """A real DOCX whose word/document.xml is passed through ``transform``."""
-    source = zipfile.ZipFile(io.BytesIO(make_docx(CV_LINES)))
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for item in source.infolist():
-            content = source.read(item)
-            archive.writestr(item.filename, transform(content) if item.filename == "word/document.xml" else content)
-    return buffer.getvalue()
 
 
 def make_docx_with_late_doctype() -> bytes:
