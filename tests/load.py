@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import random
 import statistics
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -117,7 +119,7 @@ class LoadResult:
 
 
 async def _user(
-    base_url: str, cycle: Cycle, deadline: float, rng: random.Random, serial: list[int], *, stagger: float,
+    base_url: str, cycle: Cycle, deadline: float, rng: random.Random, serials: Iterator[int], *, stagger: float,
     reading: tuple[float, float],
 ) -> None:  # fmt: skip
     await asyncio.sleep(rng.uniform(0, stagger))
@@ -127,8 +129,7 @@ async def _user(
         if first.errors:
             cycle.errors.extend(first.errors)
         while time.monotonic() < deadline:
-            serial[0] += 1
-            text = vary_cv(rng.choice(SAMPLES).read_text(encoding="utf-8"), rng, serial[0])
+            text = vary_cv(rng.choice(SAMPLES).read_text(encoding="utf-8"), rng, next(serials))
             run = await session.rerun({"cv_text": text}, triggers=("score_cv",))
             if run.errors:
                 cycle.errors.extend(run.errors)
@@ -155,7 +156,7 @@ async def _run(
     pause: float, seed: int, stagger: float,
 ) -> LoadResult:  # fmt: skip
     rng = random.Random(seed)
-    serial = [0]
+    serials = itertools.count(1)  # shared by all users: no CV is pasted twice
     done: list[Cycle] = []
     for _ in range(cycles):
         cycle = Cycle(sessions=users)
@@ -165,7 +166,7 @@ async def _run(
         deadline = started + cycle_seconds
         await asyncio.gather(
             *(
-                _user(urls[n % len(urls)], cycle, deadline, random.Random(rng.random()), serial,
+                _user(urls[n % len(urls)], cycle, deadline, random.Random(rng.random()), serials,
                       stagger=stagger, reading=reading)
                 for n in range(users)
             )
