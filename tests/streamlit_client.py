@@ -40,10 +40,7 @@ class Run:
     """What one script run sent: its elements, in order, and how long it took."""
 
     seconds: float = 0.0
-    first_element_seconds: float | None = None
     elements: list[tuple[str, str]] = field(default_factory=list)  # (element type, its text or widget id)
-    status: int | None = None  # ForwardMsg.ScriptFinishedStatus
-    bytes_received: int = 0
 
     @property
     def errors(self) -> list[str]:
@@ -54,6 +51,7 @@ class Run:
         return any(k == kind for k, _ in self.elements)
 
     def texts(self, kind: str) -> list[str]:
+        """The texts of the elements of one type, in order."""
         return [text for k, text in self.elements if k == kind]
 
 
@@ -124,7 +122,6 @@ class StreamlitSession:
         run = Run()
         while True:
             forward = await self._receive()
-            run.bytes_received += forward.ByteSize()
             kind = forward.WhichOneof("type")
             if kind == "new_session":
                 self.page_script_hash = self.page_script_hash or forward.new_session.page_script_hash
@@ -132,8 +129,6 @@ class StreamlitSession:
                 for page in forward.navigation.app_pages:
                     self.pages[page.url_pathname] = page.page_script_hash
             elif kind == "delta" and forward.delta.WhichOneof("type") == "new_element":
-                if run.first_element_seconds is None:
-                    run.first_element_seconds = time.perf_counter() - started
                 described = _describe(forward.delta.new_element)
                 run.elements.append(described)
                 widget_id = described[1]
@@ -141,8 +136,7 @@ class StreamlitSession:
                     self.widget_ids[widget_id.rsplit("-", 1)[-1]] = widget_id
             elif kind == "script_finished":
                 if forward.script_finished == ForwardMsg.FINISHED_EARLY_FOR_RERUN:
-                    continue
-                run.status = forward.script_finished
+                    continue  # the script called st.rerun(): its next run follows on the same click
                 run.seconds = time.perf_counter() - started
                 return run
 
