@@ -24,6 +24,8 @@ from tests.streamlit_client import Run, StreamlitSession, UploadRefused
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = sorted((ROOT / "data" / "samples").glob("*.txt"))
+# With a fixed number of clicks a slow machine only waits longer; this only catches a hung server.
+_TEST_TIMEOUT = 300.0
 
 __all__ = [
     "Cycle",
@@ -81,6 +83,7 @@ class Cycle:
 
     seconds: float = 0.0
     latencies: list[float] = field(default_factory=list)
+    results: list[tuple[str, str]] = field(default_factory=list)  # (the CV a user pasted, the fit it was shown)
     errors: list[str] = field(default_factory=list)
     peak_rss: int = 0
     end_rss: int = 0
@@ -118,17 +121,24 @@ class LoadResult:
         return (after - before) / before
 
 
+def _more_clicks(deadline: float, clicks: int | None, done: int) -> bool:
+    """A bench user clicks until its deadline; a test user makes a fixed number of clicks, however slow."""
+    return done < clicks if clicks is not None else time.monotonic() < deadline
+
+
 async def _user(
     base_url: str, cycle: Cycle, deadline: float, rng: random.Random, serials: Iterator[int], *, stagger: float,
-    reading: tuple[float, float],
+    reading: tuple[float, float], clicks: int | None,
 ) -> None:  # fmt: skip
     await asyncio.sleep(rng.uniform(0, stagger))
-    session = StreamlitSession(base_url)
+    session = StreamlitSession(base_url, timeout=_TEST_TIMEOUT if clicks is not None else 60.0)
     try:
         first = await session.connect()
         if first.errors:
             cycle.errors.extend(first.errors)
-        while time.monotonic() < deadline:
+        done = 0
+        while _more_clicks(deadline, clicks, done):
+            done += 1
             text = vary_cv(rng.choice(SAMPLES).read_text(encoding="utf-8"), rng, next(serials))
             run = await session.rerun({"cv_text": text}, triggers=("score_cv",))
             if run.errors:
@@ -137,6 +147,7 @@ async def _user(
                 cycle.errors.append("a score click ended without the fit result on the page")
             else:
                 cycle.latencies.append(run.seconds)
+                cycle.results.append((text, run.texts("metric")[0]))
             await asyncio.sleep(rng.uniform(*reading))
     except Exception as exc:  # noqa: BLE001 - any failure is a finding: a closed socket, a timeout, a protocol error
         cycle.errors.append(f"{type(exc).__name__}: {exc}")
@@ -153,7 +164,7 @@ async def _sample_memory(pids: list[int], cycle: Cycle, stop: asyncio.Event) -> 
 
 async def _run(
     urls: list[str], pids: list[int], *, users: int, cycles: int, cycle_seconds: float, reading: tuple[float, float],
-    pause: float, seed: int, stagger: float,
+    pause: float, seed: int, stagger: float, clicks: int | None,
 ) -> LoadResult:  # fmt: skip
     rng = random.Random(seed)
     serials = itertools.count(1)  # shared by all users: no CV is pasted twice
@@ -167,7 +178,7 @@ async def _run(
         await asyncio.gather(
             *(
                 _user(urls[n % len(urls)], cycle, deadline, random.Random(rng.random()), serials,
-                      stagger=stagger, reading=reading)
+                      stagger=stagger, reading=reading, clicks=clicks)
                 for n in range(users)
             )
         )  # fmt: skip
@@ -183,11 +194,17 @@ async def _run(
 def run_load(
     urls: list[str], pids: list[int], *, users: int = 30, cycles: int = 3, cycle_seconds: float = 60,
     reading: tuple[float, float] = (7, 22), pause: float = 5, seed: int = 11, stagger: float = 7,
+    clicks: int | None = None,
 ) -> LoadResult:  # fmt: skip
-    """Run `cycles` cycles of `users` users against the app at `urls` (round robin); `pids` are the servers."""
+    """Run `cycles` cycles of `users` users against the app at `urls` (round robin); `pids` are the servers.
+
+    Without `clicks` each user scores until its cycle's `cycle_seconds` are over (the bench: how fast);
+    with it each user makes exactly `clicks` score clicks however long they take (the test: a bound on
+    work, so the verdict never depends on the machine's speed).
+    """
     return asyncio.run(
         _run(urls, pids, users=users, cycles=cycles, cycle_seconds=cycle_seconds, reading=reading, pause=pause,
-             seed=seed, stagger=stagger)
+             seed=seed, stagger=stagger, clicks=clicks)
     )  # fmt: skip
 
 

@@ -62,7 +62,7 @@ def _describe(element: Any) -> tuple[str, str]:
         return ("error" if body.format == Alert.ERROR else "alert", body.body)
     if kind == "exception":
         return ("exception", f"{body.type}: {body.message}")
-    if kind in {"markdown", "heading"}:
+    if kind in {"markdown", "heading", "metric"}:
         return (kind, body.body)
     return (kind, getattr(body, "id", ""))
 
