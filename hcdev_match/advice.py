@@ -34,7 +34,7 @@ def advise_gaps(matcher: Matcher, assessment: Assessment, role: str, *, limit: i
     column = matcher.roles.index(role)
     # One what-if per missing skill, scored together in one matrix pass.
     scenarios = [{**assessment.strengths, skill: 1.0} for skill in missing]
-    fits = matcher.refit(scenarios)[:, column]
+    fits = matcher.refit(scenarios, listed_only=[assessment.listed_only - {s} for s in missing])[:, column]
     advice = [
         GapAdvice(role, skill, matcher.catalogue.skills[skill].label, "must_have", float(new) - fit.fit)
         for skill, new in zip(missing, fits, strict=True)

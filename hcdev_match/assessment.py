@@ -28,8 +28,19 @@ FIT_BANDS: tuple[tuple[int, str, str], ...] = (
 FLAG_MESSAGES: Mapping[str, str] = {
     "too_little_text": "Too little text to judge: the fit rests on a handful of words.",
     "keyword_stuffing": (
-        "Keyword stuffing suspected: repeated lines or long keyword lists were found. "
-        "Repeats count once and listed keywords count half, so they cannot buy a high fit."
+        "This text looks gamed: the notes below say how. What was gamed was left out or counted "
+        "once, so it buys no fit; a person should read the CV itself."
+    ),
+    "repeated_keywords": "A keyword list is pasted again and again: it counts once, and listed skills count half.",
+    "spammed_term": "One term is repeated far beyond any real description: it counts at most three times.",
+    "posting_in_cv": (
+        "Text written as a job posting (addressed to the reader: 'you will', 'we offer', requirements, "
+        "benefits) was found inside the CV and left out: it describes a job, not the candidate's experience."
+    ),
+    "hidden_text": "Hidden text (white, tiny or invisible) was found in the file and left out of the fit.",
+    "mostly_listed": (
+        "Most skills are listed rather than described: listed skills count half and show no work setting. "
+        "This is a note, not an accusation."
     ),
     "scanned_pdf": "Some pages of the PDF have no text layer (scanned?): the fit only covers the text found.",
     "truncated": "The text was longer than 200,000 characters: only the first part was scored.",
@@ -140,6 +151,9 @@ class Assessment:
     #: Strength in [0, 1] of every catalogue term found: derived data (no CV
     #: text), enough to recompute fits under other weights or what-ifs.
     strengths: Mapping[str, float] = field(default_factory=dict)
+    #: Terms seen only in keyword lists: they count towards coverage, not as
+    #: evidence of the kind of work (see Matcher.evidence_strengths).
+    listed_only: frozenset[str] = frozenset()
 
     @property
     def best(self) -> RoleFit:

@@ -19,8 +19,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import compress, count
 
+from .career import weigh_lines
 from .catalogue import Catalogue
 from .config import MatchConfig
+from .posting import split_posting
 from .tokenizer import ADDRESS_RE, tokenize, tokenize_phrase
 
 __all__ = ["Canonicaliser", "TextEvidence"]
@@ -38,6 +40,8 @@ _EOL = "zzeolzz"
 _NAME_LABELS = ("name:", "name -", "full name", "candidate name", "candidate:")
 _TITLES = ("Mr", "Mrs", "Ms", "Miss", "Mx", "Dr", "Prof")
 _EOL_JOIN = f" {_EOL} "
+# A term making up this share of a line's words is spam there, not prose.
+_SPAM_SHARE = 0.3
 
 
 @dataclass(frozen=True)
@@ -58,6 +62,16 @@ class TextEvidence:
     max_repeat: int
     #: Skill mentions that stood in keyword-list lines / all skill mentions.
     listed_share: float
+    #: Extra copies of keyword-list lines (a list pasted again and again).
+    repeated_list_lines: int = 0
+    #: The most mentions one term got within a line that is mostly that term
+    #: ("FHIR FHIR FHIR"), or the most copies of a line that names a term.
+    max_line_repeat: int = 0
+    #: Words of a job posting found pasted into the text, set apart unread.
+    posting_words: int = 0
+    #: Weight of each mention in ``all_terms`` order: below 1 in older jobs
+    #: (see career.py); empty means every mention weighs 1.
+    weights: tuple[float, ...] = ()
 
     @property
     def all_terms(self) -> tuple[str, ...]:
@@ -140,9 +154,12 @@ class Canonicaliser:
     def read(self, text: str) -> TextEvidence:
         """Find the catalogue terms in ``text``."""
         cfg = self.config
+        # A job posting pasted into a CV is not its author's experience.
+        text, posting = split_posting(text)
         # Repeated lines count once (the first copy is kept, in order).
         text, skip_first = self._mask_name(text)
         unique: dict[str, str] = {}
+        copies: Counter[str] = Counter()
         duplicates = 0
         first = True
         for raw_line in text.splitlines():
@@ -156,6 +173,7 @@ class Canonicaliser:
                 first = False
                 continue  # a person's name is never evidence (Jane Swift, Sam Jenkins)
             first = False
+            copies[key] += 1
             if key in unique:
                 duplicates += key.count(" ") >= 2
             else:
@@ -166,10 +184,17 @@ class Canonicaliser:
         exact = self._exact_by_line("\n".join(unique.values())) if self._exact_re else {}
         table, lengths, starts, skill_ids = self._table, self._lengths, self._starts, self.skill_ids
         min_skills, min_density = cfg.list_line_min_skills, cfg.list_line_min_density
+        spam_at = cfg.stuffing_line_repeats
         context: list[str] = []
         listed: list[str] = []
+        context_weights: list[float] = []
+        listed_weights: list[float] = []
+        line_weights = weigh_lines(list(unique.values()))
         found: list[str] = []
         n_skills = skill_tokens = skill_mentions = listed_mentions = 0
+        list_lines: list[int] = []
+        keys = list(unique)
+        line_repeat = 0
         line_no = line_start = 0
         n = len(tokens)
         resume = 0
@@ -185,11 +210,23 @@ class Canonicaliser:
                     skill_tokens += exact_size
                 if found:
                     skill_mentions += n_skills
-                    if n_skills >= min_skills and skill_tokens >= min_density * (i - line_start):
+                    top = max(Counter(found).values())
+                    # A line that is mostly one term ("FHIR FHIR FHIR"), or a line
+                    # naming a term pasted many times over, is spam: left out.
+                    spam = max(top if top >= _SPAM_SHARE * (i - line_start) else 0, copies[keys[line_no]])
+                    line_repeat = max(line_repeat, spam)
+                    is_list = n_skills >= min_skills and skill_tokens >= min_density * (i - line_start)
+                    if is_list:
+                        list_lines.append(line_no)
+                    if spam >= spam_at:
+                        pass
+                    elif is_list:
                         listed.extend(found)
+                        listed_weights.extend([line_weights[line_no]] * len(found))
                         listed_mentions += n_skills
                     else:
                         context.extend(found)
+                        context_weights.extend([line_weights[line_no]] * len(found))
                     found = []
                 n_skills = skill_tokens = 0
                 line_no += 1
@@ -229,6 +266,10 @@ class Canonicaliser:
             duplicate_lines=duplicates,
             max_repeat=max(counts.values(), default=0),
             listed_share=listed_mentions / skill_mentions if skill_mentions else 0.0,
+            repeated_list_lines=sum(copies[key] - 1 for key in compress(unique, _mark(list_lines, len(unique)))),
+            max_line_repeat=line_repeat,
+            posting_words=len(posting.split()),
+            weights=tuple(context_weights + listed_weights),
         )
 
     def _mask_name(self, text: str) -> tuple[str, bool]:
@@ -307,20 +348,41 @@ class Canonicaliser:
         if match is None:
             return ""
         width = self.config.snippet_context if context is None else context
-        start, end = max(0, match.start() - width), min(len(text), match.end() + width)
-        # Cut at word boundaries so a snippet never starts or ends mid-word.
-        if start > 0:
-            space = text.find(" ", start, match.start())
-            start = space + 1 if space != -1 else start
-        if end < len(text):
-            space = text.rfind(" ", match.end(), end)
-            end = space if space != -1 else end
+        start, end = _word_edges(text, max(0, match.start() - width), min(len(text), match.end() + width), match)
         snippet = " ".join(text[start:end].split())
         return ("… " if start > 0 else "") + snippet + (" …" if end < len(text) else "")
 
     def phrases_of(self, term: str) -> list[str]:
         """The table keys (token strings) that produce ``term``."""
         return [key for key, value in self._table.items() if value == term]
+
+
+def _word_edges(text: str, start: int, end: int, match: re.Match[str]) -> tuple[int, int]:
+    """Move a window's edges to white space so that no word is cut: inwards where the
+    match leaves room, else outwards."""
+    if start > 0 and not text[start - 1].isspace():
+        inner = re.search(r"\s", text[start : match.start()])
+        if inner:
+            start += inner.end()
+        else:
+            while start > 0 and not text[start - 1].isspace():
+                start -= 1
+    if end < len(text) and not text[end].isspace():
+        gap = text[match.end() : end]
+        last = max(gap.rfind(c) for c in " \n\t\r")
+        if last != -1:
+            end = match.end() + last
+        else:
+            while end < len(text) and not text[end].isspace():
+                end += 1
+    return start, end
+
+
+def _mark(indices: list[int], size: int) -> list[bool]:
+    marks = [False] * size
+    for i in indices:
+        marks[i] = True
+    return marks
 
 
 def _inflections(tokens: tuple[str, ...]) -> list[tuple[str, ...]]:
@@ -342,6 +404,10 @@ def _snippet_pattern(canon: Canonicaliser, term: str) -> re.Pattern[str] | None:
     # Built lazily, only for terms that are shown: most terms never are.
     keys = canon.phrases_of(term)
     parts = [r"\W+".join(re.escape(tok) for tok in key.split(" ")) for key in keys]
+    # Aliases as written too: "C++", "C#" and ".NET" are folded to words before
+    # tokenising, so their table keys ("cplusplus") never occur in the text.
+    skill = canon.catalogue.skills.get(term)
+    parts += [r"\s+".join(re.escape(w) for w in alias.split()) for alias in (skill.aliases if skill else ())]
     insensitive = "|".join(sorted(parts, key=len, reverse=True))
     exact = [re.escape(a) for a, t in canon._exact.items() if t == term]
     alternatives = []

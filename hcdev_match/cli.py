@@ -285,7 +285,7 @@ def _rank(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _evaluate(args: argparse.Namespace, out: TextIO) -> int:
-    from .evaluation import evaluate_items, load_evaluation_file
+    from .evaluation import FOUND_AT, evaluate_items, load_evaluation_file
 
     matcher = _matcher(args)
     items = load_evaluation_file(Path(args.file), roles=matcher.roles)
@@ -302,4 +302,16 @@ def _evaluate(args: argparse.Namespace, out: TextIO) -> int:
         f"top-1 accuracy over labelled roles: {report.top1:.3f} (strict, no alternatives: {report.top1_strict:.3f})\n"
     )
     out.write(f"ROC AUC of the best fit, labelled vs none: {auc}\n")
+    low, high = FOUND_AT
+    median = "n/a" if report.own_median is None else f"{report.own_median:.1f}"
+    out.write(
+        f"own-role fit >= {low}: {report.own_share(low):.3f}; >= {high}: {report.own_share(high):.3f}; "
+        f"median {median}\n"
+    )
+    out.write(f"none texts with a best fit >= {low}: {report.none_share(low):.3f}\n")
+    rates = ", ".join(f"{k} {v:.3f}" for k, v in sorted(report.flag_rates.items())) or "none raised"
+    out.write(f"share of texts raising each flag: {rates}\n")
+    for row in report.misses:
+        top = ", ".join(f"{role} {fit:.0f}" for role, fit in row["top3"])
+        out.write(f"miss: {row['id']} ({row['label']}): {top}\n")
     return 0

@@ -37,26 +37,43 @@ class MatchConfig:
     term_cap: int = 3
     #: Strength of a term seen only in keyword-dense list lines, relative to
     #: a term seen in context (a skills list is weaker evidence than a sentence).
-    listed_only_weight: float = 0.5
+    listed_only_weight: float = 0.25
     #: A line is a keyword list when it names at least this many skills ...
     list_line_min_skills: int = 4
     #: ... and skill mentions make up at least this share of its words.
     list_line_min_density: float = 0.4
+    #: Full coverage of a role is showing its this many heaviest terms (0:
+    #: every term of the profile).
+    profile_terms: int = 10
     #: Coverage of a role's profile at which the fit reaches 63% of its
     #: ceiling (fit = 100 * (1 - exp(-coverage / scale)) * domain).
     coverage_scale: float = 0.15
+    #: Extra weight, in every role's profile, of terms that show a healthcare
+    #: setting (0: none; 2: three times the weight of a software term).
+    domain_term_boost: float = 2.0
     #: Evidence of software work at which that factor reaches 63%.
     software_scale: float = 4.0
-    #: Evidence of a healthcare setting at which that factor reaches 63%.
+    #: Evidence of a healthcare setting at which that factor reaches 63% ...
     healthcare_scale: float = 4.0
+    #: ... and how sharply it rises there (1: like the software factor; more:
+    #: a brush with healthcare counts for little, a career in it for a lot).
+    healthcare_shape: float = 2.0
     #: Fewer words than this raise the ``too_little_text`` flag.
     min_words: int = 80
-    #: A term repeated more often than this raises ``keyword_stuffing`` ...
-    stuffing_repeats: int = 12
-    #: ... as do this many repeated lines (after the first copy of each).
-    stuffing_duplicate_lines: int = 5
-    #: ... or a text whose skill mentions are mostly in keyword lists
-    #: (this share of them, and at least ``stuffing_listed_min`` terms).
+    #: ``keyword_stuffing`` is raised by a keyword-list line pasted this many
+    #: extra times ...
+    stuffing_list_copies: int = 2
+    #: ... one term this many times in a line that is mostly that term (or
+    #: a line naming a term this many times over) ...
+    stuffing_line_repeats: int = 20
+    #: ... or one term more often than this in the whole text and more than
+    #: ``stuffing_share`` of its words (an honest CV names its main language
+    #: or platform some thirty times at most, in a long text).
+    stuffing_repeats: int = 30
+    stuffing_share: float = 0.04
+    #: A text whose skill mentions are mostly in keyword lists (this share of
+    #: them, and at least ``stuffing_listed_min`` terms) gets the neutral
+    #: ``mostly_listed`` note.
     stuffing_listed_share: float = 0.8
     stuffing_listed_min: int = 12
     #: How many terms an explanation lists by name before "other terms".

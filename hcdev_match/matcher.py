@@ -2,28 +2,23 @@
 
 How a fit is made (the README's "How the fit is calculated" has the why):
 
-1. The canonicaliser turns text into catalogue terms (skills, role keywords,
-   signal phrases), counting repeated lines once.
-2. A scikit-learn ``TfidfVectorizer`` whose IDF was fitted once on the
-   reference corpus the project ships weighs each term: sublinear tf times
-   idf. Mentions beyond ``term_cap`` add nothing, and a term seen only in a
-   keyword list counts ``listed_only_weight`` of a term seen in a sentence.
-   The result, divided by the capped maximum, is each term's *strength*
-   in [0, 1].
-3. Each role is a vector over the same terms: tier weight times idf times
-   the term's specificity (an IDF over the seven role profiles).
-   *Coverage* is the share of that vector the text shows:
-   ``sum(strength * role_weight) / sum(role_weight)``.
-4. The *domain factor* is evidence of software work times evidence of a
-   healthcare setting, each ``1 - exp(-evidence / scale)``, times the work
-   *focus*: software evidence / (software + hands-on clinical practice
-   evidence). A nurse (healthcare, clinical practice, little software) or a
-   web-shop developer (software, no healthcare) cannot reach a high fit
-   however many role words they share.
+1. The canonicaliser turns text into catalogue terms, one per mention:
+   repeated lines count once, spam and a pasted job posting are left out,
+   and mentions in older jobs weigh less (career.py).
+2. Weighted mentions become a sublinear term frequency (scikit-learn's
+   ``TfidfTransformer``), capped at ``term_cap`` mentions and scaled to a
+   *strength* in [0, 1]; a term only seen in keyword lists counts
+   ``listed_only_weight`` of one seen in a sentence.
+3. Each role is a vector over the same terms: tier weight x the term's idf
+   over the shipped reference corpus (``TfidfVectorizer``) x its
+   specificity (an idf over the seven role profiles) x a boost for terms of
+   the healthcare domain. *Coverage* is ``strength . role / full``, where
+   full is the weight of the role's ``profile_terms`` heaviest terms.
+4. The *domain factor* (domain.py) is software x healthcare x focus, from
+   the terms the text describes (not those it only lists).
 5. ``fit = 100 * domain * (1 - exp(-coverage / s)) / (1 - exp(-1 / s))``.
 
-Every step only ever adds for added evidence, so mentioning one more of a
-role's skills in a sentence never lowers that role's fit; and the fit is a
+Each step is monotone in the evidence a sentence adds, and the fit is a
 plain function of the text and the catalogue, so it is deterministic.
 """
 
@@ -36,14 +31,17 @@ from pathlib import Path
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.feature_extraction.text import TfidfTransformer, TfidfVectorizer
 
 from .assessment import Assessment, DomainEvidence, RoleFit, SkillMatch, TermContribution
 from .canonicaliser import Canonicaliser, TextEvidence
 from .catalogue import DEFAULT_CATALOGUE_PATH, Catalogue, load_catalogue
 from .config import TIERS, MatchConfig
+from .domain import DomainModel
 from .errors import CatalogueError
+from .posting import split_posting
 from .reference import DEFAULT_REFERENCE_DIR, load_reference_corpus
+from .trust import flag_text
 
 __all__ = ["Matcher", "FitTable"]
 
@@ -100,9 +98,15 @@ class Matcher:
             .fit([list(self._role_tiers[r]) for r in self.roles])
             .idf_
         )
+        self.domain = DomainModel(catalogue, self.canonicaliser, self.index, self.config)
+        # Terms of the healthcare domain (FHIR, DICOM, MyChart, telehealth) tell
+        # roles apart far better than the software stack every role shares.
+        self._domain_boost = 1.0 + self.config.domain_term_boost * (self.domain.healthcare > 0)
         self.role_weights = self.weigh_roles(self.config.tier_weights)
-        self._software, self._healthcare, self._practice = self._evidence_vectors()
         self._cap = 1.0 + math.log(self.config.term_cap)
+        self._sublinear = TfidfTransformer(sublinear_tf=True, use_idf=False, norm=None).fit(
+            sp.csr_matrix((1, len(self.terms)))
+        )
 
     @classmethod
     def from_paths(
@@ -132,28 +136,12 @@ class Matcher:
         for j, role in enumerate(self.roles):
             for term, tier in self._role_tiers[role].items():
                 i = self.index[term]
-                weights[i, j] = tier_weights[tier] * self.idf[i] * self.specificity[i]
+                weights[i, j] = self.term_weight(i, tier_weights[tier])
         return weights
 
-    def _evidence_vectors(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        software = np.zeros(len(self.terms))
-        healthcare = np.zeros(len(self.terms))
-        practice = np.zeros(len(self.terms))
-        for skill in self.catalogue.skills.values():
-            if skill.id in self.index:
-                i = self.index[skill.id]
-                software[i] = 1.0 if "software" in skill.evidence else 0.0
-                healthcare[i] = 1.0 if "healthcare" in skill.evidence else 0.0
-        for vector, signals in (
-            (software, self.catalogue.software_signals),
-            (healthcare, self.catalogue.healthcare_signals),
-            (practice, self.catalogue.practice_signals),
-        ):
-            for phrase, weight in signals.items():
-                for term in self.canonicaliser.read(phrase).all_terms:
-                    i = self.index[term]
-                    vector[i] = max(vector[i], weight)
-        return software, healthcare, practice
+    def term_weight(self, index: int, tier_weight: float) -> float:
+        """Weight in a role's profile of the term at ``index``, in a tier weighing ``tier_weight``."""
+        return float(tier_weight * self.idf[index] * self.specificity[index] * self._domain_boost[index])
 
     # -- scoring -----------------------------------------------------------------
 
@@ -163,71 +151,69 @@ class Matcher:
 
     def strengths(self, evidence: Sequence[TextEvidence]) -> sp.csr_matrix:
         """Term strengths in [0, 1], one row per text (see module docs, step 2)."""
-        tfidf = self.vectorizer.transform([e.all_terms for e in evidence]).tocsr()
-        strengths = tfidf.copy()
-        # Undo the idf to get 1 + ln(tf), then cap repeats and scale to [0, 1].
-        strengths.data = np.minimum(strengths.data / self.idf[strengths.indices], self._cap) / self._cap
-        listed = [e.listed_only for e in evidence]
-        if any(listed):
-            w = self.config.listed_only_weight
-            for row, terms in enumerate(listed):
-                if not terms:
-                    continue
+        # Mentions weighed by how recent the job is (1 in the latest one and
+        # outside the career), summed per term: a weighted term frequency ...
+        rows, cols, values = [], [], []
+        for row, e in enumerate(evidence):
+            weights = e.weights or (1.0,) * len(e.all_terms)
+            for term, weight in zip(e.all_terms, weights, strict=True):
+                rows.append(row)
+                cols.append(self.index[term])
+                values.append(weight)
+        counts = sp.csr_matrix((values, (rows, cols)), shape=(len(evidence), len(self.terms)))
+        counts.sum_duplicates()
+        # ... made sublinear (1 + ln tf) by scikit-learn, then capped and scaled to [0, 1].
+        strengths = self._sublinear.transform(counts).tocsr()
+        strengths.data = np.minimum(strengths.data, self._cap) / self._cap
+        w = self.config.listed_only_weight
+        for row, e in enumerate(evidence):
+            if e.listed_only:
                 lo, hi = strengths.indptr[row], strengths.indptr[row + 1]
-                for k in range(lo, hi):
-                    if self.terms[strengths.indices[k]] in terms:
-                        strengths.data[k] *= w
+                listed = np.isin(strengths.indices[lo:hi], [self.index[t] for t in e.listed_only])
+                strengths.data[lo:hi][listed] *= w
         return strengths
 
+    def evidence_strengths(self, strengths: sp.csr_matrix, listed_only: Sequence[Iterable[str]]) -> sp.csr_matrix:
+        """The strengths that count as evidence of the kind of work (see DomainModel.work_strengths)."""
+        return self.domain.work_strengths(strengths, listed_only)
+
     def fit_matrix(
-        self, strengths: sp.csr_matrix, *, role_weights: np.ndarray | None = None
+        self,
+        strengths: sp.csr_matrix,
+        *,
+        role_weights: np.ndarray | None = None,
+        evidence: sp.csr_matrix | None = None,
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Fits (texts x roles), coverage (texts x roles) and domain factors (texts)."""
+        """Fits (texts x roles), coverage (texts x roles) and domain factors (texts).
+
+        ``evidence`` (see :meth:`evidence_strengths`) is what the domain factor
+        reads; without it, every term counts.
+        """
         weights = self.role_weights if role_weights is None else role_weights
-        totals = weights.sum(axis=0)
-        totals[totals == 0] = 1.0
+        totals = self._profile_totals(weights)
         coverage = np.asarray(strengths @ weights) / totals
-        domain = self._domain(strengths)
+        domain = self.domain.factors(strengths if evidence is None else evidence)
         scale = self.config.coverage_scale
         calibrated = (1.0 - np.exp(-coverage / scale)) / (1.0 - math.exp(-1.0 / scale))
         fits = 100.0 * calibrated * domain[:, None]
         return fits, coverage, domain
 
-    def _domain(self, strengths: sp.csr_matrix) -> np.ndarray:
-        software, healthcare, focus = self._domain_parts(strengths)
-        product: np.ndarray = software * healthcare * focus
-        return product
+    def _profile_totals(self, weights: np.ndarray) -> np.ndarray:
+        """What full coverage of each role means: the weight of its ``profile_terms`` heaviest terms.
 
-    def _domain_parts(self, strengths: sp.csr_matrix) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Software evidence, healthcare evidence and work focus, each in [0, 1]."""
-        cfg = self.config
-        soft = np.asarray(strengths @ self._software).ravel()
-        care = np.asarray(strengths @ self._healthcare).ravel()
-        practice = np.asarray(strengths @ self._practice).ravel()
-        software = 1.0 - np.exp(-soft / cfg.software_scale)
-        healthcare = 1.0 - np.exp(-care / cfg.healthcare_scale)
-        # Share of the work evidence that is building software rather than
-        # delivering care; 1 when the text shows no hands-on clinical work.
-        with np.errstate(invalid="ignore", divide="ignore"):
-            focus = np.where(soft + practice > 0, soft / (soft + practice), 1.0)
-        return software, healthcare, focus
+        Not the whole profile: a role lists every tool its specialists might
+        use, and no real CV names them all, so a long list would make every
+        real CV look thin and a role with a long list look harder to fit.
+        """
+        k = self.config.profile_terms
+        top = np.sort(weights, axis=0)[::-1][:k] if k else weights
+        totals: np.ndarray = top.sum(axis=0)
+        totals[totals == 0] = 1.0
+        return totals
 
     def flags_of(self, evidence: TextEvidence) -> tuple[str, ...]:
-        """Reasons not to trust a text's fits (codes of assessment.FLAG_MESSAGES)."""
-        cfg = self.config
-        flags = []
-        if evidence.words < cfg.min_words:
-            flags.append("too_little_text")
-        if (
-            evidence.max_repeat > cfg.stuffing_repeats
-            or evidence.duplicate_lines >= cfg.stuffing_duplicate_lines
-            or (
-                evidence.listed_share >= cfg.stuffing_listed_share
-                and len(evidence.listed_terms) >= cfg.stuffing_listed_min
-            )
-        ):
-            flags.append("keyword_stuffing")
-        return tuple(flags)
+        """Reasons not to trust a text's fits (see trust.py)."""
+        return flag_text(evidence, self.config)
 
     def fit_table(self, texts: Sequence[str]) -> FitTable:
         """Fits of many texts, no explanations: what ``rank`` needs."""
@@ -237,7 +223,8 @@ class Matcher:
         """Fits of texts already canonicalised (perhaps in other processes)."""
         if not evidence:
             return FitTable(self.roles, np.zeros((0, len(self.roles))), ())
-        fits, _, _ = self.fit_matrix(self.strengths(evidence))
+        strengths = self.strengths(evidence)
+        fits, _, _ = self.fit_matrix(strengths, evidence=self.evidence_strengths(strengths, self._listed(evidence)))
         return FitTable(self.roles, fits, tuple(self.flags_of(e) for e in evidence))
 
     def assess(self, text: str) -> Assessment:
@@ -252,11 +239,14 @@ class Matcher:
         """
         evidence = self.read(texts)
         strengths = self.strengths(evidence)
-        fits, coverage, _ = self.fit_matrix(strengths)
-        software, healthcare, focus = self._domain_parts(strengths)
+        work = self.evidence_strengths(strengths, self._listed(evidence))
+        fits, coverage, _ = self.fit_matrix(strengths, evidence=work)
+        software, healthcare, focus = self.domain.parts(work)
         out = []
         for row, text in enumerate(texts):
             s = strengths.getrow(row)
+            if evidence[row].posting_words:
+                text = split_posting(text)[0]  # snippets come from what was read, never the pasted posting
             role_fits = [
                 self._explain(text, s, evidence[row], j, float(fits[row, j]), float(coverage[row, j]), snippets)
                 for j in range(len(self.roles))
@@ -270,6 +260,7 @@ class Matcher:
                     domain=DomainEvidence(float(software[row]), float(healthcare[row]), float(focus[row])),
                     words=evidence[row].words,
                     strengths={self.terms[i]: float(v) for i, v in zip(s.indices, s.data, strict=True)},
+                    listed_only=evidence[row].listed_only,
                 )
             )
         return out
@@ -312,11 +303,13 @@ class Matcher:
         return RoleFit(role_id, role.label, fit, coverage, tuple(matched), missing, tuple(terms))
 
     def refit(
-        self, strengths: Sequence[Mapping[str, float]], *, tier_weights: Mapping[str, float] | None = None
+        self, strengths: Sequence[Mapping[str, float]], *, listed_only: Sequence[Iterable[str]] = ()
     ) -> np.ndarray:
         """Fits (texts x roles) recomputed from kept term strengths.
 
-        What re-weighting and what-if questions need: no text is read again.
+        What what-if questions need: no text is read again. ``listed_only``
+        gives each row's terms that were only listed (see
+        :meth:`evidence_strengths`).
         """
         matrix = sp.lil_matrix((len(strengths), len(self.terms)))
         for row, terms in enumerate(strengths):
@@ -324,9 +317,13 @@ class Matcher:
                 index = self.index.get(term)
                 if index is not None:
                     matrix[row, index] = value
-        weights = None if tier_weights is None else self.weigh_roles(tier_weights)
-        fits, _, _ = self.fit_matrix(matrix.tocsr(), role_weights=weights)
+        kept = matrix.tocsr()
+        fits, _, _ = self.fit_matrix(kept, evidence=self.evidence_strengths(kept, listed_only))
         return fits
+
+    @staticmethod
+    def _listed(evidence: Sequence[TextEvidence]) -> list[frozenset[str]]:
+        return [e.listed_only for e in evidence]
 
     def label_of(self, term: str) -> str:
         """A person-readable name for a term: a skill's label or the phrase."""

@@ -44,6 +44,7 @@ class Ranking:
         self.strengths: sp.csr_matrix = (
             matcher.strengths(evidence) if evidence else sp.csr_matrix((0, len(matcher.terms)))
         )
+        self.evidence: sp.csr_matrix = matcher.evidence_strengths(self.strengths, [e.listed_only for e in evidence])
         self.flags = [
             tuple(dict.fromkeys((item.document.flags if item.document else ()) + matcher.flags_of(e)))
             for item, e in zip(readable, evidence, strict=True)
@@ -71,8 +72,8 @@ class Ranking:
                 continue
             for role in roles:
                 j = matcher.roles.index(role)
-                weights[i, j] = max(weights[i, j], tier_weights["must_have"] * matcher.idf[i] * matcher.specificity[i])
-        fits, _, _ = matcher.fit_matrix(self.strengths, role_weights=weights)
+                weights[i, j] = max(weights[i, j], matcher.term_weight(i, tier_weights["must_have"]))
+        fits, _, _ = matcher.fit_matrix(self.strengths, role_weights=weights, evidence=self.evidence)
         return fits
 
     def table(
