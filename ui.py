@@ -208,7 +208,8 @@ def render_fit_check(check: FitCheck) -> None:
             st.markdown(f"**{label}**: every must-have skill is already shown.")
     st.caption(
         "Only real experience counts: a skill raises the fit where the text shows it was used, and skills "
-        "only listed count half. Adding words without the experience will not help, and a person reads the CV."
+        f"only listed count {matcher.config.listed_only_weight:.0%} as much. Adding words without the experience "
+        "will not help, and a person reads the CV."
     )
 
     st.subheader("Why: the fit to each role explained")
