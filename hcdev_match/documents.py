@@ -11,6 +11,7 @@ child process and a clear message, never the server.
 
 from __future__ import annotations
 
+import codecs
 import json
 import lzma
 import math
@@ -44,6 +45,7 @@ __all__ = [
     "Document",
     "DocumentLimits",
     "SUPPORTED_SUFFIXES",
+    "decode_text",
     "read_document",
     "read_documents",
     "read_file_bytes",
@@ -52,6 +54,14 @@ __all__ = [
 
 SUPPORTED_SUFFIXES: tuple[str, ...] = (".txt", ".md", ".pdf", ".docx")
 _EXECUTABLE_SIGNATURES = (b"MZ", b"\x7fELF", b"\xca\xfe\xba\xbe", b"\xcf\xfa\xed\xfe", b"#!")
+# Longest first: the UTF-32 LE mark begins with the UTF-16 LE one.
+_BYTE_ORDER_MARKS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -211,19 +221,39 @@ def _too_large(name: str, size: int, limits: DocumentLimits) -> None:
     )
 
 
+def decode_text(data: bytes, name: str) -> str:
+    """The text of ``data``: by its byte-order mark (UTF-8, UTF-16, UTF-32), else UTF-8, else cp1252.
+
+    Editors on Windows save "Unicode" text as UTF-16 with a mark; without one,
+    a file that is not UTF-8 is read as cp1252 (and latin-1, which decodes any byte).
+    """
+    for mark, encoding in _BYTE_ORDER_MARKS:
+        if data.startswith(mark):
+            try:
+                return data.decode(encoding)
+            except UnicodeDecodeError:
+                raise DocumentError(
+                    f"{name}: the file is marked as {encoding.upper().removesuffix('-SIG')} text but does not "
+                    "decode as it; save it again as UTF-8 text"
+                ) from None
+    for encoding in ("utf-8", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return data.decode("latin-1")
+
+
 def _read_text(data: bytes, name: str, kind: str, limits: DocumentLimits) -> Document:
-    if data.startswith(_EXECUTABLE_SIGNATURES) or data.find(b"\x00", 0, 8192) != -1:
+    marked = data.startswith(tuple(mark for mark, _ in _BYTE_ORDER_MARKS))
+    # UTF-16 and UTF-32 hold NUL bytes: only a file without a mark is judged by them.
+    if not marked and (data.startswith(_EXECUTABLE_SIGNATURES) or data.find(b"\x00", 0, 8192) != -1):
         raise DocumentError(
             f"{name}: this is not a text file (it holds binary data); upload the CV as TXT, MD, PDF or DOCX"
         )
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        text = data.decode("latin-1")
+    text = decode_text(data, name)
+    if not text.strip():
+        raise DocumentError(f"{name}: the file is empty; upload the CV itself or paste its text")
     flags = ("truncated",) if len(text) > limits.max_chars else ()
     return Document(name, kind, text[: limits.max_chars], flags)
 

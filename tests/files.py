@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 import docx
 from fpdf import FPDF
+from pypdf import PdfReader, PdfWriter
 
 CV_LINES = [
     "Priya Raman",
@@ -26,6 +27,15 @@ def make_pdf(lines: list[str], *, pages: int = 1) -> bytes:
         for line in lines:
             pdf.multi_cell(0, 6, line, new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())
+
+
+def make_encrypted_pdf(lines: list[str], *, user_password: str, algorithm: str = "AES-256") -> bytes:
+    """A real PDF locked with pypdf; an empty ``user_password`` sets only an owner password."""
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(make_pdf(lines))))
+    writer.encrypt(user_password=user_password, owner_password="owner secret", algorithm=algorithm)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
 
 
 def make_docx(lines: list[str]) -> bytes:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import io
 import time
 import zipfile
@@ -21,6 +22,7 @@ from .files import (
     make_docx_with_corrupt_deflate,
     make_docx_with_entity,
     make_docx_with_late_doctype,
+    make_encrypted_pdf,
     make_flate_bomb_pdf,
     make_pdf,
     make_recursive_page_tree_pdf,
@@ -43,6 +45,33 @@ def test_text_files_in_legacy_encodings_are_read(tmp_path: Path) -> None:
     path = tmp_path / "cv.txt"
     path.write_bytes("Développeur FHIR – café".encode("cp1252"))
     assert "Développeur FHIR" in read_path(path).text
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-32"])
+def test_unicode_text_files_with_a_byte_order_mark_are_read_as_text(encoding: str) -> None:
+    text = "Développeur FHIR – Zürich\nHL7 v2 interfaces"
+    data = codecs.BOM_UTF16_BE + text.encode(encoding) if encoding == "utf-16-be" else text.encode(encoding)
+    document = read_document(data, "cv.txt")
+    assert document.text == text and document.kind == "txt"
+
+
+def test_a_text_file_marked_utf16_that_does_not_decode_is_refused_with_advice() -> None:
+    with pytest.raises(DocumentError, match="marked as UTF-16 text but does not decode as it; save it again as UTF-8"):
+        read_document(codecs.BOM_UTF16_LE + "CV".encode("utf-16-le") + b"\x00\xd8", "cv.txt")
+
+
+@pytest.mark.parametrize("algorithm", ["RC4-128", "AES-256"])
+def test_a_password_protected_pdf_is_called_that_and_the_message_says_what_to_do(algorithm: str) -> None:
+    locked = make_encrypted_pdf(CV_LINES, user_password="secret", algorithm=algorithm)
+    with pytest.raises(DocumentError) as refused:
+        read_document(locked, "locked.pdf")
+    message = str(refused.value)
+    assert message.startswith("locked.pdf: the PDF is password-protected") and "damaged" not in message
+    assert "save or print it as a PDF without one, and upload that copy" in message
+
+
+def test_a_pdf_with_only_an_owner_password_is_read() -> None:
+    assert "FHIR R4" in read_document(make_encrypted_pdf(CV_LINES, user_password=""), "owner-only.pdf").text
 
 
 def test_pdf_with_scanned_pages_is_flagged() -> None:
