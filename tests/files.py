@@ -69,6 +69,18 @@ def make_zip_bomb() -> bytes:
     return buffer.getvalue()
 
 
+def make_batch_zip_bombs(count: int = 10, *, members: int = 4, member_mb: int = 24) -> list[tuple[str, bytes]]:
+    """A recruiter's upload of ZIPs, each member a .txt expanding to ``member_mb`` MB (about 1 MB in all)."""
+    bombs = []
+    for n in range(count):
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for k in range(members):
+                archive.writestr(f"cv{n}-{k}.txt", b"A" * (member_mb * 1024 * 1024))
+        bombs.append((f"batch{n}.zip", buffer.getvalue()))
+    return bombs
+
+
 def make_docx_with_entity() -> bytes:
     """A real DOCX whose document part declares an external entity."""
     return _with_document_xml(
