@@ -12,11 +12,7 @@ child process and a clear message, never the server.
 from __future__ import annotations
 
 import codecs
-import json
 import lzma
-import math
-import subprocess
-import sys
 import zipfile
 import zlib
 from collections.abc import Mapping, Sequence
@@ -27,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import DocumentError
+from .sandbox import ParserProcess
 
 #: What reading a damaged ZIP member can raise, besides our own DocumentError:
 #: a corrupt deflate or LZMA stream, an unknown compression method, a bad CRC.
@@ -44,6 +41,7 @@ ZIP_READ_ERRORS: tuple[type[Exception], ...] = (
 __all__ = [
     "Document",
     "DocumentLimits",
+    "DocumentReader",
     "SUPPORTED_SUFFIXES",
     "decode_text",
     "read_document",
@@ -125,43 +123,80 @@ def read_document(data: bytes, name: str, *, limits: DocumentLimits | None = Non
 def read_documents(
     files: Sequence[tuple[str, bytes]], *, limits: DocumentLimits | None = None, workers: int = 2
 ) -> list[Document | DocumentError]:
-    """Read many files; each result is a Document or the DocumentError that refused it.
+    """Read many files at once through a :class:`DocumentReader` of ``workers`` parser processes."""
+    with DocumentReader(limits=limits, workers=workers) as reader:
+        return reader.read(files)
 
-    Every file is validated first; PDFs and DOCX are then parsed in at most
-    ``workers`` limited child processes, many files per child. If a child
-    dies or hangs, its files are parsed again one child each, so one
-    hostile file costs only its own result.
+
+class DocumentReader:
+    """Reads files, step after step, through the gate and up to ``workers`` parser processes.
+
+    Every file is validated first; PDFs and DOCX are then parsed by sandboxed
+    children (sandbox.py) that live until :meth:`close`, fed one file at a
+    time, so reading a batch in many small steps starts no more processes
+    than reading it at once. A child that dies or hangs costs only the file
+    it was given: the next file goes to a fresh child.
     """
-    limits = limits or DocumentLimits()
-    results: list[Document | DocumentError | None] = [None] * len(files)
-    pending: list[tuple[int, str, bytes, str]] = []
-    for index, (name, data) in enumerate(files):
-        try:
-            kind = _validate(data, name, limits)
-            if kind in ("pdf", "docx"):
-                pending.append((index, kind, data, name))
-            else:
-                results[index] = _read_text(data, name, kind, limits)
-        except DocumentError as exc:
-            results[index] = exc
-    groups = [group for group in (pending[k::workers] for k in range(max(1, workers))) if group]
-    replies: list[list[dict[str, Any]] | None] = []
-    if len(groups) == 1:
-        replies = [_parse_in_child([(k, d) for _, k, d, _ in groups[0]], limits)]
-    elif groups:
-        with ThreadPoolExecutor(max_workers=len(groups)) as pool:
-            replies = list(pool.map(lambda g: _parse_in_child([(k, d) for _, k, d, _ in g], limits), groups))
-    for group, reply in zip(groups, replies, strict=True):
-        if reply is None:  # the shared child died or hung: isolate each file
-            reply = [
-                (_parse_in_child([(kind, data)], limits) or [{"status": "memory"}])[0] for _, kind, data, _ in group
-            ]
-        for (index, kind, _data, name), answer in zip(group, reply, strict=True):
+
+    def __init__(self, *, limits: DocumentLimits | None = None, workers: int = 2) -> None:
+        self.limits = limits or DocumentLimits()
+        self._children = [
+            ParserProcess(
+                memory_bytes=self.limits.memory_bytes,
+                timeout_s=self.limits.timeout_s,
+                max_pages=self.limits.max_pages,
+                max_chars=self.limits.max_chars,
+            )
+            for _ in range(max(1, workers))
+        ]
+
+    @property
+    def processes_started(self) -> int:
+        """Parser processes started so far (restarts after a death or a hang included)."""
+        return sum(child.started for child in self._children)
+
+    def __enter__(self) -> DocumentReader:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        for child in self._children:
+            child.close()
+
+    def read(self, files: Sequence[tuple[str, bytes]]) -> list[Document | DocumentError]:
+        """Each file's Document, or the DocumentError that refused it, in order."""
+        limits = self.limits
+        results: list[Document | DocumentError | None] = [None] * len(files)
+        pending: list[tuple[int, str, bytes, str]] = []
+        for index, (name, data) in enumerate(files):
             try:
-                results[index] = _finish(kind, name, answer, limits)
+                kind = _validate(data, name, limits)
+                if kind in ("pdf", "docx"):
+                    pending.append((index, kind, data, name))
+                else:
+                    results[index] = _read_text(data, name, kind, limits)
             except DocumentError as exc:
                 results[index] = exc
-    return [r if r is not None else DocumentError("internal: file not read") for r in results]
+        count = len(self._children)
+        groups = [(child, pending[k::count]) for k, child in enumerate(self._children) if pending[k::count]]
+
+        def parse(child: ParserProcess, group: list[tuple[int, str, bytes, str]]) -> list[dict[str, Any]]:
+            return [child.parse(kind, data) for _, kind, data, _ in group]
+
+        if len(groups) == 1:
+            replies = [parse(*groups[0])]
+        else:
+            with ThreadPoolExecutor(max_workers=max(1, len(groups))) as pool:
+                replies = list(pool.map(lambda g: parse(*g), groups))
+        for (_, group), reply in zip(groups, replies, strict=True):
+            for (index, kind, _data, name), answer in zip(group, reply, strict=True):
+                try:
+                    results[index] = _finish(kind, name, answer, limits)
+                except DocumentError as exc:
+                    results[index] = exc
+        return [r if r is not None else DocumentError("internal: file not read") for r in results]
 
 
 def _validate(data: bytes, name: str, limits: DocumentLimits) -> str:
@@ -331,44 +366,6 @@ def expand_zip_member(
                 chunks.append(chunk if keep is None else chunk[: keep - kept])
                 kept += len(chunks[-1])
     return b"".join(chunks), budget
-
-
-# -- the sandbox -----------------------------------------------------------------
-
-_PARSER_SCRIPT = Path(__file__).with_name("parsers.py")
-
-
-def _parse_in_child(files: list[tuple[str, bytes]], limits: DocumentLimits) -> list[dict[str, Any]] | None:
-    """Parse files in one fresh, isolated interpreter; None if it died or hung.
-
-    ``python -I`` runs parsers.py alone (no environment, no user site, no
-    current directory on the path): it imports nothing of the app that
-    started it, limits its own memory and CPU, and stops each file with an
-    alarm after the time limit.
-    """
-    per_file = math.ceil(limits.timeout_s)
-    command = [
-        sys.executable,
-        "-I",
-        str(_PARSER_SCRIPT),
-        str(limits.memory_bytes),
-        str(per_file),
-        str(limits.max_pages),
-        str(limits.max_chars),
-        *(f"{kind}:{len(data)}" for kind, data in files),
-    ]
-    try:
-        done = subprocess.run(
-            command,
-            input=b"".join(data for _, data in files),
-            capture_output=True,
-            timeout=limits.timeout_s * len(files) + 1,
-            check=False,
-        )
-        replies = json.loads(done.stdout)
-    except (subprocess.TimeoutExpired, ValueError):
-        return None
-    return replies if isinstance(replies, list) and len(replies) == len(files) else None
 
 
 def _accept(reply: dict[str, Any], kind: str, name: str, limits: DocumentLimits) -> dict[str, Any]:

@@ -24,9 +24,9 @@ from .documents import (
     ZIP_READ_ERRORS,
     Document,
     DocumentLimits,
+    DocumentReader,
     decode_text,
     expand_zip_member,
-    read_documents,
 )
 from .errors import DocumentError
 
@@ -106,47 +106,48 @@ def read_batch(
 
     def read_step(share: float) -> None:
         nonlocal held
-        documents = read_documents([(name, data) for _, name, data in step], limits=limits)
+        documents = reader.read([(name, data) for _, name, data in step])
         for (slot, name, _), result in zip(step, documents, strict=True):
             items[slot] = _refused(name, result) if isinstance(result, DocumentError) else UploadItem(name, result)
         step.clear()
         held = 0
         report(share)
 
-    for done, (name, content) in enumerate(files, 1):
-        for entry in _entries(name, content, limits, batch):
-            if not stopped and len(items) == batch.max_files:
-                stopped = f"a batch holds at most {batch.max_files} CVs"
-            if stopped:  # past a cap: counted, not expanded
-                unread += 1
-                continue
-            if isinstance(entry, UploadItem):
-                items.append(entry)
-                continue
-            allowance = min(left, limits.max_bytes + 1)  # one byte past the file cap is enough to refuse
-            try:
-                data = entry.fetch(allowance)
-            except _OverAllowance:
-                if allowance <= limits.max_bytes:  # the batch's budget ran out, not the file's cap
-                    stopped = f"a batch reads at most {_mb(batch.max_bytes)} of files (ZIPs counted as they expand)"
+    with DocumentReader(limits=limits) as reader:  # its parser processes serve every step
+        for done, (name, content) in enumerate(files, 1):
+            for entry in _entries(name, content, limits, batch):
+                if not stopped and len(items) == batch.max_files:
+                    stopped = f"a batch holds at most {batch.max_files} CVs"
+                if stopped:  # past a cap: counted, not expanded
                     unread += 1
                     continue
-                left -= allowance
-                items.append(_refused(entry.where, f"expands to more than {_mb(limits.max_bytes)}, the most one "
-                                      "file may hold (a zip bomb?); zip the CVs again"))  # fmt: skip
-                continue
-            except ZIP_READ_ERRORS:
-                items.append(_refused(entry.where, "damaged inside the ZIP; zip the CVs again"))
-                continue
-            left -= min(len(data), allowance)
-            if step and (len(step) >= batch.step_files or held + len(data) > batch.step_bytes):
-                read_step((done - 1) / len(files))
-            step.append((len(items), entry.name, data))
-            items.append(None)
-            held += len(data)
-        report(done / len(files))
-    if step:
-        read_step(1.0)
+                if isinstance(entry, UploadItem):
+                    items.append(entry)
+                    continue
+                allowance = min(left, limits.max_bytes + 1)  # one byte past the file cap is enough to refuse
+                try:
+                    data = entry.fetch(allowance)
+                except _OverAllowance:
+                    if allowance <= limits.max_bytes:  # the batch's budget ran out, not the file's cap
+                        stopped = f"a batch reads at most {_mb(batch.max_bytes)} of files (ZIPs counted as they expand)"
+                        unread += 1
+                        continue
+                    left -= allowance
+                    items.append(_refused(entry.where, f"expands to more than {_mb(limits.max_bytes)}, the most one "
+                                          "file may hold (a zip bomb?); zip the CVs again"))  # fmt: skip
+                    continue
+                except ZIP_READ_ERRORS:
+                    items.append(_refused(entry.where, "damaged inside the ZIP; zip the CVs again"))
+                    continue
+                left -= min(len(data), allowance)
+                if step and (len(step) >= batch.step_files or held + len(data) > batch.step_bytes):
+                    read_step((done - 1) / len(files))
+                step.append((len(items), entry.name, data))
+                items.append(None)
+                held += len(data)
+            report(done / len(files))
+        if step:
+            read_step(1.0)
     note = f"{unread} CV(s) were not read: {stopped}; upload them as a second batch" if unread else None
     return Intake(tuple(item for item in items if item is not None), unread, note)
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import codecs
 import io
+import os
+import signal
 import time
 import zipfile
 from pathlib import Path
@@ -11,7 +13,14 @@ from pathlib import Path
 import pytest
 from fpdf import FPDF
 
-from hcdev_match.documents import DocumentLimits, expand_zip_member, read_document, read_path
+from hcdev_match.documents import (
+    Document,
+    DocumentLimits,
+    DocumentReader,
+    expand_zip_member,
+    read_document,
+    read_path,
+)
 from hcdev_match.errors import DocumentError
 
 from .files import (
@@ -162,3 +171,34 @@ def test_a_refused_pattern_is_found_across_the_expanders_chunk_boundary() -> Non
         expand_zip_member(
             archive, archive.getinfo("part.xml"), budget=10**6, too_large="big", refuse={b"<!DOCTYPE": "found"}
         )
+
+
+def test_a_reader_parses_step_after_step_with_the_same_two_processes() -> None:
+    pdfs = [(f"cv{i}.pdf", make_pdf([*CV_LINES, f"Reference {i}"])) for i in range(12)]
+    with DocumentReader() as reader:
+        results = [result for k in range(0, 12, 3) for result in reader.read(pdfs[k : k + 3])]
+        assert reader.processes_started == 2  # four steps, not eight process starts
+    assert [isinstance(r, Document) and f"Reference {i}" in r.text for i, r in enumerate(results)] == [True] * 12
+
+
+def my_children() -> list[int]:
+    """This process's child processes, from /proc."""
+    return [int(pid) for pid in Path(f"/proc/{os.getpid()}/task/{os.getpid()}/children").read_text().split()]
+
+
+def test_a_parser_process_killed_between_steps_is_replaced_and_the_next_file_is_not_blamed() -> None:
+    with DocumentReader(workers=1) as reader:
+        assert isinstance(reader.read([("a.pdf", make_pdf(CV_LINES))])[0], Document)
+        [child] = my_children()
+        os.kill(child, signal.SIGKILL)
+        while Path(f"/proc/{child}/stat").read_text().split(") ")[-1][0] != "Z":  # until the kernel says it is dead
+            time.sleep(0.01)
+        [after] = reader.read([("b.pdf", make_pdf(CV_LINES))])
+        assert isinstance(after, Document) and "FHIR R4" in after.text
+        assert reader.processes_started == 2
+
+
+def test_a_hostile_file_costs_only_its_own_result_in_a_readers_step() -> None:
+    with DocumentReader(workers=1) as reader:
+        hostile, good = reader.read([("tree.pdf", make_recursive_page_tree_pdf()), ("cv.pdf", make_pdf(CV_LINES))])
+    assert isinstance(hostile, DocumentError) and isinstance(good, Document)
