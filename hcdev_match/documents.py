@@ -267,8 +267,10 @@ def decode_text(data: bytes, name: str) -> str:
             try:
                 return data.decode(encoding)
             except UnicodeDecodeError:
+                if encoding == "utf-8-sig":
+                    break  # a UTF-8 mark before cp1252 bytes: read as cp1252, as before
                 raise DocumentError(
-                    f"{name}: the file is marked as {encoding.upper().removesuffix('-SIG')} text but does not "
+                    f"{name}: the file is marked as {encoding.upper()} text but does not "
                     "decode as it; save it again as UTF-8 text"
                 ) from None
     for encoding in ("utf-8", "cp1252"):
