@@ -11,11 +11,8 @@ child process and a clear message, never the server.
 
 from __future__ import annotations
 
-import json
+import codecs
 import lzma
-import math
-import subprocess
-import sys
 import zipfile
 import zlib
 from collections.abc import Mapping, Sequence
@@ -26,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import DocumentError
+from .sandbox import ParserProcess
 
 #: What reading a damaged ZIP member can raise, besides our own DocumentError:
 #: a corrupt deflate or LZMA stream, an unknown compression method, a bad CRC.
@@ -43,7 +41,9 @@ ZIP_READ_ERRORS: tuple[type[Exception], ...] = (
 __all__ = [
     "Document",
     "DocumentLimits",
+    "DocumentReader",
     "SUPPORTED_SUFFIXES",
+    "decode_text",
     "read_document",
     "read_documents",
     "read_file_bytes",
@@ -52,6 +52,14 @@ __all__ = [
 
 SUPPORTED_SUFFIXES: tuple[str, ...] = (".txt", ".md", ".pdf", ".docx")
 _EXECUTABLE_SIGNATURES = (b"MZ", b"\x7fELF", b"\xca\xfe\xba\xbe", b"\xcf\xfa\xed\xfe", b"#!")
+# Longest first: the UTF-32 LE mark begins with the UTF-16 LE one.
+_BYTE_ORDER_MARKS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -115,43 +123,80 @@ def read_document(data: bytes, name: str, *, limits: DocumentLimits | None = Non
 def read_documents(
     files: Sequence[tuple[str, bytes]], *, limits: DocumentLimits | None = None, workers: int = 2
 ) -> list[Document | DocumentError]:
-    """Read many files; each result is a Document or the DocumentError that refused it.
+    """Read many files at once through a :class:`DocumentReader` of ``workers`` parser processes."""
+    with DocumentReader(limits=limits, workers=workers) as reader:
+        return reader.read(files)
 
-    Every file is validated first; PDFs and DOCX are then parsed in at most
-    ``workers`` limited child processes, many files per child. If a child
-    dies or hangs, its files are parsed again one child each, so one
-    hostile file costs only its own result.
+
+class DocumentReader:
+    """Reads files, step after step, through the gate and up to ``workers`` parser processes.
+
+    Every file is validated first; PDFs and DOCX are then parsed by sandboxed
+    children (sandbox.py) that live until :meth:`close`, fed one file at a
+    time, so reading a batch in many small steps starts no more processes
+    than reading it at once. A child that dies or hangs costs only the file
+    it was given: the next file goes to a fresh child.
     """
-    limits = limits or DocumentLimits()
-    results: list[Document | DocumentError | None] = [None] * len(files)
-    pending: list[tuple[int, str, bytes, str]] = []
-    for index, (name, data) in enumerate(files):
-        try:
-            kind = _validate(data, name, limits)
-            if kind in ("pdf", "docx"):
-                pending.append((index, kind, data, name))
-            else:
-                results[index] = _read_text(data, name, kind, limits)
-        except DocumentError as exc:
-            results[index] = exc
-    groups = [group for group in (pending[k::workers] for k in range(max(1, workers))) if group]
-    replies: list[list[dict[str, Any]] | None] = []
-    if len(groups) == 1:
-        replies = [_parse_in_child([(k, d) for _, k, d, _ in groups[0]], limits)]
-    elif groups:
-        with ThreadPoolExecutor(max_workers=len(groups)) as pool:
-            replies = list(pool.map(lambda g: _parse_in_child([(k, d) for _, k, d, _ in g], limits), groups))
-    for group, reply in zip(groups, replies, strict=True):
-        if reply is None:  # the shared child died or hung: isolate each file
-            reply = [
-                (_parse_in_child([(kind, data)], limits) or [{"status": "memory"}])[0] for _, kind, data, _ in group
-            ]
-        for (index, kind, _data, name), answer in zip(group, reply, strict=True):
+
+    def __init__(self, *, limits: DocumentLimits | None = None, workers: int = 2) -> None:
+        self.limits = limits or DocumentLimits()
+        self._children = [
+            ParserProcess(
+                memory_bytes=self.limits.memory_bytes,
+                timeout_s=self.limits.timeout_s,
+                max_pages=self.limits.max_pages,
+                max_chars=self.limits.max_chars,
+            )
+            for _ in range(max(1, workers))
+        ]
+
+    @property
+    def processes_started(self) -> int:
+        """Parser processes started so far (restarts after a death or a hang included)."""
+        return sum(child.started for child in self._children)
+
+    def __enter__(self) -> DocumentReader:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        for child in self._children:
+            child.close()
+
+    def read(self, files: Sequence[tuple[str, bytes]]) -> list[Document | DocumentError]:
+        """Each file's Document, or the DocumentError that refused it, in order."""
+        limits = self.limits
+        results: list[Document | DocumentError | None] = [None] * len(files)
+        pending: list[tuple[int, str, bytes, str]] = []
+        for index, (name, data) in enumerate(files):
             try:
-                results[index] = _finish(kind, name, answer, limits)
+                kind = _validate(data, name, limits)
+                if kind in ("pdf", "docx"):
+                    pending.append((index, kind, data, name))
+                else:
+                    results[index] = _read_text(data, name, kind, limits)
             except DocumentError as exc:
                 results[index] = exc
-    return [r if r is not None else DocumentError("internal: file not read") for r in results]
+        count = len(self._children)
+        groups = [(child, pending[k::count]) for k, child in enumerate(self._children) if pending[k::count]]
+
+        def parse(child: ParserProcess, group: list[tuple[int, str, bytes, str]]) -> list[dict[str, Any]]:
+            return [child.parse(kind, data) for _, kind, data, _ in group]
+
+        if len(groups) == 1:
+            replies = [parse(*groups[0])]
+        else:
+            with ThreadPoolExecutor(max_workers=max(1, len(groups))) as pool:
+                replies = list(pool.map(lambda g: parse(*g), groups))
+        for (_, group), reply in zip(groups, replies, strict=True):
+            for (index, kind, _data, name), answer in zip(group, reply, strict=True):
+                try:
+                    results[index] = _finish(kind, name, answer, limits)
+                except DocumentError as exc:
+                    results[index] = exc
+        return [r if r is not None else DocumentError("internal: file not read") for r in results]
 
 
 def _validate(data: bytes, name: str, limits: DocumentLimits) -> str:
@@ -211,19 +256,41 @@ def _too_large(name: str, size: int, limits: DocumentLimits) -> None:
     )
 
 
+def decode_text(data: bytes, name: str) -> str:
+    """The text of ``data``: by its byte-order mark (UTF-8, UTF-16, UTF-32), else UTF-8, else cp1252.
+
+    Editors on Windows save "Unicode" text as UTF-16 with a mark; without one,
+    a file that is not UTF-8 is read as cp1252 (and latin-1, which decodes any byte).
+    """
+    for mark, encoding in _BYTE_ORDER_MARKS:
+        if data.startswith(mark):
+            try:
+                return data.decode(encoding)
+            except UnicodeDecodeError:
+                if encoding == "utf-8-sig":
+                    break  # a UTF-8 mark before cp1252 bytes: read as cp1252, as before
+                raise DocumentError(
+                    f"{name}: the file is marked as {encoding.upper()} text but does not "
+                    "decode as it; save it again as UTF-8 text"
+                ) from None
+    for encoding in ("utf-8", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return data.decode("latin-1")
+
+
 def _read_text(data: bytes, name: str, kind: str, limits: DocumentLimits) -> Document:
-    if data.startswith(_EXECUTABLE_SIGNATURES) or data.find(b"\x00", 0, 8192) != -1:
+    marked = data.startswith(tuple(mark for mark, _ in _BYTE_ORDER_MARKS))
+    # UTF-16 and UTF-32 hold NUL bytes: only a file without a mark is judged by them.
+    if not marked and (data.startswith(_EXECUTABLE_SIGNATURES) or data.find(b"\x00", 0, 8192) != -1):
         raise DocumentError(
             f"{name}: this is not a text file (it holds binary data); upload the CV as TXT, MD, PDF or DOCX"
         )
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        text = data.decode("latin-1")
+    text = decode_text(data, name)
+    if not text.strip():
+        raise DocumentError(f"{name}: the file is empty; upload the CV itself or paste its text")
     flags = ("truncated",) if len(text) > limits.max_chars else ()
     return Document(name, kind, text[: limits.max_chars], flags)
 
@@ -301,44 +368,6 @@ def expand_zip_member(
                 chunks.append(chunk if keep is None else chunk[: keep - kept])
                 kept += len(chunks[-1])
     return b"".join(chunks), budget
-
-
-# -- the sandbox -----------------------------------------------------------------
-
-_PARSER_SCRIPT = Path(__file__).with_name("parsers.py")
-
-
-def _parse_in_child(files: list[tuple[str, bytes]], limits: DocumentLimits) -> list[dict[str, Any]] | None:
-    """Parse files in one fresh, isolated interpreter; None if it died or hung.
-
-    ``python -I`` runs parsers.py alone (no environment, no user site, no
-    current directory on the path): it imports nothing of the app that
-    started it, limits its own memory and CPU, and stops each file with an
-    alarm after the time limit.
-    """
-    per_file = math.ceil(limits.timeout_s)
-    command = [
-        sys.executable,
-        "-I",
-        str(_PARSER_SCRIPT),
-        str(limits.memory_bytes),
-        str(per_file),
-        str(limits.max_pages),
-        str(limits.max_chars),
-        *(f"{kind}:{len(data)}" for kind, data in files),
-    ]
-    try:
-        done = subprocess.run(
-            command,
-            input=b"".join(data for _, data in files),
-            capture_output=True,
-            timeout=limits.timeout_s * len(files) + 1,
-            check=False,
-        )
-        replies = json.loads(done.stdout)
-    except (subprocess.TimeoutExpired, ValueError):
-        return None
-    return replies if isinstance(replies, list) and len(replies) == len(files) else None
 
 
 def _accept(reply: dict[str, Any], kind: str, name: str, limits: DocumentLimits) -> dict[str, Any]:

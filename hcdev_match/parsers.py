@@ -27,17 +27,24 @@ class ParseRejected(Exception):
 
 def parse_pdf(data: bytes, *, max_pages: int, max_chars: int) -> dict[str, Any]:
     """Extract the text of a PDF, page by page, within the caps."""
-    from pypdf import PdfReader
+    from pypdf import PasswordType, PdfReader
     from pypdf.errors import PyPdfError
 
     # pypdf logs a warning for every malformed object; they are noise here.
     logging.getLogger("pypdf").setLevel(logging.ERROR)
     reader = PdfReader(io.BytesIO(data), strict=False)
     if reader.is_encrypted:
+        # A PDF with only an owner password opens with the empty one; any other
+        # answer (a wrong password is returned, not raised) means it is locked.
         try:
-            reader.decrypt("")
+            opened = reader.decrypt("") != PasswordType.NOT_DECRYPTED
         except (PyPdfError, NotImplementedError, ValueError):
-            raise ParseRejected("the PDF is password-protected; upload an unprotected copy") from None
+            opened = False
+        if not opened:
+            raise ParseRejected(
+                "the PDF is password-protected, so its text cannot be read; open it with its password, "
+                "save or print it as a PDF without one, and upload that copy (or paste the text)"
+            )
     pages = len(reader.pages)
     if pages > max_pages:
         raise ParseRejected(f"the PDF has {pages} pages and at most {max_pages} are read; upload the CV alone")

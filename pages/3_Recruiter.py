@@ -10,6 +10,7 @@ import streamlit as st
 from hcdev_match.accounts import ensure_sso_user
 from hcdev_match.charts import build_heatmap
 from hcdev_match.config import DEFAULT_TIER_WEIGHTS
+from hcdev_match.documents import DocumentLimits
 from hcdev_match.errors import HcdevMatchError
 from hcdev_match.fitcheck import check_fit
 from hcdev_match.ranking import Ranking, ranking_csv
@@ -19,8 +20,7 @@ from hcdev_match.store import DECISIONS, LEGAL_BASES
 from hcdev_match.uploads import BatchLimits, read_batch
 from ui import HUMAN_NOTE, get_matcher, get_store, guard, render_fit_check
 
-MAX_FILES = 200
-CHUNK = 50  # files read per step of the progress bar (each step starts two parser processes)
+BATCH, LIMITS = BatchLimits(), DocumentLimits()
 
 st.set_page_config(page_title="hcdev-match: rank a batch", page_icon="🩺", layout="wide")
 user = guard("recruiter")
@@ -35,7 +35,8 @@ st.caption(
 )
 
 files = st.file_uploader(
-    f"CVs: PDF, DOCX, TXT or MD files, a ZIP of them, or a CSV with id and text columns (up to {MAX_FILES})",
+    f"CVs: PDF, DOCX, TXT or MD files, a ZIP of them, or a CSV with id and text columns (up to {BATCH.max_files} "
+    f"CVs, {LIMITS.max_bytes // 2**20} MB a file, {BATCH.max_bytes // 2**20} MB in all as ZIPs expand)",
     type=["pdf", "docx", "txt", "md", "zip", "csv"],
     accept_multiple_files=True,
     key="batch_files",
@@ -45,13 +46,15 @@ if st.button("Read and score the batch", key="rank_batch", type="primary"):
         st.warning("Add some CV files first.")
     else:
         progress = st.progress(0.0, text="Reading the CVs…")
-        items = []
-        for start in range(0, len(files), CHUNK):
-            chunk = [(f.name, f.getvalue()) for f in files[start : start + CHUNK]]
-            items += read_batch(chunk, batch=BatchLimits(max_files=max(1, MAX_FILES - len(items))))
-            progress.progress(min(1.0, (start + CHUNK) / len(files)), text=f"Read {len(items)} CV(s)…")
+        intake = read_batch(
+            [(f.name, f.getvalue) for f in files],  # each file's bytes are copied only when its turn comes
+            limits=LIMITS,
+            batch=BATCH,
+            progress=lambda share, read: progress.progress(share, text=f"Read {read} CV(s)…"),
+        )
         progress.progress(1.0, text="Scoring…")
-        st.session_state["ranking"] = Ranking(matcher, items)
+        st.session_state["ranking"] = Ranking(matcher, intake.items)
+        st.session_state["batch_note"] = intake.note
         st.session_state["saved"] = {}
         st.session_state["decided"] = {}
         st.session_state["batch_id"] = datetime.now(UTC).strftime("batch-%Y%m%d-%H%M%S")
@@ -68,6 +71,8 @@ blind = st.toggle(
     value=True,
     key="blind_review",
 )
+if note := st.session_state.get("batch_note"):
+    st.warning(note)
 if ranking.failures:
     st.warning(f"{len(ranking.failures)} file(s) could not be read; the other {len(ranking)} were scored.")
     with st.expander("Files that could not be read"):

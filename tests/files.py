@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 import docx
 from fpdf import FPDF
+from pypdf import PdfReader, PdfWriter
 
 CV_LINES = [
     "Priya Raman",
@@ -26,6 +27,15 @@ def make_pdf(lines: list[str], *, pages: int = 1) -> bytes:
         for line in lines:
             pdf.multi_cell(0, 6, line, new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())
+
+
+def make_encrypted_pdf(lines: list[str], *, user_password: str, algorithm: str = "AES-256") -> bytes:
+    """A real PDF locked with pypdf; an empty ``user_password`` sets only an owner password."""
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(make_pdf(lines))))
+    writer.encrypt(user_password=user_password, owner_password="owner secret", algorithm=algorithm)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
 
 
 def make_docx(lines: list[str]) -> bytes:
@@ -57,6 +67,18 @@ def make_zip_bomb() -> bytes:
         archive.writestr("word/document.xml", b"<w:document/>")
         archive.writestr("word/bomb.xml", b"\x00" * (60 * 1024 * 1024))
     return buffer.getvalue()
+
+
+def make_batch_zip_bombs(count: int = 10, *, members: int = 4, member_mb: int = 24) -> list[tuple[str, bytes]]:
+    """A recruiter's upload of ZIPs, each member a .txt expanding to ``member_mb`` MB (about 1 MB in all)."""
+    bombs = []
+    for n in range(count):
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for k in range(members):
+                archive.writestr(f"cv{n}-{k}.txt", b"A" * (member_mb * 1024 * 1024))
+        bombs.append((f"batch{n}.zip", buffer.getvalue()))
+    return bombs
 
 
 def make_docx_with_entity() -> bytes:

@@ -34,6 +34,7 @@ with atheris.instrument_imports(include=["hcdev_match", "pypdf", "docx"]):
 
     from hcdev_match import parsers, uploads
     from hcdev_match.documents import (
+        ZIP_READ_ERRORS,
         DocumentLimits,
         _finish,  # the private steps of read_documents, run here without the sandbox child
         _read_text,
@@ -42,7 +43,7 @@ with atheris.instrument_imports(include=["hcdev_match", "pypdf", "docx"]):
     from hcdev_match.errors import DocumentError
 
 SUFFIXES = (".pdf", ".docx", ".txt", ".md", ".zip", ".csv")
-BATCH = uploads.BatchLimits(max_files=20, max_zip_bytes=1024 * 1024, max_csv_bytes=256 * 1024)
+BATCH = uploads.BatchLimits(max_files=20, max_bytes=1024 * 1024, max_csv_bytes=256 * 1024)
 # Small caps keep each execution short; the checks are the same as the app's.
 LIMITS = DocumentLimits(max_bytes=256 * 1024, max_pages=10, max_chars=20_000, timeout_s=5)
 
@@ -58,10 +59,8 @@ def read_fuzzed(data: bytes) -> object:
     name = "fuzzed" + SUFFIXES[data[0] % len(SUFFIXES)]
     payload = data[1:]
     try:
-        if name.endswith(".zip"):
-            return uploads._expand_zip(name, payload, BATCH)
-        if name.endswith(".csv"):
-            return uploads._expand_csv(name, payload, BATCH)
+        if name.endswith((".zip", ".csv")):
+            return [expand_entry(entry) for entry in uploads._entries(name, payload, LIMITS, BATCH)]
         kind = _validate(payload, name, LIMITS)
         if kind not in ("pdf", "docx"):
             return _read_text(payload, name, kind, LIMITS)
@@ -71,6 +70,16 @@ def read_fuzzed(data: bytes) -> object:
         return _finish(kind, name, reply, LIMITS)
     except DocumentError:
         return None  # a refusal with a message is the right answer to a bad file
+
+
+def expand_entry(entry: object) -> object:
+    """One entry of a ZIP or CSV, expanded as read_batch does (within the file cap)."""
+    if isinstance(entry, uploads.UploadItem):
+        return entry
+    try:
+        return entry.fetch(LIMITS.max_bytes + 1)  # type: ignore[attr-defined]
+    except (uploads._OverAllowance, *ZIP_READ_ERRORS):
+        return None  # refused as too large or damaged, as read_batch does
 
 
 def write_seeds(folder: Path) -> None:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import codecs
 import io
+import os
+import signal
 import time
 import zipfile
 from pathlib import Path
@@ -10,7 +13,14 @@ from pathlib import Path
 import pytest
 from fpdf import FPDF
 
-from hcdev_match.documents import DocumentLimits, expand_zip_member, read_document, read_path
+from hcdev_match.documents import (
+    Document,
+    DocumentLimits,
+    DocumentReader,
+    expand_zip_member,
+    read_document,
+    read_path,
+)
 from hcdev_match.errors import DocumentError
 
 from .files import (
@@ -21,6 +31,7 @@ from .files import (
     make_docx_with_corrupt_deflate,
     make_docx_with_entity,
     make_docx_with_late_doctype,
+    make_encrypted_pdf,
     make_flate_bomb_pdf,
     make_pdf,
     make_recursive_page_tree_pdf,
@@ -43,6 +54,33 @@ def test_text_files_in_legacy_encodings_are_read(tmp_path: Path) -> None:
     path = tmp_path / "cv.txt"
     path.write_bytes("Développeur FHIR – café".encode("cp1252"))
     assert "Développeur FHIR" in read_path(path).text
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-32"])
+def test_unicode_text_files_with_a_byte_order_mark_are_read_as_text(encoding: str) -> None:
+    text = "Développeur FHIR – Zürich\nHL7 v2 interfaces"
+    data = codecs.BOM_UTF16_BE + text.encode(encoding) if encoding == "utf-16-be" else text.encode(encoding)
+    document = read_document(data, "cv.txt")
+    assert document.text == text and document.kind == "txt"
+
+
+def test_a_text_file_marked_utf16_that_does_not_decode_is_refused_with_advice() -> None:
+    with pytest.raises(DocumentError, match="marked as UTF-16 text but does not decode as it; save it again as UTF-8"):
+        read_document(codecs.BOM_UTF16_LE + "CV".encode("utf-16-le") + b"\x00\xd8", "cv.txt")
+
+
+@pytest.mark.parametrize("algorithm", ["RC4-128", "AES-256"])
+def test_a_password_protected_pdf_is_called_that_and_the_message_says_what_to_do(algorithm: str) -> None:
+    locked = make_encrypted_pdf(CV_LINES, user_password="secret", algorithm=algorithm)
+    with pytest.raises(DocumentError) as refused:
+        read_document(locked, "locked.pdf")
+    message = str(refused.value)
+    assert message.startswith("locked.pdf: the PDF is password-protected") and "damaged" not in message
+    assert "save or print it as a PDF without one, and upload that copy" in message
+
+
+def test_a_pdf_with_only_an_owner_password_is_read() -> None:
+    assert "FHIR R4" in read_document(make_encrypted_pdf(CV_LINES, user_password=""), "owner-only.pdf").text
 
 
 def test_pdf_with_scanned_pages_is_flagged() -> None:
@@ -133,3 +171,34 @@ def test_a_refused_pattern_is_found_across_the_expanders_chunk_boundary() -> Non
         expand_zip_member(
             archive, archive.getinfo("part.xml"), budget=10**6, too_large="big", refuse={b"<!DOCTYPE": "found"}
         )
+
+
+def test_a_reader_parses_step_after_step_with_the_same_two_processes() -> None:
+    pdfs = [(f"cv{i}.pdf", make_pdf([*CV_LINES, f"Reference {i}"])) for i in range(12)]
+    with DocumentReader() as reader:
+        results = [result for k in range(0, 12, 3) for result in reader.read(pdfs[k : k + 3])]
+        assert reader.processes_started == 2  # four steps, not eight process starts
+    assert [isinstance(r, Document) and f"Reference {i}" in r.text for i, r in enumerate(results)] == [True] * 12
+
+
+def my_children() -> list[int]:
+    """This process's child processes, from /proc."""
+    return [int(pid) for pid in Path(f"/proc/{os.getpid()}/task/{os.getpid()}/children").read_text().split()]
+
+
+def test_a_parser_process_killed_between_steps_is_replaced_and_the_next_file_is_not_blamed() -> None:
+    with DocumentReader(workers=1) as reader:
+        assert isinstance(reader.read([("a.pdf", make_pdf(CV_LINES))])[0], Document)
+        [child] = my_children()
+        os.kill(child, signal.SIGKILL)
+        while Path(f"/proc/{child}/stat").read_text().split(") ")[-1][0] != "Z":  # until the kernel says it is dead
+            time.sleep(0.01)
+        [after] = reader.read([("b.pdf", make_pdf(CV_LINES))])
+        assert isinstance(after, Document) and "FHIR R4" in after.text
+        assert reader.processes_started == 2
+
+
+def test_a_hostile_file_costs_only_its_own_result_in_a_readers_step() -> None:
+    with DocumentReader(workers=1) as reader:
+        hostile, good = reader.read([("tree.pdf", make_recursive_page_tree_pdf()), ("cv.pdf", make_pdf(CV_LINES))])
+    assert isinstance(hostile, DocumentError) and isinstance(good, Document)

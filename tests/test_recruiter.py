@@ -11,6 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from hcdev_match.accounts import add_user
+from hcdev_match.documents import DocumentLimits
 from hcdev_match.matcher import Matcher
 from hcdev_match.ranking import Ranking, ranking_csv
 from hcdev_match.redaction import MASK, mask_personal_details
@@ -76,7 +77,7 @@ def test_a_recruiter_ranks_reweights_decides_and_exports(recruiter_page: tuple[A
 
 
 def test_the_export_has_the_rows_of_the_table_and_its_context(matcher: Matcher) -> None:
-    ranking = Ranking(matcher, read_batch([(f"{n}.txt", sample(n)) for n in BATCH]))
+    ranking = Ranking(matcher, read_batch([(f"{n}.txt", sample(n)) for n in BATCH]).items)
     table = ranking.table(roles=["cds"])
     text = ranking_csv(table, context={"catalogue_version": matcher.catalogue.version, "weights": "must_have=1"})
     rows = list(csv.DictReader(io.StringIO(text)))
@@ -117,33 +118,148 @@ def test_batches_take_zips_and_csvs_and_report_what_failed() -> None:
         archive.writestr("cvs/two.pdf", make_pdf(CV_LINES))
         archive.writestr("cvs/notes.exe", b"MZ")
     csv_data = b"id,text\ncand-1," + b'"' + sample("device_1").replace(b'"', b'""') + b'"\ncand-2,\n'
-    items = read_batch([("batch.zip", buffer.getvalue()), ("more.csv", csv_data), ("cv.docx", make_docx(CV_LINES))])
-    by_name = {item.name: item for item in items}
+    intake = read_batch([("batch.zip", buffer.getvalue()), ("more.csv", csv_data), ("cv.docx", make_docx(CV_LINES))])
+    by_name = {item.name: item for item in intake.items}
     assert by_name["one.txt"].document and by_name["two.pdf"].document and by_name["cv.docx"].document
-    assert by_name["cand-1.txt"].document and "cand-2" in by_name and by_name["cand-2"].error
-    assert by_name["batch.zip/notes.exe"].error
+    assert by_name["cand-1.txt"].document
+    last_line = csv_data.count(b"\n")  # lines as an editor counts them: cand-1's text spans many
+    assert by_name["cand-2"].error == f"line {last_line} of more.csv: the text is empty"
+    assert by_name["batch.zip/notes.exe"].error == "not a CV file (.txt, .md, .pdf, .docx)"
+    assert intake.unread == 0 and intake.note is None
 
 
 def test_a_batch_is_capped_and_says_what_it_left_out() -> None:
-    items = read_batch([(f"{i}.txt", sample("ehr_1")) for i in range(5)], batch=BatchLimits(max_files=3))
-    assert sum(1 for i in items if i.document) == 3
-    assert items[-1].error and "at most 3" in items[-1].error
+    intake = read_batch([(f"{i}.txt", sample("ehr_1")) for i in range(5)], batch=BatchLimits(max_files=3))
+    assert [item.name for item in intake.items if item.document] == ["0.txt", "1.txt", "2.txt"]
+    assert intake.note == "2 CV(s) were not read: a batch holds at most 3 CVs; upload them as a second batch"
+
+
+# Issue 12: the page's own loop read 202 of 300 against a cap of 200 and said "49 more" twice.
+def test_300_uploads_against_the_cap_of_200_read_exactly_200_and_one_note_says_100_were_not() -> None:
+    files = [(f"cv{i:03d}.txt", sample("ehr_1") + f"\nReference {i}\n".encode()) for i in range(300)]
+    intake = read_batch(files)
+    assert BatchLimits().max_files == 200
+    assert [item.name for item in intake.items] == [name for name, _ in files[:200]]
+    assert all(item.document for item in intake.items)
+    assert intake.unread == 100
+    assert intake.note == "100 CV(s) were not read: a batch holds at most 200 CVs; upload them as a second batch"
+
+
+def test_the_page_reads_200_of_300_uploads_and_shows_one_note(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'app.sqlite3'}"
+    monkeypatch.setenv("HCDEV_DATABASE_URL", url)
+    user = add_user(Store.from_url(url), "ana", role="recruiter", password="correct horse battery")
+    at = AppTest.from_file(str(ROOT / "pages/3_Recruiter.py"), default_timeout=30)
+    at = sign_in_session(at, "recruiter", name="ana", user_id=user.id).run()
+    at = upload(at, [(f"cv{i:03d}.txt", sample("cds_1") + f"\nReference {i}\n".encode()) for i in range(300)])
+    assert not at.exception
+    assert len(at.dataframe[0].value) == 200
+    notes = [w.value for w in at.warning if "not read" in w.value]
+    assert notes == ["100 CV(s) were not read: a batch holds at most 200 CVs; upload them as a second batch"]
+    assert "up to 200 CVs, 5 MB a file, 200 MB in all" in at.get("file_uploader")[0].proto.label
+
+
+def zip_of(members: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def test_one_byte_budget_holds_for_the_whole_batch_counted_as_zips_expand() -> None:
+    cv = sample("ehr_1")
+    member = (cv * (300_000 // len(cv) + 1))[:300_000]  # 300 KB of CV text, under the 1 MB file cap
+    zips = [(f"z{n}.zip", zip_of({f"cv{n}{k}.txt": member for k in range(4)})) for n in range(3)]
+    intake = read_batch(zips, limits=DocumentLimits(max_bytes=2**20), batch=BatchLimits(max_bytes=2 * 2**20))
+    # 2 MB hold six of the twelve 300 KB members: the budget is the batch's, not each ZIP's.
+    assert [item.name for item in intake.items] == [
+        "cv00.txt",
+        "cv01.txt",
+        "cv02.txt",
+        "cv03.txt",
+        "cv10.txt",
+        "cv11.txt",
+    ]
+    assert all(item.document for item in intake.items)
+    assert intake.unread == 6
+    assert intake.note == (
+        "6 CV(s) were not read: a batch reads at most 2 MB of files (ZIPs counted as they expand); "
+        "upload them as a second batch"
+    )
+
+
+def wrong_crc(data: bytes) -> bytes:
+    """The ZIP with its first member's CRC-32 in the central directory changed: only expanding to the end notices."""
+    out = bytearray(data)
+    at = out.find(b"PK\x01\x02") + 16
+    out[at : at + 4] = bytes(b ^ 0xFF for b in out[at : at + 4])
+    return bytes(out)
+
+
+def test_a_member_is_stopped_at_the_file_cap_as_it_expands_never_expanded_to_its_end() -> None:
+    # 20 MB whose CRC is wrong: expanded to the end it would be called damaged; stopped at 5 MB, too large.
+    bomb = wrong_crc(zip_of({"cv.txt": b"A" * (20 * 2**20)}))
+    assert len(bomb) < 100_000
+    [item] = read_batch([("bomb.zip", bomb)]).items
+    assert (item.name, item.error) == (
+        "bomb.zip/cv.txt",
+        "expands to more than 5 MB, the most one file may hold (a zip bomb?); zip the CVs again",
+    )
+    [damaged] = read_batch([("small.zip", wrong_crc(zip_of({"cv.txt": sample("ehr_1")})))]).items
+    assert damaged.error == "damaged inside the ZIP; zip the CVs again"
+
+
+def test_files_are_read_in_small_steps_of_files_and_of_bytes() -> None:
+    reads: list[int] = []
+    read_batch([(f"cv{i}.txt", sample("ehr_1")) for i in range(25)], progress=lambda share, read: reads.append(read))
+    assert BatchLimits().step_files == 10 and sorted(set(reads)) == [0, 10, 20, 25]
+    cv = sample("ehr_1")
+    big = (cv * (400_000 // len(cv) + 1))[:400_000]
+    reads.clear()
+    read_batch(
+        [(f"cv{i}.txt", big) for i in range(6)],
+        batch=BatchLimits(step_bytes=2**20),
+        progress=lambda s, r: reads.append(r),
+    )
+    assert sorted(set(reads)) == [0, 2, 4, 6]  # two 400 KB files to a 1 MB step
+
+
+def test_a_csv_cell_over_the_field_limit_fails_only_its_row() -> None:
+    limit = csv.field_size_limit()
+    huge = 'Clinical systems, "HL7" and more\n' * (limit // 30)
+    rows = [["id", "text"], ["a", sample("ehr_1").decode()], ["b", huge], ["c", sample("cds_1").decode()]]
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(rows)
+    data = buffer.getvalue()
+    intake = read_batch([("cvs.csv", data.encode())])
+    by_name = {item.name: item for item in intake.items}
+    assert list(by_name) == ["a.txt", "b", "c.txt"]
+    assert by_name["a.txt"].document and by_name["c.txt"].document
+    assert "Clinical decision support" in by_name["c.txt"].document.text  # the row after the big cell, intact
+    line = data[: data.index("\r\nb,")].count("\n") + 2  # where row b starts, as an editor counts lines
+    assert by_name["b"].error == (
+        f"line {line} of cvs.csv: a cell holds more than {limit:,} characters, the most a CSV cell may "
+        "(or a quote is never closed); put that CV in a file of its own"
+    )
 
 
 def test_a_csv_without_the_columns_is_refused() -> None:
-    [item] = read_batch([("bad.csv", b"name,cv\nx,y\n")])
+    [item] = read_batch([("bad.csv", b"name,cv\nx,y\n")]).items
     assert item.error and "needs the columns id and text" in item.error
 
 
 # Found by tests/fuzz_documents.py: a bare carriage return raised csv.Error.
 def test_a_csv_with_old_mac_line_endings_is_read() -> None:
-    items = read_batch([("mac.csv", b"id,text\r1,EHR developer with FHIR\r2,imaging with DICOM\r")])
+    items = read_batch([("mac.csv", b"id,text\r1,EHR developer with FHIR\r2,imaging with DICOM\r")]).items
     assert [item.name for item in items] == ["1.txt", "2.txt"] and all(item.document for item in items)
 
 
-def test_a_csv_with_a_broken_quote_is_refused_with_the_line() -> None:
-    [item] = read_batch([("bad.csv", b'id,text\n1,"never closed\n2,x\n' + b"y" * 200_000 + b"\n")])
-    assert item.error and "the CSV is malformed near line" in item.error
+def test_a_csv_quote_never_closed_fails_its_row_with_the_line() -> None:
+    items = read_batch([("bad.csv", b'id,text\n0,fine CV text\n1,"never closed\n2,x\n' + b"y" * 200_000 + b"\n")]).items
+    assert [item.name for item in items] == ["0.txt", "1"]
+    assert items[1].error and items[1].error.startswith("line 3 of bad.csv: a cell holds more than")
+    assert items[1].error and "(or a quote is never closed)" in items[1].error
 
 
 # Found by tests/fuzz_documents.py: a member with an empty name raised IndexError in zipfile.
@@ -152,7 +268,7 @@ def test_a_zip_with_a_nameless_member_reads_the_rest() -> None:
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr(zipfile.ZipInfo(""), b"nameless")
         archive.writestr("cv.txt", sample("ehr_1"))
-    items = read_batch([("odd.zip", buffer.getvalue())])
+    items = read_batch([("odd.zip", buffer.getvalue())]).items
     assert [item.name for item in items] == ["cv.txt"] and items[0].document
 
 
@@ -160,5 +276,5 @@ def test_a_batch_zip_bomb_is_refused_without_expanding_it() -> None:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("cv.txt", b" " * (120 * 1024 * 1024))
-    [item] = read_batch([("bomb.zip", buffer.getvalue())])
+    [item] = read_batch([("bomb.zip", buffer.getvalue())]).items
     assert item.error and "zip bomb" in item.error

@@ -1,0 +1,131 @@
+"""The parser sandbox: a limited child process that parses one PDF or DOCX at a time.
+
+The child is this file run alone in a fresh, isolated Python (``python -I
+sandbox.py ...``: no environment, no user site, no current directory on the
+path). It limits its own memory before loading ``parsers.py`` beside it,
+then reads files from standard input, each a line ``KIND SIZE`` and its
+bytes, and answers each with one JSON line. Each file gets its own CPU
+limit and, inside ``parsers.parse_one``, its own alarm.
+
+The parent side, :class:`ParserProcess`, starts the child on first use and
+keeps it for a whole batch, so reading a batch in small steps costs no
+process starts. It waits for each answer at most the time limit and a
+second; a child that dies or hangs is killed, its file gets a "memory" or
+"timeout" answer, and the next file goes to a fresh child, so a hostile
+file costs only its own result. Keep this file free of imports from the
+rest of the package: the child runs it alone.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import math
+import os
+import select
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+__all__ = ["ParserProcess"]
+
+
+class _Hung(Exception):
+    """No answer within the wait."""
+
+
+class ParserProcess:
+    """One sandboxed parser child, fed one file at a time; restarted after a death or a hang."""
+
+    def __init__(self, *, memory_bytes: int, timeout_s: float, max_pages: int, max_chars: int) -> None:
+        self._command = [
+            sys.executable,
+            "-I",
+            str(Path(__file__)),
+            *(str(n) for n in (memory_bytes, math.ceil(timeout_s), max_pages, max_chars)),
+        ]
+        self._wait = timeout_s + 1
+        self._process: subprocess.Popen[bytes] | None = None
+        self.started = 0  #: children started so far
+
+    def parse(self, kind: str, data: bytes) -> dict[str, Any]:
+        """The child's answer for one file: a status, and the text when it is "ok"."""
+        if self._process is not None and self._process.poll() is not None:
+            self.close()  # died between files (killed from outside): not this file's doing
+        if self._process is None:
+            self._process = subprocess.Popen(
+                self._command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
+            )
+            self.started += 1
+        process = self._process
+        assert process.stdin is not None and process.stdout is not None
+        try:
+            process.stdin.write(f"{kind} {len(data)}\n".encode() + data)
+            process.stdin.flush()
+            answer = json.loads(self._read_line(process.stdout.fileno()))
+        except _Hung:
+            self.close()
+            return {"status": "timeout", "message": ""}
+        except (OSError, EOFError, ValueError):  # a broken pipe, an early end, or not JSON: the child died
+            self.close()
+            return {"status": "memory", "message": ""}
+        return answer if isinstance(answer, dict) else {"status": "broken", "message": "no answer"}
+
+    def close(self) -> None:
+        """Stop the child, if there is one; the next file starts a fresh one."""
+        process, self._process = self._process, None
+        if process is None:
+            return
+        if process.poll() is None:
+            process.kill()
+        process.wait()
+        for pipe in (process.stdin, process.stdout):
+            if pipe is not None:
+                with contextlib.suppress(OSError):  # unflushed bytes to a dead child
+                    pipe.close()
+
+    def _read_line(self, fd: int) -> bytes:
+        chunks: list[bytes] = []
+        deadline = time.monotonic() + self._wait
+        while not chunks or not chunks[-1].endswith(b"\n"):
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([fd], [], [], left)[0]:
+                raise _Hung
+            chunk = os.read(fd, 1 << 16)
+            if not chunk:
+                raise EOFError("the parser process ended")
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+
+def _serve(argv: list[str]) -> int:
+    """The child: ``sandbox.py MEMORY_BYTES SECONDS_PER_FILE MAX_PAGES MAX_CHARS``, files on stdin."""
+    import importlib.util
+    import resource
+
+    memory, seconds, max_pages, max_chars = map(int, argv[:4])
+    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    spec = importlib.util.spec_from_file_location("parsers", Path(__file__).with_name("parsers.py"))
+    assert spec is not None and spec.loader is not None
+    parsers = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(parsers)
+    source = sys.stdin.buffer
+    while header := source.readline():
+        kind, size = header.decode().split()
+        data = source.read(int(size))
+        # CPU for this file: what was used so far, the alarm's seconds and a margin.
+        used = resource.getrusage(resource.RUSAGE_SELF)
+        hard = resource.getrlimit(resource.RLIMIT_CPU)[1]
+        soft = int(used.ru_utime + used.ru_stime) + seconds + 2
+        resource.setrlimit(resource.RLIMIT_CPU, (soft if hard == resource.RLIM_INFINITY else min(soft, hard), hard))
+        answer = parsers.parse_one(kind, data, seconds=seconds, max_pages=max_pages, max_chars=max_chars)
+        del data
+        sys.stdout.write(json.dumps(answer) + "\n")
+        sys.stdout.flush()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(_serve(sys.argv[1:]))
