@@ -31,7 +31,9 @@ FLAG_MESSAGES: Mapping[str, str] = {
         "This text looks gamed: the notes below say how. What was gamed was left out or counted "
         "once, so it buys no fit; a person should read the CV itself."
     ),
-    "repeated_keywords": "A keyword list is pasted again and again: it counts once, and listed skills count less than described ones.",
+    "repeated_keywords": (
+        "A keyword list is pasted again and again: it counts once, and listed skills count less than described ones."
+    ),
     "spammed_term": "One term is repeated far beyond any real description: it counts at most three times.",
     "posting_in_cv": (
         "Text written as a job posting (addressed to the reader: 'you will', 'we offer', requirements, "
@@ -39,8 +41,8 @@ FLAG_MESSAGES: Mapping[str, str] = {
     ),
     "hidden_text": "Hidden text (white, tiny or invisible) was found in the file and left out of the fit.",
     "mostly_listed": (
-        "Most skills are listed rather than described: listed skills count less than described ones and show no work setting. "
-        "This is a note, not an accusation."
+        "Most skills are listed rather than described: listed skills count less than described ones and show "
+        "no work setting. This is a note, not an accusation."
     ),
     "scanned_pdf": "Some pages of the PDF have no text layer (scanned?): the fit only covers the text found.",
     "truncated": "The text was longer than 200,000 characters: only the first part was scored.",

@@ -34,6 +34,7 @@ _HEADING = re.compile(
     r"profile|about me|talks|patents|courses|training)\b[\s:*_#]*$",
     re.I,
 )
+_HEADING_MAX = 60
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -49,12 +50,15 @@ def weigh_lines(lines: Sequence[str], *, rules: CareerRules | None = None) -> li
     rules = rules or CareerRules()
     ends: list[float | None] = []  # per line: the end year of the entry it belongs to, or None
     current: float | None = None
-    latest_year = max((int(y) for line in lines for y in _YEAR.findall(line)), default=None)
+    latest_year = max(
+        (int(y) for line in lines if "19" in line or "20" in line for y in _YEAR.findall(line)), default=None
+    )
     for line in lines:
-        match = _RANGE.search(line)
+        # Every range has a year (19xx or 20xx): most lines skip the regex.
+        match = _RANGE.search(line) if ("19" in line or "20" in line) and latest_year is not None else None
         if match and latest_year is not None:
             current = _end_year(match.group("end"), match.group("start"), latest_year)
-        elif _HEADING.match(line):
+        elif len(line) <= _HEADING_MAX and _HEADING.match(line):
             current = None
         ends.append(current)
     known = [e for e in ends if e is not None]
