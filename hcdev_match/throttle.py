@@ -2,7 +2,8 @@
 
 A flood of sign-ins, candidate saves or erase-code tries is refused once a
 session or a source (client address) has used its allowance in the current
-window. The refusals of one window are written to the audit log as one row
+window (which opens with the first attempt after the last one ended). The
+refusals of one window are written to the audit log as one row
 when the window has closed, so a flood can neither fill the log nor push
 real entries out of view. The counters live in the server process.
 """
@@ -16,8 +17,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 __all__ = ["LIMITS", "Limit", "RateLimiter", "Refusals", "client_source"]
-
-_EPOCH = datetime(2000, 1, 1)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -67,7 +66,7 @@ class RateLimiter:
     def __init__(self, kind: str, limit: Limit) -> None:
         self.kind, self.limit = kind, limit
         self._lock = threading.Lock()
-        self._window = -1
+        self._start: datetime | None = None  # the current window opened with its first attempt
         self._used: Counter[tuple[str, str]] = Counter()
         self._refused: Counter[tuple[str, str]] = Counter()
         self._closed: list[Refusals] = []
@@ -75,7 +74,7 @@ class RateLimiter:
     def allows(self, *, session: str, source: str, now: datetime) -> bool:
         """Whether one more attempt may run; a refusal is counted for the window's audit row."""
         with self._lock:
-            self._roll(now)
+            self._roll(now, open_next=True)
             session_key, source_key = ("session", session), ("source", source)
             if self._used[session_key] < self.limit.per_session and self._used[source_key] < self.limit.per_source:
                 return True
@@ -87,7 +86,7 @@ class RateLimiter:
     def count(self, *, session: str, source: str, now: datetime) -> None:
         """Use one attempt of the session's and the source's allowance."""
         with self._lock:
-            self._roll(now)
+            self._roll(now, open_next=True)
             self._used[("session", session)] += 1
             self._used[("source", source)] += 1
 
@@ -109,23 +108,23 @@ class RateLimiter:
             self._roll(now)
             return self._refused[("all", "")]
 
-    def _roll(self, now: datetime) -> None:
-        window = (now - _EPOCH) // self.limit.window
-        if window == self._window:
+    def _roll(self, now: datetime, *, open_next: bool = False) -> None:
+        """Close the window once it has run its length; an attempt opens the next one."""
+        if self._start is not None and now < self._start + self.limit.window:
             return
-        if self._refused:
-            start = _EPOCH + self._window * self.limit.window
+        if self._start is not None and self._refused:
             self._closed.append(
                 Refusals(
                     self.kind,
-                    start,
-                    start + self.limit.window,
+                    self._start,
+                    self._start + self.limit.window,
                     self._refused[("all", "")],
                     sum(1 for kind, _ in self._refused if kind == "session"),
                     sum(1 for kind, _ in self._refused if kind == "source"),
                 )
             )
-        self._window, self._used, self._refused = window, Counter(), Counter()
+        self._used, self._refused = Counter(), Counter()
+        self._start = now if open_next else None
 
 
 def client_source(peer: str | None, forwarded_for: str | None, *, trusted_proxies: int = 0) -> str:
@@ -133,14 +132,18 @@ def client_source(peer: str | None, forwarded_for: str | None, *, trusted_proxie
 
     With ``trusted_proxies`` = N, the N-th address from the right of
     X-Forwarded-For is the one the outermost trusted proxy saw; anything to
-    its left was written by the client and is ignored. "local" is the
-    loopback (Streamlit gives no address for it).
+    its left was written by the client and is ignored. With none, the header
+    counts for nothing: Streamlit's server (uvicorn) already replaces a
+    loopback peer by the header's last address, and a peer equal to that
+    address is taken as the loopback it was. "local" is the loopback.
     """
-    source = peer or "local"
-    if trusted_proxies > 0 and forwarded_for:
-        hops = [hop.strip() for hop in forwarded_for.split(",") if hop.strip()]
-        if len(hops) >= trusted_proxies:
-            source = hops[-trusted_proxies]
+    hops = [hop.strip() for hop in (forwarded_for or "").split(",") if hop.strip()]
+    if trusted_proxies > 0 and len(hops) >= trusted_proxies:
+        source = hops[-trusted_proxies]
+    elif hops and peer == hops[-1]:
+        source = "local"
+    else:
+        source = peer or "local"
     try:
         return str(ipaddress.ip_address(source))
     except ValueError:
