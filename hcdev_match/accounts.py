@@ -31,23 +31,10 @@ from .schema import assessments, decisions, sign_in_throttle, users
 from .store import Store, _explain, append_audit, utc_now
 
 __all__ = [
-    "DEMO_PREFIX",
-    "NAME_RULE",
-    "ROLES",
-    "SIGN_IN_POLICY",
-    "SignInPolicy",
-    "User",
-    "add_user",
-    "change_password",
-    "demo_account_names",
-    "ensure_sso_user",
-    "hash_password",
-    "list_users",
-    "remove_user",
-    "sign_in",
-    "unlock_user",
+    "DEMO_PREFIX", "NAME_RULE", "ROLES", "SIGN_IN_POLICY", "SignInPolicy", "User", "add_user", "change_password",
+    "demo_account_names", "ensure_sso_user", "hash_password", "list_users", "remove_user", "sign_in", "unlock_user",
     "verify_password",
-]
+]  # fmt: skip
 
 ROLES = ("recruiter", "hr")
 #: Names start with a letter or digit, then letters, digits and . _ @ + -
@@ -100,11 +87,7 @@ def hash_password(password: str) -> str:
 
 
 def verify_password(password: str, stored: str | None) -> bool:
-    """Check ``password`` against a stored hash, running scrypt exactly once whatever is stored.
-
-    A missing, disabled or unreadable hash is checked against a throwaway
-    hash of the same cost, so no answer comes back sooner than another.
-    """
+    """Check ``password`` against a stored hash; scrypt runs exactly once at the same cost, whatever is stored."""
     parts = (stored or "").split("$")
     usable = len(parts) == 6 and parts[0] == "scrypt" and parts[1:4] == [str(v) for v in _SCRYPT.values()]
     if not usable:
@@ -177,10 +160,10 @@ def sign_in(
 ) -> User:
     """Check a name and password from ``source`` (a client address); raise AccountError if refused.
 
-    Reads, then hashes with no transaction open, then writes the outcome, so
-    a slow KDF never holds the write lock. The same message answers an
-    unknown name and a wrong password; a delay, counted per name and source
-    for unknown names too, says how long to wait.
+    Reads, hashes with no transaction open, then writes the outcome: the KDF
+    never holds the write lock. An unknown name and a wrong password get one
+    message; a delay (counted per name and source, unknown names too) says
+    how long to wait.
     """
     now = now or utc_now()
     name, source = name.strip()[:100], source[:64]
