@@ -50,7 +50,7 @@ def score() -> None:
 
 def save_result() -> None:
     """Button callback: keep the derived result, only because the candidate asked."""
-    from ui_limits import allow_attempt, count_attempt, refusal_message
+    from ui_limits import allow_attempt, refusal_message
 
     check = st.session_state.get("fit_check")
     if check is None or not st.session_state.get("consent_save"):
@@ -58,7 +58,6 @@ def save_result() -> None:
     if not allow_attempt("candidate_save"):
         st.session_state["save_error"] = refusal_message("candidate_save")
         return
-    count_attempt("candidate_save")  # every save is a write, kept or refused by the database
     try:
         saved = get_store().save_assessment(
             check.assessment,
@@ -76,12 +75,11 @@ def save_result() -> None:
 
 def erase_saved() -> None:
     """Button callback: a candidate erases a result they saved, with its code."""
-    from ui_limits import allow_attempt, count_attempt, refusal_message
+    from ui_limits import allow_attempt, refusal_message
 
     if not allow_attempt("erase_code"):
         st.session_state["erase_message"] = ("error", refusal_message("erase_code"))
         return
-    count_attempt("erase_code")  # each try is a write and an audit row
     try:
         get_store().erase_with_code(st.session_state.get("erase_code", ""))
     except HcdevMatchError as exc:

@@ -147,7 +147,7 @@ def _sign_in(name: str, password: str) -> None:
     from hcdev_match.accounts import sign_in
     from hcdev_match.errors import AccountError
     from hcdev_match.store import utc_now
-    from ui_limits import allow_attempt, count_attempt, refusal_message, visitor
+    from ui_limits import allow_attempt, give_back_attempt, refusal_message, visitor
 
     if not allow_attempt("sign_in"):
         st.error(refusal_message("sign_in"))
@@ -155,12 +155,12 @@ def _sign_in(name: str, password: str) -> None:
     try:
         user = sign_in(get_store(), name, password, source=visitor()[1])
     except AccountError as exc:
-        count_attempt("sign_in")  # only failures use the allowance
         st.error(str(exc))
         return
     except HcdevMatchError as exc:  # the database refused (a held lock, a read-only file)
         st.error(str(exc))
         return
+    give_back_attempt("sign_in")  # only failures use the allowance
     now = utc_now()
     st.session_state[AUTH_KEY] = {
         "name": user.name,

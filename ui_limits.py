@@ -56,17 +56,18 @@ def _now() -> datetime:
 
 
 def allow_attempt(kind: str) -> bool:
-    """Whether this session and source may make one more anonymous write of ``kind`` now."""
+    """Use one of this session's and source's anonymous writes of ``kind``; False when none is left."""
     session, source = visitor()
     now = _now()
-    allowed = _limiters()[kind].allows(session=session, source=source, now=now)
+    allowed = _limiters()[kind].take(session=session, source=source, now=now)
     write_refusals(now)
     return allowed
 
 
-def count_attempt(kind: str) -> None:
+def give_back_attempt(kind: str) -> None:
+    """An attempt that does not count after all (a sign-in that succeeded)."""
     session, source = visitor()
-    _limiters()[kind].count(session=session, source=source, now=_now())
+    _limiters()[kind].give_back(session=session, source=source, now=_now())
 
 
 def refusal_message(kind: str) -> str:

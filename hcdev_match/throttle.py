@@ -71,24 +71,32 @@ class RateLimiter:
         self._refused: Counter[tuple[str, str]] = Counter()
         self._closed: list[Refusals] = []
 
-    def allows(self, *, session: str, source: str, now: datetime) -> bool:
-        """Whether one more attempt may run; a refusal is counted for the window's audit row."""
+    def take(self, *, session: str, source: str, now: datetime) -> bool:
+        """Use one attempt of the session's and the source's allowance, if both have one left.
+
+        Checked and counted at once, so sessions running at the same moment
+        cannot all pass the check before any of them is counted. A refusal
+        is counted for the window's audit row.
+        """
         with self._lock:
             self._roll(now, open_next=True)
             session_key, source_key = ("session", session), ("source", source)
             if self._used[session_key] < self.limit.per_session and self._used[source_key] < self.limit.per_source:
+                self._used[session_key] += 1
+                self._used[source_key] += 1
                 return True
             self._refused[session_key] += 1
             self._refused[source_key] += 1
             self._refused[("all", "")] += 1
             return False
 
-    def count(self, *, session: str, source: str, now: datetime) -> None:
-        """Use one attempt of the session's and the source's allowance."""
+    def give_back(self, *, session: str, source: str, now: datetime) -> None:
+        """Return an attempt that turned out not to count (a sign-in that succeeded)."""
         with self._lock:
-            self._roll(now, open_next=True)
-            self._used[("session", session)] += 1
-            self._used[("source", source)] += 1
+            self._roll(now)
+            for key in (("session", session), ("source", source)):
+                if self._used[key] > 0:
+                    self._used[key] -= 1
 
     def take_closed(self, now: datetime) -> list[Refusals]:
         """The refusals of windows that have ended, each once (the caller writes them to the audit log)."""
