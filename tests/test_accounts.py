@@ -19,6 +19,7 @@ from hcdev_match.accounts import (
     change_password,
     ensure_sso_user,
     hash_password,
+    list_users,
     remove_user,
     sign_in,
     unlock_user,
@@ -268,3 +269,32 @@ def test_demo_accounts_from_before_version_4_lose_their_published_passwords(tmp_
     for name in ("demo-hr", "demo-recruiter"):
         with pytest.raises(HcdevMatchError, match="wrong"):
             sign_in(store, name, f"{name}-password")
+
+
+def test_delays_unlock_passwd_and_remove_work_on_both_backends(database_url: str) -> None:
+    store = Store.from_url(database_url)
+    add_user(store, "ana", role="recruiter", password=PASSWORD)
+    now = utc_now()
+    answers = [refused(store, "ana", "guess", source=ATTACKER, now=now) for _ in range(7)]
+    assert answers[:5] == [REFUSED] * 5 and "wait" in answers[6]
+    assert sign_in(store, "ana", PASSWORD, source=ANA, now=now).name == "ana"
+    assert unlock_user(store, "ana", actor="t") == 1
+    change_password(store, "ana", "a tidy violet walrus", actor="t")
+    assert sign_in(store, "ana", "a tidy violet walrus", source=ATTACKER, now=now).name == "ana"
+    assert remove_user(store, "ana", actor="t") is True
+    refused(store, "ana", "a tidy violet walrus", now=now)
+    store.engine.dispose()
+
+
+def test_removing_an_account_that_decided_keeps_its_row_but_no_way_in(store: Store) -> None:
+    from hcdev_match.assessment import Assessment, DomainEvidence, RoleFit
+
+    [ana] = [u for u in list_users(store) if u.name == "ana"]
+    assessment = Assessment("v", (RoleFit("ehr", "EHR developer", 70.0, 0.4),), (), DomainEvidence(1, 1), 300)
+    saved = store.save_assessment(assessment, actor="ana", source="recruiter", legal_basis="contract")
+    store.record_decision(saved.id, user_id=ana.id, actor="ana", decision="hold", reason="later")
+    assert remove_user(store, "ana", actor="admin") is False
+    assert "ana" in [u.name for u in list_users(store)]  # the decision keeps its author
+    assert refused(store, "ana", PASSWORD) == REFUSED
+    [entry] = [e for e in store.audit_entries() if e["action"] == "user_removed"]
+    assert entry["detail"] == "disabled, kept as the author of 1 record(s)"  # the decision
