@@ -145,7 +145,6 @@ def sign_in_form() -> None:
 
 def _sign_in(name: str, password: str) -> None:
     from hcdev_match.accounts import sign_in
-    from hcdev_match.errors import AccountError
     from hcdev_match.store import utc_now
     from ui_limits import allow_attempt, give_back_attempt, refusal_message, visitor
 
@@ -154,10 +153,7 @@ def _sign_in(name: str, password: str) -> None:
         return
     try:
         user = sign_in(get_store(), name, password, source=visitor()[1])
-    except AccountError as exc:
-        st.error(str(exc))
-        return
-    except HcdevMatchError as exc:  # the database refused (a held lock, a read-only file)
+    except HcdevMatchError as exc:  # a refusal, or the database's (a held lock, a read-only file)
         st.error(str(exc))
         return
     give_back_attempt("sign_in")  # only failures use the allowance
