@@ -44,6 +44,8 @@ NAME_RULE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@+-]{0,99}")
 DEMO_PREFIX = "demo-"
 MAX_PASSWORD = 1024  # a longer one is refused without hashing it in full
 DISABLED = "!"  # a password hash no password matches
+# One cost for every hash, so every check takes as long; raising it means
+# accepting the old parameters too until each account has signed in again.
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1}
 REFUSED = "the name or password is wrong; check both and try again"
 
