@@ -21,12 +21,12 @@ $(STAMP): requirements.txt requirements-dev.txt constraints.txt
 
 install: $(STAMP)
 
-# The local default database, seeded with demo data and demo accounts when it
-# is first created. Only ever that one: with HCDEV_DATABASE_URL set, run uses
-# the named database as it is.
+# The local default database, seeded with demo data and two demo accounts when
+# it is first created; their random passwords are printed this once. Only ever
+# that one: with HCDEV_DATABASE_URL set, run uses the named database as it is.
 DEFAULT_DB := var/hcdev.sqlite3
 $(DEFAULT_DB): | $(STAMP)
-	$(PY) -m hcdev_match demo --assessments 2000 --if-empty
+	$(PY) -m hcdev_match demo --assessments 2000 --if-empty --accounts --database sqlite:///$(abspath $(DEFAULT_DB))
 
 run: $(STAMP) $(if $(HCDEV_DATABASE_URL),,$(DEFAULT_DB))
 	$(PY) -m streamlit run dashboard.py --server.address $(HOST) --server.port $(PORT) \

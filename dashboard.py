@@ -50,8 +50,13 @@ def score() -> None:
 
 def save_result() -> None:
     """Button callback: keep the derived result, only because the candidate asked."""
+    from ui_limits import allow_attempt, refusal_message
+
     check = st.session_state.get("fit_check")
     if check is None or not st.session_state.get("consent_save"):
+        return
+    if not allow_attempt("candidate_save"):
+        st.session_state["save_error"] = refusal_message("candidate_save")
         return
     try:
         saved = get_store().save_assessment(
@@ -70,6 +75,11 @@ def save_result() -> None:
 
 def erase_saved() -> None:
     """Button callback: a candidate erases a result they saved, with its code."""
+    from ui_limits import allow_attempt, refusal_message
+
+    if not allow_attempt("erase_code"):
+        st.session_state["erase_message"] = ("error", refusal_message("erase_code"))
+        return
     try:
         get_store().erase_with_code(st.session_state.get("erase_code", ""))
     except HcdevMatchError as exc:

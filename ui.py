@@ -9,7 +9,6 @@ page, shows a sign-in prompt and stops the page before it shows any data.
 from __future__ import annotations
 
 import os
-import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -115,6 +114,7 @@ def guard(page: str) -> dict[str, Any] | None:
     user = current_user()
     role = str(user["role"]) if user else CANDIDATE
     sidebar_account(user)
+    demo_banner()
     if is_allowed(page, role):
         return user
     if user is None:
@@ -146,13 +146,17 @@ def sign_in_form() -> None:
 def _sign_in(name: str, password: str) -> None:
     from hcdev_match.accounts import sign_in
     from hcdev_match.store import utc_now
+    from ui_limits import allow_attempt, give_back_attempt, refusal_message, visitor
 
+    if not allow_attempt("sign_in"):
+        st.error(refusal_message("sign_in"))
+        return
     try:
-        user = sign_in(get_store(), name, password)
-    except HcdevMatchError as exc:
-        time.sleep(1.0)  # slows guessing; the account also locks after 5 failures
+        user = sign_in(get_store(), name, password, source=visitor()[1])
+    except HcdevMatchError as exc:  # a refusal, or the database's (a held lock, a read-only file)
         st.error(str(exc))
         return
+    give_back_attempt("sign_in")  # only failures use the allowance
     now = utc_now()
     st.session_state[AUTH_KEY] = {
         "name": user.name,
@@ -164,12 +168,28 @@ def _sign_in(name: str, password: str) -> None:
     st.rerun()
 
 
+def demo_banner() -> None:
+    """A warning on every page while a demo account (whose password was printed) can sign in."""
+    from hcdev_match.accounts import demo_account_names
+
+    try:
+        names = demo_account_names(get_store())
+    except HcdevMatchError:
+        return  # the page itself reports a database it cannot open
+    if names:
+        st.warning(
+            f"Demo accounts can sign in to this database: {', '.join(names)}. Use it for trying the app out only; "
+            "remove them with `python -m hcdev_match remove-user NAME` before any real use.",
+            icon="⚠️",
+        )
+
+
 def sidebar_account(user: dict[str, Any] | None) -> None:
     with st.sidebar:
         if user is None:
             st.caption("You are using hcdev-match as a candidate: nothing is stored unless you choose to.")
             return
-        st.caption(f"Signed in as **{user['name']}** ({user['role']}).")
+        st.text(f"Signed in as {user['name']} ({user['role']}).")  # a name is text, never Markdown
         if oidc_configured():
             st.button("Sign out", key="signout", on_click=st.logout)
         elif st.button("Sign out", key="signout"):

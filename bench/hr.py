@@ -23,6 +23,7 @@ sys.path.insert(0, str(ROOT))
 from playwright.sync_api import sync_playwright  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
+from hcdev_match.accounts import add_user  # noqa: E402
 from hcdev_match.catalogue import load_catalogue  # noqa: E402
 from hcdev_match.insights import compute_insights  # noqa: E402
 from hcdev_match.store import Store, utc_now  # noqa: E402
@@ -49,6 +50,7 @@ def main() -> None:
         )  # fmt: skip
         seeded = time.perf_counter() - start
         store, catalogue = Store.from_url(url), load_catalogue()
+        add_user(store, "bench-hr", role="hr", password="benchmark hr password")  # demo accounts have random ones
         queries = []
         for _ in range(5):
             start = time.perf_counter()
@@ -75,8 +77,8 @@ def main() -> None:
                 page = browser.new_page(viewport={"width": 1400, "height": 1000})
                 page.set_default_timeout(60_000)
                 page.goto(f"http://127.0.0.1:{port}/HR")
-                page.locator(".st-key-signin_name input").fill("demo-hr")
-                page.locator(".st-key-signin_password input").fill("demo-hr-password")
+                page.locator(".st-key-signin_name input").fill("bench-hr")
+                page.locator(".st-key-signin_password input").fill("benchmark hr password")
                 page.locator(".st-key-signin button").click()
                 for _ in range(3):  # a reload would start a new session; the page's own link reruns it
                     page.get_by_text("Assessments in view").wait_for()

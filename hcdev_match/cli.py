@@ -20,7 +20,7 @@ from .assessment import FLAG_MESSAGES, Assessment
 from .batch import collect_paths, score_files
 from .catalogue import DEFAULT_CATALOGUE_PATH, load_catalogue
 from .documents import read_path
-from .errors import AccountError, DocumentError, HcdevMatchError
+from .errors import DocumentError, HcdevMatchError
 from .reference import DEFAULT_REFERENCE_DIR, load_reference_corpus
 
 if TYPE_CHECKING:
@@ -63,6 +63,12 @@ def _build_parser() -> argparse.ArgumentParser:
     add_user = sub.add_parser("add-user", help="create a recruiter or HR account (password from a prompt or stdin)")
     add_user.add_argument("name")
     add_user.add_argument("--role", choices=("recruiter", "hr"), required=True)
+    passwd = sub.add_parser("passwd", help="set a new password for an account (from a prompt or stdin)")
+    passwd.add_argument("name")
+    unlock = sub.add_parser("unlock", help="lift the sign-in delays that failed sign-ins put on an account")
+    unlock.add_argument("name")
+    remove_user = sub.add_parser("remove-user", help="remove an account (kept, disabled, if it made decisions)")
+    remove_user.add_argument("name")
     purge = sub.add_parser("purge", help="delete assessments past their retention (the audit log keeps metadata)")
     purge.add_argument("--days", type=int, default=None, help="retention in days (default 180)")
     erase = sub.add_parser("erase", help="remove everything about one candidate reference")
@@ -72,7 +78,10 @@ def _build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="fill the database with generated assessments, marked as demo data")
     demo.add_argument("--assessments", type=int, required=True)
     demo.add_argument("--if-empty", action="store_true", help="only when the database holds no assessment yet")
-    for command in (add_user, purge, erase, export, demo):
+    demo.add_argument(
+        "--accounts", action="store_true", help="also make demo accounts with random passwords, printed once"
+    )
+    for command in (add_user, passwd, unlock, remove_user, purge, erase, export, demo):
         command.add_argument("--database", default=None, help=database_help)
     return parser
 
@@ -115,6 +124,7 @@ def _database_url(args: argparse.Namespace) -> str:
 
 
 def _privacy(args: argparse.Namespace, stdin: TextIO, out: TextIO) -> int:
+    from .cli_accounts import read_password, run_account_command, run_demo_command
     from .store import Store, StoreConfig
 
     days = getattr(args, "days", None) or int(os.environ.get("HCDEV_RETENTION_DAYS", "180"))
@@ -123,22 +133,12 @@ def _privacy(args: argparse.Namespace, stdin: TextIO, out: TextIO) -> int:
     if args.command == "add-user":
         from .accounts import add_user
 
-        user = add_user(store, args.name, role=args.role, password=_read_password(stdin), actor=actor)
+        user = add_user(store, args.name, role=args.role, password=read_password(stdin), actor=actor)
         out.write(f"created {user.role} account {user.name!r}\n")
+    elif args.command in ("passwd", "unlock", "remove-user"):
+        run_account_command(args, store, stdin, out, actor=actor)
     elif args.command == "demo":
-        from .catalogue import load_catalogue
-        from .demo import DEMO_HR, DEMO_RECRUITER, seed_demo
-
-        if args.assessments < 1:
-            raise DocumentError(f"--assessments must be 1 or more, got {args.assessments}")
-        if args.if_empty and store.count_assessments():
-            out.write("the database holds assessments already; no demo data added\n")
-        else:
-            seed_demo(store, load_catalogue(args.catalogue), assessments_count=args.assessments)
-            out.write(
-                f"added {args.assessments} demo assessments; demo accounts: "
-                f"{DEMO_HR[0]} / {DEMO_HR[1]} (HR), {DEMO_RECRUITER[0]} / {DEMO_RECRUITER[1]} (recruiter)\n"
-            )
+        run_demo_command(args, store, out)
     elif args.command == "purge":
         out.write(f"purged {store.purge_expired(actor=actor)} expired assessment(s)\n")
     elif args.command == "erase":
@@ -148,16 +148,6 @@ def _privacy(args: argparse.Namespace, stdin: TextIO, out: TextIO) -> int:
         out.write("\n")
     store.engine.dispose()
     return 0
-
-
-def _read_password(stdin: TextIO) -> str:
-    """From a prompt (twice) at a terminal, else the first line of stdin."""
-    if stdin.isatty():
-        first = getpass.getpass("Password (12 characters or more): ")
-        if first != getpass.getpass("Same password again: "):
-            raise AccountError("the two passwords differ; run add-user again")
-        return first
-    return stdin.readline().rstrip("\r\n")
 
 
 def _matcher(args: argparse.Namespace) -> Matcher:

@@ -1,25 +1,34 @@
 """Demo data: generated assessments, clearly marked, so every HR chart shows something.
 
 Rows are written in bulk (no CV is read or scored) and carry ``demo = true``;
-the HR page says when what it shows includes them.
+the HR page says when what it shows includes them. Demo accounts are made
+only when asked for, only in a local SQLite database that holds nothing but
+demo data, with random passwords that are returned once and never stored
+in clear; the app shows a banner while one exists.
 """
 
 from __future__ import annotations
 
 import random
+import secrets
 from datetime import datetime, timedelta
 
-from .accounts import User, add_user, list_users
+import sqlalchemy as sa
+
+from .accounts import DEMO_PREFIX, User, add_user, list_users
 from .catalogue import Catalogue
-from .database import write_transaction
-from .schema import assessment_fits, assessment_skills, assessments, decisions
-from .store import DECISIONS, Store, utc_now
+from .database import read_transaction, write_transaction
+from .errors import AccountError
+from .schema import assessment_fits, assessment_skills, assessments, decisions, users
+from .store import DECISIONS, Store, append_audit, utc_now
 
-__all__ = ["DEMO_HR", "DEMO_RECRUITER", "seed_demo"]
+__all__ = ["DEMO_ACCOUNTS", "DEMO_AUTHOR", "add_demo_accounts", "seed_demo"]
 
-#: Demo accounts: name and password, created with the demo data (see README).
-DEMO_HR = ("demo-hr", "demo-hr-password")
-DEMO_RECRUITER = ("demo-recruiter", "demo-recruiter-password")
+#: The demo accounts' names and roles; their passwords are made when they are.
+DEMO_ACCOUNTS = {"demo-hr": "hr", "demo-recruiter": "recruiter"}
+#: The author of the demo assessments and decisions: an account row with no
+#: password, so nobody can sign in as it.
+DEMO_AUTHOR = "demo-data"
 FUTURE = ("machine_learning", "iot", "blockchain", "ar_vr")
 ESSENTIALS = ("regulatory_compliance", "hipaa", "interoperability", "security", "usability")
 _ROLE_SHARE = {
@@ -39,12 +48,7 @@ def seed_demo(
     """Add ``assessments_count`` generated assessments over the last year; return how many."""
     rng = random.Random(seed)
     now = now or utc_now()
-    users = {u.name: u for u in list_users(store)}
-    recruiter = users.get(DEMO_RECRUITER[0]) or add_user(
-        store, DEMO_RECRUITER[0], role="recruiter", password=DEMO_RECRUITER[1], actor="demo"
-    )
-    if DEMO_HR[0] not in users:
-        add_user(store, DEMO_HR[0], role="hr", password=DEMO_HR[1], actor="demo")
+    recruiter = _demo_author(store)
     roles = [r for r in catalogue.roles if r in _ROLE_SHARE] or list(catalogue.roles)
     weights = [_ROLE_SHARE.get(r, 0.1) for r in roles]
     done = 0
@@ -54,6 +58,51 @@ def seed_demo(
         done += chunk
     store.audit("demo", "demo_seeded", None, f"{assessments_count} demo assessment(s)")
     return assessments_count
+
+
+def add_demo_accounts(store: Store) -> dict[str, str]:
+    """Create the demo accounts with random passwords; return name -> password (shown once, kept nowhere).
+
+    Refused unless the database is a local SQLite file holding only demo
+    data: demo accounts never reach a shared or real database.
+    """
+    if store.engine.dialect.name != "sqlite":
+        raise AccountError("demo accounts are made only in a local SQLite database, never in a shared one")
+    with read_transaction(store.engine) as connection:
+        real_users = connection.execute(
+            sa.select(sa.func.count()).select_from(users).where(~users.c.name.startswith(DEMO_PREFIX))
+        ).scalar_one()
+        real_rows = connection.execute(
+            sa.select(sa.func.count()).select_from(assessments).where(assessments.c.demo == sa.false())
+        ).scalar_one()
+    if real_users or real_rows:
+        raise AccountError(
+            f"this database holds {real_users} real account(s) and {real_rows} real assessment(s); demo accounts "
+            "are made only in a database of demo data alone (e.g. a fresh var/hcdev.sqlite3)"
+        )
+    existing = {u.name for u in list_users(store)}
+    made = {}
+    for name, role in DEMO_ACCOUNTS.items():
+        if name in existing:
+            continue
+        password = secrets.token_urlsafe(15)
+        add_user(store, name, role=role, password=password, actor="demo", demo=True)
+        made[name] = password
+    return made
+
+
+def _demo_author(store: Store) -> User:
+    for user in list_users(store):
+        if user.name == DEMO_AUTHOR:
+            return user
+    with write_transaction(store.engine) as connection:
+        user_id = connection.execute(
+            users.insert()
+            .values(name=DEMO_AUTHOR, role="recruiter", password_hash=None, created_at=utc_now())
+            .returning(users.c.id)
+        ).scalar_one()
+        append_audit(connection, "demo", "user_added", f"user:{DEMO_AUTHOR}", "recruiter, no password")
+    return User(int(user_id), DEMO_AUTHOR, "recruiter")
 
 
 def _write_chunk(

@@ -103,6 +103,17 @@ decisions = sa.Table(
     sa.CheckConstraint("decision IN ('shortlist', 'hold', 'reject')", name="ck_decisions_decision"),
 )
 
+# Failed sign-ins per (name as typed, source), for growing delays: counted
+# for unknown names too, so the delay tells nothing about which names exist.
+sign_in_throttle = sa.Table(
+    "sign_in_throttle",
+    metadata,
+    sa.Column("name", sa.String(100), primary_key=True),
+    sa.Column("source", sa.String(64), primary_key=True),
+    sa.Column("failures", sa.Integer, nullable=False),
+    sa.Column("last_failed_at", sa.DateTime, nullable=False),
+)
+
 audit_log = sa.Table(
     "audit_log",
     metadata,
@@ -189,10 +200,18 @@ def _v3_reporting_columns(connection: Connection) -> None:
     )
 
 
+def _v4_sign_in_throttle_and_no_published_demo_passwords(connection: Connection) -> None:
+    sign_in_throttle.create(connection, checkfirst=True)
+    # Demo accounts made before version 4 have the passwords the README
+    # published: no password opens them any more ("!" matches no hash).
+    connection.execute(users.update().where(users.c.name.in_(("demo-hr", "demo-recruiter"))).values(password_hash="!"))
+
+
 MIGRATIONS: tuple[Callable[[Connection], None], ...] = (
     _v1_tables_and_append_only_audit,
     _v2_reporting_indexes,
     _v3_reporting_columns,
+    _v4_sign_in_throttle_and_no_published_demo_passwords,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -76,10 +76,38 @@ with purge_tab:
             st.success(f"Purged {purged} expired assessment(s).")
 
 with audit_tab:
-    entries = attempt(lambda: store.audit_entries(limit=200))
-    if entries is None:
+    from hcdev_match.audit import PER_PAGE, audit_actions, read_audit
+    from ui_limits import refused_now, write_refusals
+
+    write_refusals()  # ended windows of refused floods, one row each
+    actions = attempt(lambda: audit_actions(store)) or []
+    action_col, from_col, to_col, page_col = st.columns([2, 1, 1, 1])
+    action = action_col.selectbox("Action", ["all actions", *actions], key="audit_action")
+    start = from_col.date_input("From (UTC)", value=None, key="audit_from")
+    end = to_col.date_input("To (UTC)", value=None, key="audit_to")
+    page = page_col.number_input("Page", min_value=1, value=1, step=1, key="audit_page")
+    view = attempt(
+        lambda: read_audit(
+            store, action=None if action == "all actions" else action, start=start, end=end, page=int(page)
+        )
+    )
+    if view is None:
         pass  # the reason is shown above
-    elif entries:
-        st.dataframe(pd.DataFrame(entries), hide_index=True, width="stretch")
+    elif view.entries:
+        st.caption(
+            f"Entries {view.first}–{view.first + len(view.entries) - 1} of {view.total}, newest first "
+            f"(page {view.page} of {view.pages}, {PER_PAGE} a page)."
+        )
+        st.dataframe(pd.DataFrame(view.entries), hide_index=True, width="stretch")
     else:
-        st.info("The audit log is empty.")
+        st.info(
+            "No audit entries match."
+            if view.total == 0 and (action != "all actions" or start or end)
+            else "The audit log is empty."
+        )
+    pending = {kind: n for kind, n in refused_now().items() if n}
+    if pending:
+        st.caption(
+            "Refused in the current window, written as one row each when it ends: "
+            + ", ".join(f"{n} {kind}" for kind, n in pending.items())
+        )

@@ -70,9 +70,10 @@ def _describe(element: Any) -> tuple[str, str]:
 class StreamlitSession:
     """One browser tab's worth of protocol, on one websocket."""
 
-    def __init__(self, base_url: str, *, timeout: float = 60.0) -> None:
+    def __init__(self, base_url: str, *, timeout: float = 60.0, headers: dict[str, str] | None = None) -> None:
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
+        self.headers = headers or {}  # sent with the websocket handshake, as a proxy in front would add them
         self.widget_ids: dict[str, str] = {}  # key -> widget id, learned from the runs' elements
         self.page_script_hash = ""
         self.pages: dict[str, str] = {}  # URL path name ("" for home) -> page script hash
@@ -85,7 +86,11 @@ class StreamlitSession:
         """Open the websocket and do the first run of the home page, as a new tab does."""
         ws_url = "ws" + self.base_url.removeprefix("http") + "/_stcore/stream"
         self._ws = await websockets.connect(
-            ws_url, subprotocols=["streamlit"], max_size=None, open_timeout=self.timeout
+            ws_url,
+            subprotocols=["streamlit"],
+            max_size=None,
+            open_timeout=self.timeout,
+            additional_headers=self.headers,
         )
         return await self.rerun({})
 

@@ -138,3 +138,96 @@ def test_privacy_page_exports_and_erases_a_candidate(monkeypatch: pytest.MonkeyP
     at.button(key="erase_run").click().run()
     assert at.error and "nothing is kept" in at.error[0].value
     assert store.count_assessments() == 0
+
+
+def test_the_sign_in_form_reports_a_held_lock_plainly(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    import sqlite3
+
+    from hcdev_match.accounts import add_user
+    from hcdev_match.store import Store
+
+    path = tmp_path / "app.sqlite3"
+    store = Store.from_url(f"sqlite:///{path}")
+    add_user(store, "ana", role="recruiter", password="correct horse battery")
+    store.engine.dispose()
+    at = run_page("pages/2_Privacy.py", "nobody", monkeypatch, tmp_path)
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another writer holds the lock for the whole sign-in
+    try:
+        at.text_input(key="signin_name").input("ana")
+        at.text_input(key="signin_password").input("correct horse battery")
+        at.button(key="signin").click().run()
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert not at.exception
+    assert [e.value for e in at.error] == [
+        "could not record the sign-in: database is locked; another process holds the database; try again in a moment"
+    ]
+    assert [t.value for t in at.title] == ["Sign in to continue"]
+    at.button(key="signin").click().run()  # the lock is gone: the same form signs in
+    assert [t.value for t in at.title] == ["Privacy: access requests, erasure and retention"]
+
+
+def test_a_user_name_is_shown_as_text_never_markdown(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    name = "![x](http://127.0.0.1:9/pixel.png)**bold**"  # a name from before the safe set (or a proxy's)
+    monkeypatch.setenv("HCDEV_DATABASE_URL", f"sqlite:///{tmp_path / 'app.sqlite3'}")
+    at = AppTest.from_file(str(ROOT / "pages/1_Catalogue.py"), default_timeout=30)
+    sign_in_session(at, "recruiter", name=name).run()
+    assert not at.exception
+    assert [t.value for t in at.sidebar.text] == [f"Signed in as {name} (recruiter)."]
+    assert not any(name in m.value for m in at.sidebar.markdown)
+
+
+def test_a_banner_shows_while_a_demo_account_can_sign_in(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from hcdev_match.accounts import remove_user
+    from hcdev_match.demo import add_demo_accounts
+    from hcdev_match.store import Store
+
+    def banners() -> list[str]:
+        at = run_page("dashboard.py", "nobody", monkeypatch, tmp_path)
+        assert not at.exception
+        return [w.value for w in at.warning if "Demo accounts" in w.value]
+
+    assert banners() == []
+    store = Store.from_url(f"sqlite:///{tmp_path / 'app.sqlite3'}")
+    add_demo_accounts(store)
+    [banner] = banners()
+    assert "demo-hr, demo-recruiter" in banner and "remove-user" in banner
+    for name in ("demo-hr", "demo-recruiter"):
+        remove_user(store, name, actor="t")
+    assert banners() == []
+
+
+def test_the_audit_view_is_paginated_and_filtered_by_action_and_date(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from datetime import timedelta
+
+    from hcdev_match.schema import audit_log
+    from hcdev_match.store import Store
+
+    store = Store.from_url(f"sqlite:///{tmp_path / 'app.sqlite3'}")
+    today = utc_now()
+    with store.engine.begin() as connection:
+        connection.execute(
+            audit_log.insert(),
+            [{"at": today - timedelta(days=i % 3), "actor": "t", "action": "viewed" if i % 2 else "exported",
+              "target": f"assessment:{i}", "detail": None} for i in range(120)],
+        )  # fmt: skip
+    at = run_page("pages/2_Privacy.py", "recruiter", monkeypatch, tmp_path)
+
+    def caption() -> str:
+        return next(c.value for c in at.caption if c.value.startswith("Entries"))
+
+    assert caption().startswith("Entries 1–50 of 120") and len(at.dataframe[0].value) == 50
+    at.number_input(key="audit_page").set_value(3).run()
+    assert caption().startswith("Entries 101–120 of 120") and len(at.dataframe[0].value) == 20
+    at.selectbox(key="audit_action").select("exported").run()
+    assert caption().startswith("Entries 1–50 of 60") or caption().startswith("Entries 51–60 of 60")
+    assert set(at.dataframe[0].value["action"]) == {"exported"}
+    at.number_input(key="audit_page").set_value(1).run()
+    at.date_input(key="audit_from").set_value(today.date()).run()
+    at.date_input(key="audit_to").set_value(today.date()).run()
+    assert caption().startswith("Entries 1–20 of 20")  # exported on today: i even and i % 3 == 0
+    assert set(at.dataframe[0].value["action"]) == {"exported"}

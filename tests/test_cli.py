@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -140,16 +142,129 @@ def test_export_erase_and_purge_from_the_command_line(tmp_path: Path, matcher, s
     assert missing.returncode == 2 and "nothing is kept" in missing.stderr and "Traceback" not in missing.stderr
 
 
-def test_demo_fills_an_empty_database_once_and_names_the_demo_accounts(tmp_path: Path) -> None:
-    from hcdev_match.accounts import sign_in
+def demo_passwords(stdout: str) -> dict[str, str]:
+    """The demo accounts' names and passwords, from the lines the demo command printed."""
+    found = re.findall(r"^  (demo-[a-z]+) / (\S+) \((?:hr|recruiter)\)$", stdout, re.M)
+    return dict(found)
+
+
+def test_demo_fills_an_empty_database_once_and_makes_no_account_unless_asked(tmp_path: Path) -> None:
+    from hcdev_match.accounts import list_users
     from hcdev_match.store import Store
 
     url = f"sqlite:///{tmp_path / 'demo.sqlite3'}"
     first = run("demo", "--assessments", "40", "--if-empty", "--database", url)
     assert first.returncode == 0, first.stderr
-    assert "added 40 demo assessments" in first.stdout and "demo-hr / demo-hr-password" in first.stdout
+    assert first.stdout == "added 40 demo assessments\n"
     again = run("demo", "--assessments", "40", "--if-empty", "--database", url)
     assert "no demo data added" in again.stdout
     store = Store.from_url(url)
     assert store.count_assessments() == 40
-    assert sign_in(store, "demo-hr", "demo-hr-password").role == "hr"
+    # Only the passwordless author of the demo rows: nobody can sign in.
+    assert [u.name for u in list_users(store)] == ["demo-data"]
+
+
+def test_demo_accounts_get_random_passwords_printed_once(tmp_path: Path) -> None:
+    from hcdev_match.accounts import demo_account_names, sign_in
+    from hcdev_match.store import Store
+
+    made = []
+    for name in ("one", "two"):
+        url = f"sqlite:///{tmp_path / name}.sqlite3"
+        result = run("demo", "--assessments", "20", "--accounts", "--database", url)
+        assert result.returncode == 0, result.stderr
+        passwords = demo_passwords(result.stdout)
+        assert set(passwords) == {"demo-hr", "demo-recruiter"}
+        store = Store.from_url(url)
+        assert sign_in(store, "demo-hr", passwords["demo-hr"]).role == "hr"
+        assert sign_in(store, "demo-recruiter", passwords["demo-recruiter"]).role == "recruiter"
+        assert demo_account_names(store) == ["demo-hr", "demo-recruiter"]
+        made.append(passwords)
+        again = run("demo", "--assessments", "20", "--accounts", "--database", url)
+        assert demo_passwords(again.stdout) == {} and "exist already" in again.stdout
+    assert made[0]["demo-hr"] != made[1]["demo-hr"] and len(made[0]["demo-hr"]) >= 16
+    readme = (ROOT / "README.md").read_text()
+    assert "demo-hr-password" not in readme and "demo-recruiter-password" not in readme
+
+
+def test_demo_accounts_never_reach_a_database_with_real_data(tmp_path: Path) -> None:
+    from hcdev_match.accounts import add_user, list_users
+    from hcdev_match.store import Store
+
+    url = f"sqlite:///{tmp_path / 'real.sqlite3'}"
+    add_user(Store.from_url(url), "ana", role="recruiter", password="correct horse battery")
+    result = run("demo", "--assessments", "20", "--accounts", "--database", url)
+    assert result.returncode == 2 and "1 real account(s)" in result.stderr, result.stderr
+    assert demo_passwords(result.stdout) == {}
+    assert [u.name for u in list_users(Store.from_url(url))] == ["ana"]
+
+
+def test_make_run_prints_the_demo_credentials_once_when_it_creates_the_database(tmp_path: Path) -> None:
+    from hcdev_match.accounts import sign_in
+    from hcdev_match.store import Store
+
+    database = tmp_path / "var" / "hcdev.sqlite3"
+    # The recipe `make run` depends on, with the database moved to a temporary folder
+    # (-o: the installed .venv is taken as it is).
+    make = ["make", "--no-print-directory", "-o", ".venv/.installed", f"DEFAULT_DB={database}", str(database)]
+    first = subprocess.run(make, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert first.returncode == 0, first.stderr
+    passwords = demo_passwords(first.stdout)
+    assert set(passwords) == {"demo-hr", "demo-recruiter"}
+    assert sign_in(Store.from_url(f"sqlite:///{database}"), "demo-hr", passwords["demo-hr"]).role == "hr"
+    second = subprocess.run(make, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert second.returncode == 0 and demo_passwords(second.stdout) == {}
+
+
+def test_passwd_unlock_and_remove_user_work_and_are_audited(tmp_path: Path) -> None:
+    from hcdev_match.accounts import add_user, sign_in
+    from hcdev_match.errors import AccountError
+    from hcdev_match.store import Store
+
+    url = f"sqlite:///{tmp_path / 'cli.sqlite3'}"
+    store = Store.from_url(url)
+    add_user(store, "ana", role="recruiter", password="correct horse battery")
+    for _ in range(8):
+        with pytest.raises(AccountError):
+            sign_in(store, "ana", "a wrong guess", source="203.0.113.9")
+    unlocked = run("unlock", "ana", "--database", url)
+    assert unlocked.returncode == 0 and "lifted the delays on 1 source(s)" in unlocked.stdout, unlocked.stderr
+    assert sign_in(store, "ana", "correct horse battery", source="203.0.113.9").name == "ana"
+    changed = run("passwd", "ana", "--database", url, stdin="a tidy violet walrus\n")
+    assert changed.returncode == 0, changed.stderr
+    assert sign_in(store, "ana", "a tidy violet walrus").name == "ana"
+    weak = run("passwd", "ana", "--database", url, stdin=" " * 12 + "\n")
+    assert weak.returncode == 2 and "only spaces" in weak.stderr
+    removed = run("remove-user", "ana", "--database", url)
+    assert removed.returncode == 0 and "removed the account 'ana'" in removed.stdout
+    with pytest.raises(AccountError):
+        sign_in(store, "ana", "a tidy violet walrus")
+    missing = run("remove-user", "ana", "--database", url)
+    assert missing.returncode == 2 and "there is no user 'ana'" in missing.stderr
+    audited = [(e["action"], e["target"], e["actor"]) for e in store.audit_entries()]
+    for action in ("user_unlocked", "password_changed", "user_removed"):
+        assert any(a == action and t == "user:ana" and actor.startswith("cli:") for a, t, actor in audited), action
+
+
+def test_add_user_refuses_twelve_spaces(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'cli.sqlite3'}"
+    result = run("add-user", "ana", "--role", "hr", "--database", url, stdin=" " * 12 + "\n")
+    assert result.returncode == 2 and "only spaces" in result.stderr
+
+
+def test_add_user_on_a_read_only_database_prints_a_clear_error_and_no_hash(tmp_path: Path) -> None:
+    from hcdev_match.store import Store
+
+    path = tmp_path / "ro.sqlite3"
+    Store.from_url(f"sqlite:///{path}").engine.dispose()
+    # As root no file mode stops a write, so SQLite itself opens the file read-only.
+    url = f"sqlite:///file:{path}?mode=ro&uri=true"
+    result = subprocess.run(
+        [sys.executable, "-m", "hcdev_match", "add-user", "ana", "--role", "hr", "--database", url],
+        input="correct horse battery\n", capture_output=True, text=True, timeout=120, cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )  # fmt: skip
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.startswith("hcdev-match: error: could not add the user: attempt to write a readonly database")
+    assert "read-only" in result.stderr
+    assert "scrypt" not in result.stderr + result.stdout and "internal error" not in result.stderr
