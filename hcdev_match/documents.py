@@ -76,6 +76,10 @@ class DocumentLimits:
     #: A page with fewer characters than this is taken to be a scanned image;
     #: a PDF with a third of its pages like that is flagged.
     scanned_page_chars: int = 25
+    #: Hidden text (white, 1 point or smaller, Word's hidden, PDF's invisible
+    #: mode) is always left out of the text; this many letters of it raise
+    #: ``keyword_stuffing``, fewer may be a template's stray mark.
+    hidden_text_chars: int = 20
 
 
 @dataclass(frozen=True)
@@ -231,7 +235,15 @@ def _finish(kind: str, name: str, reply: dict[str, Any], limits: DocumentLimits)
     result = _accept(reply, kind, name, limits)
     text = str(result["text"])
     flags = ["truncated"] if result["truncated"] else []
+    hidden = int(result.get("hidden_chars", 0))
+    if hidden >= limits.hidden_text_chars:
+        flags.append("keyword_stuffing")  # text a reader cannot see was written for the machine
     if not text.strip():
+        if hidden:
+            raise DocumentError(
+                f"{name}: all the text of the file is hidden (white, tiny or invisible), so nothing can be "
+                "scored; upload the CV as it is meant to be read"
+            )
         if kind == "pdf":
             raise DocumentError(
                 f"{name}: the PDF has no text layer (it looks like a scan); "

@@ -5,17 +5,21 @@
 and reads one JSON list from standard output. The child limits its own
 memory and CPU before importing any parser, so a hostile file costs one
 short-lived process and never the server. Keep this file free of imports
-from the rest of the package: it runs alone.
+from the rest of the package: it runs alone, and loads only its standalone
+neighbour visibility.py by path, to leave hidden text out of what is scored.
 """
 
 from __future__ import annotations
 
+import functools
+import importlib.util
 import io
 import json
 import logging
 import resource
 import signal
 import sys
+from pathlib import Path
 from typing import Any
 
 __all__ = ["parse_docx", "parse_pdf"]
@@ -49,10 +53,14 @@ def parse_pdf(data: bytes, *, max_pages: int, max_chars: int) -> dict[str, Any]:
     if pages > max_pages:
         raise ParseRejected(f"the PDF has {pages} pages and at most {max_pages} are read; upload the CV alone")
     parts: list[str] = []
+    page_chars: list[int] = []
+    hidden = _Hidden()
     size = 0
     for page in reader.pages:
-        text = page.extract_text() or ""
+        text, unseen, reasons = _split_page(page, reader)
         parts.append(text)
+        page_chars.append(len(text.strip()) + len(unseen.strip()))  # hidden text is a text layer too
+        hidden.add(unseen, reasons)
         size += len(text)
         if size > max_chars:
             break
@@ -60,38 +68,130 @@ def parse_pdf(data: bytes, *, max_pages: int, max_chars: int) -> dict[str, Any]:
     return {
         "text": text[:max_chars],
         "pages": pages,
-        "page_chars": [len(part.strip()) for part in parts],
+        "page_chars": page_chars,
         "truncated": len(text) > max_chars,
+        **hidden.reply(),
     }
 
 
+class _Hidden:
+    """What was left out as hidden: its letters and why."""
+
+    def __init__(self) -> None:
+        self.chars = 0
+        self.reasons: set[str] = set()
+
+    def add(self, text: str, reasons: set[str]) -> None:
+        self.chars += sum(1 for c in text if not c.isspace())
+        self.reasons |= reasons
+
+    def reply(self) -> dict[str, Any]:
+        return {"hidden_chars": self.chars, "hidden_reasons": sorted(self.reasons)}
+
+
+@functools.cache
+def _visibility() -> Any:
+    """visibility.py, loaded by path: ``python -I`` puts no package on the path."""
+    spec = importlib.util.spec_from_file_location("_hcdev_visibility", Path(__file__).with_name("visibility.py"))
+    if spec is None or spec.loader is None:
+        raise ImportError("visibility.py is missing beside parsers.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+_SHOW = (b"Tj", b"TJ", b"'", b'"')
+
+
+def _split_page(page: Any, reader: Any) -> tuple[str, str, set[str]]:
+    """A page's visible text, its hidden text, and why that was hidden.
+
+    The content stream is parsed once and judged operator by operator; text
+    is then extracted by pypdf from copies of the page that keep only the
+    visible, or only the hidden, text-showing operators.
+    """
+    contents = page.get_contents()
+    if contents is None:
+        return page.extract_text() or "", "", set()
+    operations = contents.operations
+    marks = _visibility().pdf_show_marks(operations, page.get("/Resources"))
+    if not any(marks):
+        return _text_with(page, reader, contents), "", set()
+    seen: list[tuple[Any, bytes]] = []
+    unseen: list[tuple[Any, bytes]] = []
+    for (operands, operator), mark in zip(operations, marks, strict=True):
+        for kept, other in ((seen, bool(mark)), (unseen, not mark)):
+            if operator not in _SHOW or not other:
+                kept.append((operands, operator))
+            elif operator == b"'":  # drop the text, keep the move to the next line
+                kept.append(([], b"T*"))
+            elif operator == b'"':
+                kept += [(operands[:1], b"Tw"), (operands[1:2], b"Tc"), ([], b"T*")]
+    return (
+        _text_with(page, reader, _stream(reader, seen)),
+        _text_with(page, reader, _stream(reader, unseen)),
+        {mark for mark in marks if mark},
+    )
+
+
+def _stream(reader: Any, operations: list[tuple[Any, bytes]]) -> Any:
+    from pypdf.generic import ContentStream
+
+    stream = ContentStream(None, reader)
+    stream.operations = operations
+    return stream
+
+
+def _text_with(page: Any, reader: Any, contents: Any) -> str:
+    """pypdf's text of ``page`` drawn with other contents (the page itself is left alone)."""
+    from pypdf import PageObject
+    from pypdf.generic import NameObject
+
+    copy = PageObject(reader)
+    copy.update(page)
+    copy[NameObject("/Contents")] = contents
+    return copy.extract_text() or ""
+
+
 def parse_docx(data: bytes, *, max_chars: int) -> dict[str, Any]:
-    """Extract the paragraphs and table cells of a DOCX, in document order."""
+    """Extract the visible text of the paragraphs and table cells of a DOCX, in document order."""
     import docx
 
-    body = docx.Document(io.BytesIO(data)).element.body
+    document = docx.Document(io.BytesIO(data))
+    split = _visibility().docx_runs(document)
+    hidden = _Hidden()
     parts: list[str] = []
     size = 0
-    for block in body.iterchildren():
+    for block in document.element.body.iterchildren():
         tag = block.tag.rsplit("}", 1)[-1]
         if tag == "p":
-            parts.append(_text_of(block))
+            lines = [split(block)]
         elif tag == "tbl":
-            for row in block.iter():
-                if row.tag.endswith("}tr"):
-                    cells = [_text_of(cell) for cell in row if cell.tag.endswith("}tc")]
-                    parts.append(" | ".join(c for c in cells if c))
+            lines = [_row(split, row) for row in block.iter() if row.tag.endswith("}tr")]
         else:
             continue
-        size += len(parts[-1])
+        for seen, unseen, reasons in lines:
+            hidden.add(unseen, reasons)
+            if seen or not unseen:  # a line that was all hidden text leaves no blank behind
+                parts.append(seen)
+                size += len(seen)
         if size > max_chars:
             break
     text = "\n".join(parts)
-    return {"text": text[:max_chars], "pages": None, "page_chars": [], "truncated": len(text) > max_chars}
+    return {
+        "text": text[:max_chars],
+        "pages": None,
+        "page_chars": [],
+        "truncated": len(text) > max_chars,
+        **hidden.reply(),
+    }
 
 
-def _text_of(element: Any) -> str:
-    return "".join(node.text or "" for node in element.iter() if node.tag.endswith("}t"))
+def _row(split: Any, row: Any) -> tuple[str, str, set[str]]:
+    """One table row as one line, cells joined by " | "."""
+    cells = [split(cell) for cell in row if cell.tag.endswith("}tc")]
+    reasons: set[str] = set().union(*(why for _, _, why in cells))
+    return " | ".join(seen for seen, _, _ in cells if seen), "".join(unseen for _, unseen, _ in cells), reasons
 
 
 class _Timeout(Exception):

@@ -1,0 +1,447 @@
+"""Which text of a DOCX or PDF a reader can see, and which is hidden.
+
+Hidden text is how CVs get stuffed for a machine: white (or page-coloured)
+words, 1-point words, Word's "hidden" runs, PDF text drawn in the invisible
+render mode or in white. ``parsers.py`` loads this file by path inside its
+isolated child process, so it imports nothing of the package and no parser
+at module level.
+
+Judging stays on the cautious side, because a false "hidden" accuses an
+honest person: white text is only hidden where nothing but the white page is
+behind it (shaded cells and paragraphs, page colours, text boxes, filled
+shapes and images all count as a background), and invisible PDF text drawn
+over an image is taken for the OCR layer of a scan, which is the text the
+image shows.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from typing import Any
+
+__all__ = ["docx_runs", "near_colour", "pdf_show_marks"]
+
+#: Text whose colour has less contrast than this with what is behind it
+#: (the WCAG ratio: 1 is identical, 21 is black on white) cannot be read.
+MIN_CONTRAST = 1.2
+#: Text this small or smaller (in points) cannot be read.
+MAX_TINY_POINTS = 1.0
+#: A page painting more shapes than this is taken to be painted everywhere.
+MAX_REGIONS = 2000
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_WHITE = (1.0, 1.0, 1.0)
+_HIGHLIGHTS = {
+    "black": "000000",
+    "blue": "0000FF",
+    "cyan": "00FFFF",
+    "green": "00FF00",
+    "magenta": "FF00FF",
+    "red": "FF0000",
+    "yellow": "FFFF00",
+    "white": "FFFFFF",
+    "darkBlue": "000080",
+    "darkCyan": "008080",
+    "darkGreen": "008000",
+    "darkMagenta": "800080",
+    "darkRed": "800000",
+    "darkYellow": "808000",
+    "darkGray": "808080",
+    "lightGray": "C0C0C0",
+}
+Colour = tuple[float, float, float]
+#: Behind a piece of text: a colour, or None when it cannot be known.
+Background = Colour | None
+
+
+def _luminance(colour: Colour) -> float:
+    def channel(c: float) -> float:
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(c) for c in colour)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def near_colour(text: Colour, background: Colour) -> bool:
+    """True when text of this colour cannot be read on that background."""
+    high, low = sorted((_luminance(text), _luminance(background)), reverse=True)
+    return (high + 0.05) / (low + 0.05) < MIN_CONTRAST
+
+
+def _hex(value: str | None) -> Colour | None:
+    if not value or len(value) != 6:
+        return None
+    try:
+        return (int(value[0:2], 16) / 255, int(value[2:4], 16) / 255, int(value[4:6], 16) / 255)
+    except ValueError:
+        return None
+
+
+# -- DOCX ------------------------------------------------------------------------
+
+
+class _DocxStyles:
+    """Run properties as Word resolves them: direct, character style, paragraph style, defaults."""
+
+    def __init__(self, document: Any) -> None:
+        styles = document.styles.element
+        self.by_id = {s.get(f"{_W}styleId"): s for s in styles.iter(f"{_W}style")}
+        self.default_paragraph = next(
+            (
+                s.get(f"{_W}styleId")
+                for s in styles.iter(f"{_W}style")
+                if s.get(f"{_W}type") == "paragraph" and s.get(f"{_W}default") in ("1", "true")
+            ),
+            None,
+        )
+        self.defaults = styles.find(f"{_W}docDefaults/{_W}rPrDefault/{_W}rPr")
+        background = document.element.find(f"{_W}background")
+        page = _hex(background.get(f"{_W}color")) if background is not None else None
+        self.page: Background = page or _WHITE
+        self.shaded_table_styles = {
+            style_id
+            for style_id, style in self.by_id.items()
+            if any(_shading(shd)[0] for shd in style.iter(f"{_W}shd"))
+        }
+
+    def chain(self, style_id: str | None, part: str) -> list[Any]:
+        """The ``part`` (rPr or pPr) of a style and of each style it is based on."""
+        parts, seen = [], set()
+        while style_id and style_id not in seen and style_id in self.by_id:
+            seen.add(style_id)
+            style = self.by_id[style_id]
+            if (found := style.find(f"{_W}{part}")) is not None:
+                parts.append(found)
+            based = style.find(f"{_W}basedOn")
+            style_id = based.get(f"{_W}val") if based is not None else None
+        return parts
+
+
+def _shading(shd: Any) -> tuple[bool, Background]:
+    """Whether a w:shd paints, and its colour (None for a colour we cannot know)."""
+    if shd is None or shd.get(f"{_W}val") == "nil":
+        return False, None
+    if shd.get(f"{_W}val") == "solid" and shd.get(f"{_W}color") not in (None, "auto"):
+        return True, _hex(shd.get(f"{_W}color"))
+    fill = shd.get(f"{_W}fill")
+    if fill not in (None, "auto"):
+        return True, _hex(fill)
+    return bool(shd.get(f"{_W}themeFill")), None
+
+
+def _first(layers: Iterable[Any], tag: str) -> Any:
+    for layer in layers:
+        if layer is not None and (found := layer.find(f"{_W}{tag}")) is not None:
+            return found
+    return None
+
+
+def _on(element: Any) -> bool:
+    return element is not None and element.get(f"{_W}val") not in ("0", "false", "off")
+
+
+class _DocxJudge:
+    def __init__(self, document: Any) -> None:
+        self.styles = _DocxStyles(document)
+
+    def reason(self, run: Any, paragraph: Any) -> str:
+        """Why a run cannot be seen ('vanish', 'tiny', 'colour'), or '' when it can."""
+        styles = self.styles
+        ppr = paragraph.find(f"{_W}pPr") if paragraph is not None else None
+        pstyle = _first([ppr], "pStyle")
+        para_style = pstyle.get(f"{_W}val") if pstyle is not None else styles.default_paragraph
+        rpr = run.find(f"{_W}rPr")
+        rstyle = _first([rpr], "rStyle")
+        layers = [
+            rpr,
+            *styles.chain(rstyle.get(f"{_W}val") if rstyle is not None else None, "rPr"),
+            *styles.chain(para_style, "rPr"),
+            styles.defaults,
+        ]
+        if _on(_first(layers, "vanish")):
+            return "vanish"
+        size = _first(layers, "sz")
+        try:
+            if size is not None and int(size.get(f"{_W}val")) <= 2 * MAX_TINY_POINTS:
+                return "tiny"
+        except (TypeError, ValueError):
+            pass
+        colour = self._colour(_first(layers, "color"))
+        if colour is None:
+            return ""
+        background = self._background(run, rpr, ppr, para_style)
+        return "colour" if background is not None and near_colour(colour, background) else ""
+
+    @staticmethod
+    def _colour(element: Any) -> Colour | None:
+        if element is None or element.get(f"{_W}val") == "auto":
+            return None
+        if (colour := _hex(element.get(f"{_W}val"))) is not None:
+            return colour
+        return _WHITE if element.get(f"{_W}themeColor") in ("background1", "light1") else None
+
+    def _background(self, run: Any, rpr: Any, ppr: Any, para_style: str | None) -> Background:
+        highlight = _first([rpr], "highlight")
+        if highlight is not None and highlight.get(f"{_W}val") not in (None, "none"):
+            return _hex(_HIGHLIGHTS.get(highlight.get(f"{_W}val"), ""))
+        for shd in (_first([rpr], "shd"), _first([ppr, *self.styles.chain(para_style, "pPr")], "shd")):
+            painted, paint = _shading(shd)
+            if painted:
+                return paint
+        for ancestor in run.iterancestors():
+            tag = ancestor.tag
+            if tag == f"{_W}txbxContent" or not tag.startswith(_W):
+                return None  # a text box or a drawing: its fill is not known here
+            if tag in (f"{_W}tc", f"{_W}tbl"):
+                props = ancestor.find(f"{_W}tcPr" if tag == f"{_W}tc" else f"{_W}tblPr")
+                painted, paint = _shading(_first([props], "shd"))
+                if painted:
+                    return paint
+                style = _first([props], "tblStyle")
+                if style is not None and style.get(f"{_W}val") in self.styles.shaded_table_styles:
+                    return None
+        return self.styles.page
+
+
+def docx_runs(document: Any) -> Any:
+    """A function giving (visible text, hidden text, reasons) of one block of ``document``."""
+    judge = _DocxJudge(document)
+
+    def split(block: Any) -> tuple[str, str, set[str]]:
+        seen: list[str] = []
+        hidden: list[str] = []
+        reasons: set[str] = set()
+        for node in block.iter():
+            if not isinstance(node.tag, str) or not node.tag.endswith("}t"):
+                continue
+            run = node.getparent()
+            reason = ""
+            if run is not None and run.tag == f"{_W}r":
+                paragraph = next((a for a in run.iterancestors(f"{_W}p")), None)
+                reason = judge.reason(run, paragraph)
+            (hidden if reason else seen).append(node.text or "")
+            if reason:
+                reasons.add(reason)
+        return "".join(seen), "".join(hidden), reasons
+
+    return split
+
+
+# -- PDF -------------------------------------------------------------------------
+
+_SHOW = {b"Tj", b"TJ", b"'", b'"'}
+_FILLS = {b"f", b"F", b"f*", b"B", b"B*", b"b", b"b*"}
+_PAINTS = _FILLS | {b"S", b"s", b"n"}
+_DEVICE = {"/DeviceGray": 1, "/G": 1, "/CalGray": 1, "/DeviceRGB": 3, "/RGB": 3, "/CalRGB": 3}
+_DEVICE |= {"/DeviceCMYK": 4, "/CMYK": 4}
+
+
+def _mult(m: list[float], n: list[float]) -> list[float]:
+    return [
+        m[0] * n[0] + m[1] * n[2],
+        m[0] * n[1] + m[1] * n[3],
+        m[2] * n[0] + m[3] * n[2],
+        m[2] * n[1] + m[3] * n[3],
+        m[4] * n[0] + m[5] * n[2] + n[4],
+        m[4] * n[1] + m[5] * n[3] + n[5],
+    ]
+
+
+def _point(m: list[float], x: float, y: float) -> tuple[float, float]:
+    return (m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5])
+
+
+def _numbers(operands: list[Any]) -> list[float] | None:
+    try:
+        return [float(o) for o in operands]
+    except (TypeError, ValueError):
+        return None
+
+
+def _device_colour(values: list[float] | None, components: int | None) -> Colour | None:
+    """RGB of a gray, RGB or CMYK colour; None when the space or values are unknown."""
+    if values is None or components is None or len(values) != components:
+        return None
+    if components == 1:
+        return (values[0], values[0], values[0])
+    if components == 3:
+        return (values[0], values[1], values[2])
+    c, m, y, k = values
+    return ((1 - c) * (1 - k), (1 - m) * (1 - k), (1 - y) * (1 - k))
+
+
+class _PdfState:
+    def __init__(self) -> None:
+        self.ctm = [1.0, 0.0, 0.0, 1.0, 0.0, 0.0]
+        self.fill: Colour | None = (0.0, 0.0, 0.0)
+        self.stroke: Colour | None = (0.0, 0.0, 0.0)
+        self.fill_space: int | None = 1
+        self.stroke_space: int | None = 1
+        self.fill_alpha = 1.0
+        self.stroke_alpha = 1.0
+        self.mode = 0
+        self.size = 12.0
+
+    def copy(self) -> _PdfState:
+        twin = _PdfState()
+        twin.__dict__.update(self.__dict__)
+        return twin
+
+
+class _PdfWalker:
+    """Follows the graphics state of one content stream and judges each text-showing operator."""
+
+    def __init__(self, resources: Any) -> None:
+        self.resources = resources
+        self.state = _PdfState()
+        self.stack: list[_PdfState] = []
+        self.tm = [1.0, 0.0, 0.0, 1.0, 0.0, 0.0]
+        self.leading = 0.0
+        self.path: list[tuple[float, float]] = []
+        self.painted: list[tuple[float, float, float, float]] = []  # non-white fills, images, forms
+        self.images: list[tuple[float, float, float, float]] = []
+
+    def _resource(self, kind: str, name: Any) -> Any:
+        try:
+            return self.resources[kind][name].get_object()
+        except (KeyError, TypeError, AttributeError, IndexError):
+            return None
+
+    def _space(self, name: Any) -> int | None:
+        if str(name) in _DEVICE:
+            return _DEVICE[str(name)]
+        space = self._resource("/ColorSpace", name)
+        try:
+            if str(space[0]) == "/ICCBased":
+                return int(space[1].get_object()["/N"])
+            return _DEVICE.get(str(space[0])) if str(space[0]) != "/Pattern" else None
+        except (KeyError, TypeError, IndexError, ValueError, AttributeError):
+            return None
+
+    def _region(self, points: list[tuple[float, float]], *, image: bool) -> None:
+        if not points:
+            return
+        xs, ys = [p[0] for p in points], [p[1] for p in points]
+        box = (min(xs), min(ys), max(xs), max(ys))
+        for boxes in (self.painted, self.images) if image else (self.painted,):
+            if len(boxes) >= MAX_REGIONS:  # too many shapes to follow: assume painted everywhere
+                boxes[:] = [(-math.inf, -math.inf, math.inf, math.inf)]
+            elif not boxes or boxes[0][0] != -math.inf:
+                boxes.append(box)
+
+    def _square(self, matrix: list[float], box: tuple[float, float, float, float] = (0, 0, 1, 1)) -> None:
+        x0, y0, x1, y1 = box
+        self._region([_point(matrix, x, y) for x in (x0, x1) for y in (y0, y1)], image=True)
+
+    def step(self, operator: bytes, operands: list[Any]) -> str:
+        """Apply one operator; for a text-showing one, why it is hidden ('' when it is not)."""
+        s = self.state
+        if operator in _SHOW:
+            if operator in (b"'", b'"'):
+                self.tm = _mult([1, 0, 0, 1, 0, -self.leading], self.tm)
+            return self._judge()
+        numbers = _numbers(operands)
+        if operator == b"q":
+            self.stack.append(s.copy())
+        elif operator == b"Q" and self.stack:
+            self.state = self.stack.pop()
+        elif operator == b"cm" and numbers and len(numbers) == 6:
+            s.ctm = _mult(numbers, s.ctm)
+        elif operator == b"BT":
+            self.tm = [1.0, 0.0, 0.0, 1.0, 0.0, 0.0]
+        elif operator == b"Tm" and numbers and len(numbers) == 6:
+            self.tm = numbers
+        elif operator in (b"Td", b"TD") and numbers and len(numbers) == 2:
+            self.tm = _mult([1, 0, 0, 1, numbers[0], numbers[1]], self.tm)
+            self.leading = -numbers[1] if operator == b"TD" else self.leading
+        elif operator == b"T*":
+            self.tm = _mult([1, 0, 0, 1, 0, -self.leading], self.tm)
+        elif operator == b"TL" and numbers:
+            self.leading = numbers[0]
+        elif operator == b"Tf" and len(operands) == 2 and (size := _numbers(operands[1:])):
+            s.size = size[0]
+        elif operator == b"Tr" and numbers:
+            s.mode = int(numbers[0])
+        elif operator in (b"g", b"rg", b"k"):
+            s.fill_space = {b"g": 1, b"rg": 3, b"k": 4}[operator]
+            s.fill = _device_colour(numbers, s.fill_space)
+        elif operator in (b"G", b"RG", b"K"):
+            s.stroke_space = {b"G": 1, b"RG": 3, b"K": 4}[operator]
+            s.stroke = _device_colour(numbers, s.stroke_space)
+        elif operator in (b"cs", b"CS") and operands:
+            space = self._space(operands[0])
+            black = _device_colour([0.0] * (space or 0) if space != 4 else [0, 0, 0, 1.0], space)
+            if operator == b"cs":
+                s.fill_space, s.fill = space, black
+            else:
+                s.stroke_space, s.stroke = space, black
+        elif operator in (b"sc", b"scn"):
+            s.fill = _device_colour(numbers, s.fill_space)
+        elif operator in (b"SC", b"SCN"):
+            s.stroke = _device_colour(numbers, s.stroke_space)
+        elif operator == b"gs" and operands:
+            state = self._resource("/ExtGState", operands[0])
+            try:
+                s.fill_alpha = float(state.get("/ca", s.fill_alpha))
+                s.stroke_alpha = float(state.get("/CA", s.stroke_alpha))
+            except (AttributeError, TypeError, ValueError):
+                pass
+        elif operator in (b"m", b"l", b"c", b"v", b"y") and numbers:
+            self.path += [_point(s.ctm, x, y) for x, y in zip(numbers[::2], numbers[1::2], strict=False)]
+        elif operator == b"re" and numbers and len(numbers) == 4:
+            x, y, w, h = numbers
+            self.path += [_point(s.ctm, px, py) for px in (x, x + w) for py in (y, y + h)]
+        elif operator in _PAINTS:
+            white = s.fill is not None and near_colour(s.fill, _WHITE)
+            if operator in _FILLS and s.fill_alpha > 0 and not white:
+                self._region(self.path, image=False)
+            self.path = []
+        elif operator == b"sh":
+            self._region([(-math.inf, -math.inf), (math.inf, math.inf)], image=False)
+        elif operator == b"INLINE IMAGE":
+            self._square(s.ctm)
+        elif operator == b"Do" and operands:
+            self._draw(operands[0])
+        return ""
+
+    def _draw(self, name: Any) -> None:
+        xobject = self._resource("/XObject", name)
+        try:
+            if xobject["/Subtype"] == "/Image":
+                self._square(self.state.ctm)
+            elif xobject["/Subtype"] == "/Form":
+                matrix = _numbers(list(xobject.get("/Matrix", [1, 0, 0, 1, 0, 0]))) or [1, 0, 0, 1, 0, 0]
+                box = _numbers(list(xobject["/BBox"])) or [0, 0, 0, 0]
+                self._square(_mult(matrix, self.state.ctm), (box[0], box[1], box[2], box[3]))
+        except (KeyError, TypeError, AttributeError, IndexError):
+            pass
+
+    def _inside(self, boxes: list[tuple[float, float, float, float]]) -> bool:
+        x, y = _point(self.state.ctm, self.tm[4], self.tm[5])
+        return any(x0 <= x <= x1 and y0 <= y <= y1 for x0, y0, x1, y1 in boxes)
+
+    def _judge(self) -> str:
+        s = self.state
+        m = _mult(self.tm, s.ctm)
+        if abs(s.size) * math.hypot(m[2], m[3]) <= MAX_TINY_POINTS:
+            return "tiny"
+        mode = s.mode % 8
+        paints = []
+        if mode in (0, 2, 4, 6):
+            paints.append((s.fill, s.fill_alpha))
+        if mode in (1, 2, 5, 6):
+            paints.append((s.stroke, s.stroke_alpha))
+        if not paints:  # modes 3 and 7 draw nothing; over an image it is a scan's OCR layer
+            return "" if self._inside(self.images) else "invisible"
+        if all(alpha <= 0 for _, alpha in paints):
+            return "invisible"
+        if all(c is not None and near_colour(c, _WHITE) for c, _ in paints) and not self._inside(self.painted):
+            return "colour"
+        return ""
+
+
+def pdf_show_marks(operations: list[tuple[Any, bytes]], resources: Any) -> list[str]:
+    """For each operation of a page's content, why it hides text ('' for visible text and non-text)."""
+    walker = _PdfWalker(resources)
+    return [walker.step(operator, list(operands)) for operands, operator in operations]

@@ -1,0 +1,304 @@
+"""Hidden text in uploads: real DOCX and PDF files with white, tiny, hidden or invisible words.
+
+Each kind of hidden text is built here with the same libraries a CV writer's
+tools use, read through the real gate (``read_document``, which parses in the
+isolated child), and must be left out of the text and raise
+``keyword_stuffing``. The controls are ordinary files with coloured headings,
+small footers, white text on dark shading and a scan's OCR layer: they must
+keep all their text and raise nothing.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+
+import docx
+import pytest
+from docx.enum.style import WD_STYLE_TYPE
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls
+from docx.shared import Pt, RGBColor
+from docx.text.run import Run
+from fpdf import FPDF
+from PIL import Image
+
+from hcdev_match.assessment import FLAG_MESSAGES
+from hcdev_match.documents import Document, DocumentLimits, read_document
+from hcdev_match.errors import DocumentError
+from hcdev_match.matcher import Matcher
+
+from .files import CV_LINES, raw_pdf
+
+#: Words that appear only in the hidden part of a stuffed file.
+HIDDEN = "Keywords: DICOM PACS radiology segmentation FHIR HL7 HIPAA telemedicine wearables"
+WHITE = RGBColor(0xFF, 0xFF, 0xFF)
+
+
+def _docx(add_hidden: Callable[[docx.document.Document], None] | None = None) -> bytes:
+    document = docx.Document()
+    document.add_heading("Priya Raman", level=1)  # the template's heading style is coloured
+    for line in CV_LINES[1:]:
+        document.add_paragraph(line)
+    if add_hidden is not None:
+        add_hidden(document)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def _hidden_run(document: docx.document.Document) -> Run:
+    paragraph = document.add_paragraph("Available on request. ")
+    return paragraph.add_run(HIDDEN)
+
+
+def _white(document: docx.document.Document) -> None:
+    _hidden_run(document).font.color.rgb = WHITE
+
+
+def _near_white(document: docx.document.Document) -> None:
+    _hidden_run(document).font.color.rgb = RGBColor(0xFA, 0xFB, 0xFA)
+
+
+def _one_point(document: docx.document.Document) -> None:
+    _hidden_run(document).font.size = Pt(1)
+
+
+def _vanish(document: docx.document.Document) -> None:
+    _hidden_run(document).font.hidden = True
+
+
+def _character_style(document: docx.document.Document) -> None:
+    style = document.styles.add_style("Quiet", WD_STYLE_TYPE.CHARACTER)
+    style.font.hidden = True
+    _hidden_run(document).style = style
+
+
+def _paragraph_style(document: docx.document.Document) -> None:
+    base = document.styles.add_style("Pale", WD_STYLE_TYPE.PARAGRAPH)
+    base.font.color.rgb = WHITE
+    style = document.styles.add_style("Paler", WD_STYLE_TYPE.PARAGRAPH)
+    style.base_style = base  # the colour comes from the style this one is based on
+    document.add_paragraph("Available on request.")
+    document.add_paragraph(HIDDEN, style=style)
+
+
+def _page_coloured(document: docx.document.Document) -> None:
+    document.element.insert(0, parse_xml(f'<w:background {nsdecls("w")} w:color="1F3864"/>'))
+    _hidden_run(document).font.color.rgb = RGBColor(0x1F, 0x38, 0x64)
+
+
+def _white_table_cell(document: docx.document.Document) -> None:
+    table = document.add_table(rows=1, cols=2)
+    table.cell(0, 0).text = "Available on request"
+    table.cell(0, 1).paragraphs[0].add_run(HIDDEN).font.color.rgb = WHITE
+
+
+DOCX_KINDS = {
+    "white": _white,
+    "near-white": _near_white,
+    "one-point": _one_point,
+    "vanish": _vanish,
+    "hidden-character-style": _character_style,
+    "white-paragraph-style": _paragraph_style,
+    "page-coloured": _page_coloured,
+    "white-in-unshaded-cell": _white_table_cell,
+}
+
+
+def _assert_stuffed(document: Document) -> None:
+    assert "DICOM" not in document.text and "telemedicine" not in document.text
+    assert "Mirth Connect" in document.text and "Available on request" in document.text  # the visible CV is still read
+    assert "keyword_stuffing" in document.flags
+
+
+def _assert_clean(document: Document, *words: str) -> None:
+    for word in words:
+        assert word in document.text
+    assert "keyword_stuffing" not in document.flags
+
+
+@pytest.mark.parametrize("kind", DOCX_KINDS)
+def test_hidden_docx_text_is_left_out_and_flagged(kind: str) -> None:
+    _assert_stuffed(read_document(_docx(DOCX_KINDS[kind]), "cv.docx"))
+
+
+def _ordinary_docx(document: docx.document.Document) -> None:
+    document.add_heading("Experience", level=2)
+    footer = document.add_paragraph().add_run("References available on request")
+    footer.font.size, footer.font.color.rgb = Pt(7), RGBColor(0x99, 0x99, 0x99)
+    blue = document.add_paragraph().add_run("Epic Certified")
+    blue.font.color.rgb = RGBColor(0x1F, 0x4E, 0x79)
+    banner = document.add_paragraph()
+    banner.paragraph_format.element.get_or_add_pPr().append(
+        parse_xml(f'<w:shd {nsdecls("w")} w:val="clear" w:color="auto" w:fill="1F3864"/>')
+    )
+    banner.add_run("Radiology PACS engineer").font.color.rgb = WHITE
+    table = document.add_table(rows=1, cols=1)
+    cell = table.cell(0, 0)
+    cell._tc.get_or_add_tcPr().append(parse_xml(f'<w:shd {nsdecls("w")} w:val="clear" w:fill="000000"/>'))
+    cell.paragraphs[0].add_run("DICOM viewer").font.color.rgb = WHITE
+
+
+def test_ordinary_docx_with_coloured_headings_footers_and_white_on_dark_is_not_flagged() -> None:
+    document = read_document(_docx(_ordinary_docx), "cv.docx")
+    _assert_clean(document, "Experience", "References available", "Epic Certified", "Radiology PACS", "DICOM viewer")
+
+
+def test_white_text_on_a_dark_page_is_read() -> None:
+    def dark_page(document: docx.document.Document) -> None:
+        document.element.insert(0, parse_xml(f'<w:background {nsdecls("w")} w:color="000000"/>'))
+        document.add_paragraph().add_run("Radiology PACS engineer").font.color.rgb = WHITE
+
+    _assert_clean(read_document(_docx(dark_page), "cv.docx"), "Radiology PACS engineer")
+
+
+def test_a_few_hidden_characters_are_dropped_without_an_accusation() -> None:
+    def stray_mark(document: docx.document.Document) -> None:
+        document.add_paragraph("Skills").add_run(" x.").font.color.rgb = WHITE
+
+    document = read_document(_docx(stray_mark), "cv.docx")
+    assert "x." not in document.text and "keyword_stuffing" not in document.flags
+
+
+# -- PDF -------------------------------------------------------------------------
+
+
+def _pdf(draw_hidden: Callable[[FPDF], None] | None = None, *, extra: Callable[[FPDF], None] | None = None) -> bytes:
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("helvetica", "B", size=16)
+    pdf.set_text_color(31, 78, 121)  # a coloured heading
+    pdf.cell(0, 10, "Priya Raman", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("helvetica", size=11)
+    pdf.set_text_color(0, 0, 0)
+    for line in CV_LINES[1:]:
+        pdf.multi_cell(0, 6, line, new_x="LMARGIN", new_y="NEXT")
+    if draw_hidden is not None:
+        pdf.multi_cell(0, 6, "Available on request.", new_x="LMARGIN", new_y="NEXT")
+        with pdf.local_context():
+            draw_hidden(pdf)
+            pdf.multi_cell(0, 6, HIDDEN, new_x="LMARGIN", new_y="NEXT")
+    if extra is not None:
+        extra(pdf)
+    return bytes(pdf.output())
+
+
+PDF_KINDS: dict[str, Callable[[FPDF], None]] = {
+    "invisible-mode": lambda pdf: setattr(pdf, "text_mode", "INVISIBLE"),
+    "white-fill": lambda pdf: pdf.set_text_color(255, 255, 255),
+    "one-point": lambda pdf: pdf.set_font_size(1),
+    "clip-only-mode": lambda pdf: setattr(pdf, "text_mode", "CLIP"),
+}
+
+
+@pytest.mark.parametrize("kind", PDF_KINDS)
+def test_hidden_pdf_text_is_left_out_and_flagged(kind: str) -> None:
+    _assert_stuffed(read_document(_pdf(PDF_KINDS[kind]), "cv.pdf"))
+
+
+def _hand_written_pdf(hidden_state: bytes, *, resources: bytes = b"") -> bytes:
+    """A one-page PDF whose content stream is written here, for operators fpdf does not write."""
+    lines = b" T* ".join(b"(" + line.encode() + b") Tj" for line in CV_LINES)
+    content = (
+        b"BT /F1 11 Tf 14 TL 72 720 Td " + lines + b" ET\n"
+        b"q BT /F1 11 Tf 72 600 Td " + hidden_state + b" (" + HIDDEN.encode() + b") Tj ET Q\n"
+        b"BT /F1 11 Tf 72 580 Td (Available on request.) Tj ET"
+    )
+    return raw_pdf(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >>"
+            + resources
+            + b" >> >>",
+            f"<< /Length {len(content)} >>\nstream\n".encode() + content + b"\nendstream",
+            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+        ]
+    )
+
+
+HAND_WRITTEN = {
+    "cmyk-white": (b"0 0 0 0 k", b""),
+    "gray-white": (b"1 g", b""),
+    "rgb-white-by-colour-space": (b"/DeviceRGB cs 1 1 1 sc", b""),
+    "transparent-fill": (b"/G0 gs", b" /ExtGState << /G0 << /ca 0 >> >>"),
+    "scaled-to-a-point": (b"0.05 0 0 0.05 72 600 Tm", b""),
+    "stroked-in-white": (b"1 Tr 1 1 1 RG", b""),
+}
+
+
+@pytest.mark.parametrize("kind", HAND_WRITTEN)
+def test_hidden_text_drawn_by_other_operators_is_caught(kind: str) -> None:
+    state, resources = HAND_WRITTEN[kind]
+    _assert_stuffed(read_document(_hand_written_pdf(state, resources=resources), "cv.pdf"))
+
+
+def test_hand_written_control_is_read_whole() -> None:
+    document = read_document(_hand_written_pdf(b"0.2 0.3 0.6 rg"), "cv.pdf")
+    _assert_clean(document, "DICOM", "Mirth Connect", "Available on request")
+
+
+def _ordinary_pdf_extras(pdf: FPDF) -> None:
+    with pdf.local_context():
+        pdf.set_fill_color(31, 56, 100)
+        pdf.rect(10, 150, 90, 20, style="F")  # a dark sidebar banner
+        pdf.set_xy(12, 155)
+        pdf.set_text_color(255, 255, 255)
+        pdf.cell(0, 8, "Radiology PACS engineer")
+    with pdf.local_context():
+        pdf.set_xy(10, 280)
+        pdf.set_font_size(7)
+        pdf.set_text_color(128, 128, 128)
+        pdf.cell(0, 4, "Page 1 of 1, references available on request")
+
+
+def test_ordinary_pdf_with_coloured_heading_footer_and_white_on_dark_is_not_flagged() -> None:
+    document = read_document(_pdf(extra=_ordinary_pdf_extras), "cv.pdf")
+    _assert_clean(document, "Priya Raman", "Radiology PACS engineer", "references available")
+
+
+def test_a_scans_invisible_ocr_layer_is_read_as_its_text() -> None:
+    def scan(pdf: FPDF) -> None:
+        pdf.add_page()
+        pdf.image(Image.new("RGB", (200, 100), "white"), x=10, y=10, w=190)
+        with pdf.local_context():
+            pdf.text_mode = "INVISIBLE"
+            pdf.set_xy(20, 30)
+            pdf.multi_cell(150, 6, "Scanned page: Mirth Connect channels and DICOM routing")
+
+    document = read_document(_pdf(extra=scan), "cv.pdf")
+    _assert_clean(document, "DICOM routing")
+
+
+def test_a_file_of_hidden_text_only_is_refused_with_a_reason() -> None:
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("helvetica", size=11)
+    pdf.set_text_color(255, 255, 255)
+    pdf.multi_cell(0, 6, HIDDEN)
+    with pytest.raises(DocumentError, match="hidden"):
+        read_document(bytes(pdf.output()), "cv.pdf")
+
+
+def test_the_threshold_for_the_flag_is_the_limit() -> None:
+    stuffed = _pdf(PDF_KINDS["white-fill"])
+    assert "keyword_stuffing" in read_document(stuffed, "cv.pdf").flags
+    lenient = DocumentLimits(hidden_text_chars=len(HIDDEN))  # more letters than the hidden part holds
+    document = read_document(stuffed, "cv.pdf", limits=lenient)
+    assert "keyword_stuffing" not in document.flags and "DICOM" not in document.text
+
+
+def test_the_flag_message_says_hidden_text_was_left_out() -> None:
+    assert "hidden" in FLAG_MESSAGES["keyword_stuffing"].lower()
+
+
+def test_hidden_stuffing_buys_no_fit(matcher: Matcher) -> None:
+    honest = matcher.assess(read_document(_docx(), "cv.docx").text)
+    for kind in DOCX_KINDS:
+        stuffed = matcher.assess(read_document(_docx(DOCX_KINDS[kind]), "cv.docx").text)
+        assert [f.fit for f in stuffed.fits] == [f.fit for f in honest.fits], kind
+    honest = matcher.assess(read_document(_pdf(), "cv.pdf").text)
+    for kind in PDF_KINDS:
+        stuffed = matcher.assess(read_document(_pdf(PDF_KINDS[kind]), "cv.pdf").text)
+        assert [f.fit for f in stuffed.fits] == [f.fit for f in honest.fits], kind
