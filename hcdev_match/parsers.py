@@ -5,8 +5,8 @@
 and reads one JSON list from standard output. The child limits its own
 memory and CPU before importing any parser, so a hostile file costs one
 short-lived process and never the server. Keep this file free of imports
-from the rest of the package: it runs alone, and loads only its standalone
-neighbour visibility.py by path, to leave hidden text out of what is scored.
+from the rest of the package: it runs alone, and loads only the standalone
+package beside it, hidden/, by path, to leave hidden text out of what is scored.
 """
 
 from __future__ import annotations
@@ -90,12 +90,17 @@ class _Hidden:
 
 
 @functools.cache
-def _visibility() -> Any:
-    """visibility.py, loaded by path: ``python -I`` puts no package on the path."""
-    spec = importlib.util.spec_from_file_location("_hcdev_visibility", Path(__file__).with_name("visibility.py"))
+def _hidden_text() -> Any:
+    """The standalone ``hidden`` package beside this file, loaded by path (``python -I`` puts none on the path)."""
+    folder = Path(__file__).with_name("hidden")
+    name = "_hcdev_hidden"
+    spec = importlib.util.spec_from_file_location(
+        name, folder / "__init__.py", submodule_search_locations=[str(folder)]
+    )
     if spec is None or spec.loader is None:
-        raise ImportError("visibility.py is missing beside parsers.py")
+        raise ImportError(f"{folder} is missing beside parsers.py")
     module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # its modules import each other relative to this name
     spec.loader.exec_module(module)
     return module
 
@@ -114,7 +119,7 @@ def _split_page(page: Any, reader: Any) -> tuple[str, str, set[str]]:
     if contents is None:
         return page.extract_text() or "", "", set()
     operations = contents.operations
-    marks = _visibility().pdf_show_marks(operations, page.get("/Resources"))
+    marks = _hidden_text().pdf_show_marks(operations, page.get("/Resources"))
     if not any(marks):
         return _text_with(page, reader, contents), "", set()
     seen: list[tuple[Any, bytes]] = []
@@ -158,7 +163,7 @@ def parse_docx(data: bytes, *, max_chars: int) -> dict[str, Any]:
     import docx
 
     document = docx.Document(io.BytesIO(data))
-    split = _visibility().docx_runs(document)
+    split = _hidden_text().docx_runs(document)
     hidden = _Hidden()
     parts: list[str] = []
     size = 0

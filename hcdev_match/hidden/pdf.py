@@ -1,234 +1,16 @@
-"""Which text of a DOCX or PDF a reader can see, and which is hidden.
-
-Hidden text is how CVs get stuffed for a machine: white (or page-coloured)
-words, 1-point words, Word's "hidden" runs, PDF text drawn in the invisible
-render mode or in white. ``parsers.py`` loads this file by path inside its
-isolated child process, so it imports nothing of the package and no parser
-at module level.
-
-Judging stays on the cautious side, because a false "hidden" accuses an
-honest person: white text is only hidden where nothing but the white page is
-behind it (shaded cells and paragraphs, page colours, text boxes, filled
-shapes and images all count as a background), and invisible PDF text drawn
-over an image is taken for the OCR layer of a scan, which is the text the
-image shows.
-"""
+"""Hidden text of a PDF page: invisible render modes, white or transparent paint, tiny sizes."""
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
 from typing import Any
 
-__all__ = ["docx_runs", "near_colour", "pdf_show_marks"]
+from .colours import MAX_TINY_POINTS, WHITE, Colour, near_colour
 
-#: Text whose colour has less contrast than this with what is behind it
-#: (the WCAG ratio: 1 is identical, 21 is black on white) cannot be read.
-MIN_CONTRAST = 1.2
-#: Text this small or smaller (in points) cannot be read.
-MAX_TINY_POINTS = 1.0
+__all__ = ["pdf_show_marks"]
+
 #: A page painting more shapes than this is taken to be painted everywhere.
 MAX_REGIONS = 2000
-
-_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-_WHITE = (1.0, 1.0, 1.0)
-_HIGHLIGHTS = {
-    "black": "000000",
-    "blue": "0000FF",
-    "cyan": "00FFFF",
-    "green": "00FF00",
-    "magenta": "FF00FF",
-    "red": "FF0000",
-    "yellow": "FFFF00",
-    "white": "FFFFFF",
-    "darkBlue": "000080",
-    "darkCyan": "008080",
-    "darkGreen": "008000",
-    "darkMagenta": "800080",
-    "darkRed": "800000",
-    "darkYellow": "808000",
-    "darkGray": "808080",
-    "lightGray": "C0C0C0",
-}
-Colour = tuple[float, float, float]
-#: Behind a piece of text: a colour, or None when it cannot be known.
-Background = Colour | None
-
-
-def _luminance(colour: Colour) -> float:
-    def channel(c: float) -> float:
-        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
-
-    r, g, b = (channel(c) for c in colour)
-    return 0.2126 * r + 0.7152 * g + 0.0722 * b
-
-
-def near_colour(text: Colour, background: Colour) -> bool:
-    """True when text of this colour cannot be read on that background."""
-    high, low = sorted((_luminance(text), _luminance(background)), reverse=True)
-    return (high + 0.05) / (low + 0.05) < MIN_CONTRAST
-
-
-def _hex(value: str | None) -> Colour | None:
-    if not value or len(value) != 6:
-        return None
-    try:
-        return (int(value[0:2], 16) / 255, int(value[2:4], 16) / 255, int(value[4:6], 16) / 255)
-    except ValueError:
-        return None
-
-
-# -- DOCX ------------------------------------------------------------------------
-
-
-class _DocxStyles:
-    """Run properties as Word resolves them: direct, character style, paragraph style, defaults."""
-
-    def __init__(self, document: Any) -> None:
-        styles = document.styles.element
-        self.by_id = {s.get(f"{_W}styleId"): s for s in styles.iter(f"{_W}style")}
-        self.default_paragraph = next(
-            (
-                s.get(f"{_W}styleId")
-                for s in styles.iter(f"{_W}style")
-                if s.get(f"{_W}type") == "paragraph" and s.get(f"{_W}default") in ("1", "true")
-            ),
-            None,
-        )
-        self.defaults = styles.find(f"{_W}docDefaults/{_W}rPrDefault/{_W}rPr")
-        background = document.element.find(f"{_W}background")
-        page = _hex(background.get(f"{_W}color")) if background is not None else None
-        self.page: Background = page or _WHITE
-        self.shaded_table_styles = {
-            style_id
-            for style_id, style in self.by_id.items()
-            if any(_shading(shd)[0] for shd in style.iter(f"{_W}shd"))
-        }
-
-    def chain(self, style_id: str | None, part: str) -> list[Any]:
-        """The ``part`` (rPr or pPr) of a style and of each style it is based on."""
-        parts, seen = [], set()
-        while style_id and style_id not in seen and style_id in self.by_id:
-            seen.add(style_id)
-            style = self.by_id[style_id]
-            if (found := style.find(f"{_W}{part}")) is not None:
-                parts.append(found)
-            based = style.find(f"{_W}basedOn")
-            style_id = based.get(f"{_W}val") if based is not None else None
-        return parts
-
-
-def _shading(shd: Any) -> tuple[bool, Background]:
-    """Whether a w:shd paints, and its colour (None for a colour we cannot know)."""
-    if shd is None or shd.get(f"{_W}val") == "nil":
-        return False, None
-    if shd.get(f"{_W}val") == "solid" and shd.get(f"{_W}color") not in (None, "auto"):
-        return True, _hex(shd.get(f"{_W}color"))
-    fill = shd.get(f"{_W}fill")
-    if fill not in (None, "auto"):
-        return True, _hex(fill)
-    return bool(shd.get(f"{_W}themeFill")), None
-
-
-def _first(layers: Iterable[Any], tag: str) -> Any:
-    for layer in layers:
-        if layer is not None and (found := layer.find(f"{_W}{tag}")) is not None:
-            return found
-    return None
-
-
-def _on(element: Any) -> bool:
-    return element is not None and element.get(f"{_W}val") not in ("0", "false", "off")
-
-
-class _DocxJudge:
-    def __init__(self, document: Any) -> None:
-        self.styles = _DocxStyles(document)
-
-    def reason(self, run: Any, paragraph: Any) -> str:
-        """Why a run cannot be seen ('vanish', 'tiny', 'colour'), or '' when it can."""
-        styles = self.styles
-        ppr = paragraph.find(f"{_W}pPr") if paragraph is not None else None
-        pstyle = _first([ppr], "pStyle")
-        para_style = pstyle.get(f"{_W}val") if pstyle is not None else styles.default_paragraph
-        rpr = run.find(f"{_W}rPr")
-        rstyle = _first([rpr], "rStyle")
-        layers = [
-            rpr,
-            *styles.chain(rstyle.get(f"{_W}val") if rstyle is not None else None, "rPr"),
-            *styles.chain(para_style, "rPr"),
-            styles.defaults,
-        ]
-        if _on(_first(layers, "vanish")):
-            return "vanish"
-        size = _first(layers, "sz")
-        try:
-            if size is not None and int(size.get(f"{_W}val")) <= 2 * MAX_TINY_POINTS:
-                return "tiny"
-        except (TypeError, ValueError):
-            pass
-        colour = self._colour(_first(layers, "color"))
-        if colour is None:
-            return ""
-        background = self._background(run, rpr, ppr, para_style)
-        return "colour" if background is not None and near_colour(colour, background) else ""
-
-    @staticmethod
-    def _colour(element: Any) -> Colour | None:
-        if element is None or element.get(f"{_W}val") == "auto":
-            return None
-        if (colour := _hex(element.get(f"{_W}val"))) is not None:
-            return colour
-        return _WHITE if element.get(f"{_W}themeColor") in ("background1", "light1") else None
-
-    def _background(self, run: Any, rpr: Any, ppr: Any, para_style: str | None) -> Background:
-        highlight = _first([rpr], "highlight")
-        if highlight is not None and highlight.get(f"{_W}val") not in (None, "none"):
-            return _hex(_HIGHLIGHTS.get(highlight.get(f"{_W}val"), ""))
-        for shd in (_first([rpr], "shd"), _first([ppr, *self.styles.chain(para_style, "pPr")], "shd")):
-            painted, paint = _shading(shd)
-            if painted:
-                return paint
-        for ancestor in run.iterancestors():
-            tag = ancestor.tag
-            if tag == f"{_W}txbxContent" or not tag.startswith(_W):
-                return None  # a text box or a drawing: its fill is not known here
-            if tag in (f"{_W}tc", f"{_W}tbl"):
-                props = ancestor.find(f"{_W}tcPr" if tag == f"{_W}tc" else f"{_W}tblPr")
-                painted, paint = _shading(_first([props], "shd"))
-                if painted:
-                    return paint
-                style = _first([props], "tblStyle")
-                if style is not None and style.get(f"{_W}val") in self.styles.shaded_table_styles:
-                    return None
-        return self.styles.page
-
-
-def docx_runs(document: Any) -> Any:
-    """A function giving (visible text, hidden text, reasons) of one block of ``document``."""
-    judge = _DocxJudge(document)
-
-    def split(block: Any) -> tuple[str, str, set[str]]:
-        seen: list[str] = []
-        hidden: list[str] = []
-        reasons: set[str] = set()
-        for node in block.iter():
-            if not isinstance(node.tag, str) or not node.tag.endswith("}t"):
-                continue
-            run = node.getparent()
-            reason = ""
-            if run is not None and run.tag == f"{_W}r":
-                paragraph = next((a for a in run.iterancestors(f"{_W}p")), None)
-                reason = judge.reason(run, paragraph)
-            (hidden if reason else seen).append(node.text or "")
-            if reason:
-                reasons.add(reason)
-        return "".join(seen), "".join(hidden), reasons
-
-    return split
-
-
-# -- PDF -------------------------------------------------------------------------
 
 _SHOW = {b"Tj", b"TJ", b"'", b'"'}
 _FILLS = {b"f", b"F", b"f*", b"B", b"B*", b"b", b"b*"}
@@ -393,7 +175,7 @@ class _PdfWalker:
             x, y, w, h = numbers
             self.path += [_point(s.ctm, px, py) for px in (x, x + w) for py in (y, y + h)]
         elif operator in _PAINTS:
-            white = s.fill is not None and near_colour(s.fill, _WHITE)
+            white = s.fill is not None and near_colour(s.fill, WHITE)
             if operator in _FILLS and s.fill_alpha > 0 and not white:
                 self._region(self.path, image=False)
             self.path = []
@@ -436,7 +218,7 @@ class _PdfWalker:
             return "" if self._inside(self.images) else "invisible"
         if all(alpha <= 0 for _, alpha in paints):
             return "invisible"
-        if all(c is not None and near_colour(c, _WHITE) for c, _ in paints) and not self._inside(self.painted):
+        if all(c is not None and near_colour(c, WHITE) for c, _ in paints) and not self._inside(self.painted):
             return "colour"
         return ""
 
