@@ -115,8 +115,13 @@ def _split_page(page: Any, reader: Any) -> tuple[str, str, set[str]]:
     is then extracted by pypdf from copies of the page that keep only the
     visible, or only the hidden, text-showing operators.
     """
-    contents = page.get_contents()
-    if contents is None:
+    from pypdf.generic import ContentStream
+
+    try:
+        # Strings kept as bytes, as extract_text parses them: decoding them
+        # here would lose the codes an embedded font's ToUnicode map reads.
+        contents = ContentStream(page["/Contents"].get_object(), reader, "bytes")
+    except (AttributeError, KeyError):  # no content: nothing to judge
         return page.extract_text() or "", "", set()
     operations = contents.operations
     marks = _hidden_text().pdf_show_marks(operations, page.get("/Resources"))
@@ -142,7 +147,7 @@ def _split_page(page: Any, reader: Any) -> tuple[str, str, set[str]]:
 def _stream(reader: Any, operations: list[tuple[Any, bytes]]) -> Any:
     from pypdf.generic import ContentStream
 
-    stream = ContentStream(None, reader)
+    stream = ContentStream(None, reader, "bytes")
     stream.operations = operations
     return stream
 

@@ -239,6 +239,45 @@ def test_hand_written_control_is_read_whole() -> None:
     _assert_clean(document, "DICOM", "Mirth Connect", "Available on request")
 
 
+def _coded_font_pdf(hidden_state: bytes) -> bytes:
+    """Text in a font with its own codes, read through a ToUnicode map, as embedded TrueType fonts are."""
+    lines = ["Mirth Connect channels for the lab", HIDDEN]
+    chars = sorted(set("".join(lines)))
+    code = {char: bytes([n]) for n, char in enumerate(chars, 1)}
+    cmap = (
+        b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CMapName /Coded def /CMapType 2 def\n"
+        b"1 begincodespacerange <01> <FF> endcodespacerange\n"
+        + f"{len(chars)} beginbfchar\n".encode()
+        + b"".join(f"<{n:02X}> <{ord(char):04X}>\n".encode() for n, char in enumerate(chars, 1))
+        + b"endbfchar endcmap CMapName currentdict /CMap defineresource pop end end"
+    )
+
+    def shown(line: str) -> bytes:
+        return b"<" + b"".join(code[c] for c in line).hex().encode() + b"> Tj"
+
+    content = b"BT /F1 11 Tf 72 720 Td " + shown(lines[0]) + b" ET q BT /F1 11 Tf 72 700 Td "
+    content += hidden_state + b" " + shown(lines[1]) + b" ET Q"
+    return raw_pdf(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R"
+            b" /Resources << /Font << /F1 5 0 R >> >> >>",
+            f"<< /Length {len(content)} >>\nstream\n".encode() + content + b"\nendstream",
+            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /ToUnicode 6 0 R >>",
+            f"<< /Length {len(cmap)} >>\nstream\n".encode() + cmap + b"\nendstream",
+        ]
+    )
+
+
+def test_text_in_a_font_with_its_own_codes_is_read_and_judged() -> None:
+    clean = read_document(_coded_font_pdf(b""), "cv.pdf")
+    assert "Mirth Connect channels" in clean.text and "DICOM" in clean.text
+    stuffed = read_document(_coded_font_pdf(b"3 Tr"), "cv.pdf")
+    assert "Mirth Connect channels" in stuffed.text and "DICOM" not in stuffed.text
+    assert "keyword_stuffing" in stuffed.flags
+
+
 def _ordinary_pdf_extras(pdf: FPDF) -> None:
     with pdf.local_context():
         pdf.set_fill_color(31, 56, 100)
