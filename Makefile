@@ -56,6 +56,7 @@ test: lint system-packages
 bench: $(STAMP) system-packages
 	$(PY) bench/evaluation.py
 	$(PY) bench/calibration.py
+	$(PY) bench/stuffing.py
 	$(PY) bench/throughput.py
 	$(PY) bench/browser.py
 	$(PY) bench/recruiter.py

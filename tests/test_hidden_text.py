@@ -11,7 +11,9 @@ keep all their text and raise nothing.
 from __future__ import annotations
 
 import io
+import json
 from collections.abc import Callable
+from pathlib import Path
 
 import docx
 import pytest
@@ -28,6 +30,7 @@ from hcdev_match.documents import Document, DocumentLimits, read_document
 from hcdev_match.errors import DocumentError
 from hcdev_match.matcher import Matcher
 
+from .conftest import SAMPLES
 from .files import CV_LINES, raw_pdf
 
 #: Words that appear only in the hidden part of a stuffed file.
@@ -341,3 +344,22 @@ def test_hidden_stuffing_buys_no_fit(matcher: Matcher) -> None:
     for kind in PDF_KINDS:
         stuffed = matcher.assess(read_document(_pdf(PDF_KINDS[kind]), "cv.pdf").text)
         assert [f.fit for f in stuffed.fits] == [f.fit for f in honest.fits], kind
+
+
+def test_the_stuffing_bench_finds_hidden_text_buys_nothing(tmp_path: Path, matcher: Matcher) -> None:
+    # The bench's own code path, on the project's samples (the dev sets are not part of a clone).
+    from bench.stuffing import DOCUMENT_KINDS, measure_stuffing
+
+    picked = sorted(SAMPLES.glob("*_1.txt")) + sorted(SAMPLES.glob("outside_*.txt"))[:3]
+    items = [
+        {"id": p.stem, "kind": "cv", "label": "none" if p.stem.startswith("outside_") else p.stem.rsplit("_", 1)[0]}
+        | {"text": p.read_text(encoding="utf-8")}
+        for p in picked
+    ]
+    (tmp_path / "dev_cvs.jsonl").write_text("\n".join(json.dumps(item) for item in items), encoding="utf-8")
+    (tmp_path / "dev.jsonl").write_text("", encoding="utf-8")
+    rows = {row.kind: row for row in measure_stuffing(matcher, eval_dir=tmp_path, kinds=DOCUMENT_KINDS)}
+    for kind in DOCUMENT_KINDS:
+        assert rows[kind].texts == len(items) and rows[kind].flagged == 1.0, kind
+        assert rows[kind].max_lift <= 0.0 and rows[kind].none_lifted == 0, kind
+    assert rows["original_docx"].flagged < 1.0 and rows["original_pdf"].flagged < 1.0
