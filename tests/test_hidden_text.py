@@ -141,11 +141,18 @@ def _ordinary_docx(document: docx.document.Document) -> None:
     cell = table.cell(0, 0)
     cell._tc.get_or_add_tcPr().append(parse_xml(f'<w:shd {nsdecls("w")} w:val="clear" w:fill="000000"/>'))
     cell.paragraphs[0].add_run("DICOM viewer").font.color.rgb = WHITE
+    styled = document.add_table(rows=1, cols=1, style="Medium Shading 1 Accent 1")  # a header row shaded by style
+    styled.cell(0, 0).paragraphs[0].add_run("Clinical systems").font.color.rgb = WHITE
+    badge = document.styles.add_style("Badge", WD_STYLE_TYPE.CHARACTER)
+    badge.font.color.rgb = WHITE
+    badge.element.get_or_add_rPr().append(parse_xml(f'<w:shd {nsdecls("w")} w:val="clear" w:fill="C00000"/>'))
+    document.add_paragraph().add_run("HL7 certified", style=badge)
 
 
 def test_ordinary_docx_with_coloured_headings_footers_and_white_on_dark_is_not_flagged() -> None:
     document = read_document(_docx(_ordinary_docx), "cv.docx")
     _assert_clean(document, "Experience", "References available", "Epic Certified", "Radiology PACS", "DICOM viewer")
+    _assert_clean(document, "Clinical systems", "HL7 certified")
 
 
 def test_white_text_on_a_dark_page_is_read() -> None:

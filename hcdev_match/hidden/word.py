@@ -119,7 +119,7 @@ class _DocxJudge:
         colour = self._colour(_first(layers, "color"))
         if colour is None:
             return ""
-        background = self._background(run, rpr, ppr, para_style)
+        background = self._background(run, layers, ppr, para_style)
         return "colour" if background is not None and near_colour(colour, background) else ""
 
     @staticmethod
@@ -130,11 +130,12 @@ class _DocxJudge:
             return colour
         return WHITE if element.get(f"{_W}themeColor") in ("background1", "light1") else None
 
-    def _background(self, run: Any, rpr: Any, ppr: Any, para_style: str | None) -> Background:
-        highlight = _first([rpr], "highlight")
+    def _background(self, run: Any, layers: list[Any], ppr: Any, para_style: str | None) -> Background:
+        """What is behind the run: its highlight or shading (direct or by style), its paragraph's, cell's, page's."""
+        highlight = _first(layers, "highlight")
         if highlight is not None and highlight.get(f"{_W}val") not in (None, "none"):
             return hex_colour(_HIGHLIGHTS.get(highlight.get(f"{_W}val"), ""))
-        for shd in (_first([rpr], "shd"), _first([ppr, *self.styles.chain(para_style, "pPr")], "shd")):
+        for shd in (_first(layers, "shd"), _first([ppr, *self.styles.chain(para_style, "pPr")], "shd")):
             painted, paint = _shading(shd)
             if painted:
                 return paint
