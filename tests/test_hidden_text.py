@@ -249,6 +249,12 @@ def test_hand_written_control_is_read_whole() -> None:
     _assert_clean(document, "DICOM", "Mirth Connect", "Available on request")
 
 
+def test_malformed_drawing_operators_do_not_get_a_readable_pdf_refused() -> None:
+    odd = b"/Nope gs /Nope cs 1 scn 1 2 Tm 99999999999999999999 Tr 8 Tr -5 0 0 rg"  # out of range: black
+    document = read_document(_hand_written_pdf(odd), "cv.pdf")
+    _assert_clean(document, "Mirth Connect", "DICOM")
+
+
 def _coded_font_pdf(hidden_state: bytes) -> bytes:
     """Text in a font with its own codes, read through a ToUnicode map, as embedded TrueType fonts are."""
     lines = ["Mirth Connect channels for the lab", HIDDEN]

@@ -19,7 +19,7 @@ def _luminance(colour: Colour) -> float:
     def channel(c: float) -> float:
         return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
 
-    r, g, b = (channel(c) for c in colour)
+    r, g, b = (channel(min(1.0, max(0.0, c))) for c in colour)  # a PDF may give any number
     return 0.2126 * r + 0.7152 * g + 0.0722 * b
 
 

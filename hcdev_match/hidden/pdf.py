@@ -226,4 +226,10 @@ class _PdfWalker:
 def pdf_show_marks(operations: list[tuple[Any, bytes]], resources: Any) -> list[str]:
     """For each operation of a page's content, why it hides text ('' for visible text and non-text)."""
     walker = _PdfWalker(resources)
-    return [walker.step(operator, list(operands)) for operands, operator in operations]
+    marks = []
+    for operands, operator in operations:
+        try:
+            marks.append(walker.step(operator, list(operands)))
+        except (ArithmeticError, AttributeError, IndexError, KeyError, TypeError, ValueError):
+            marks.append("")  # a malformed operator changes nothing we follow, as in pypdf's own reading
+    return marks
