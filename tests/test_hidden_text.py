@@ -207,12 +207,12 @@ def test_hidden_pdf_text_is_left_out_and_flagged(kind: str) -> None:
     _assert_stuffed(read_document(_pdf(PDF_KINDS[kind]), "cv.pdf"))
 
 
-def _hand_written_pdf(hidden_state: bytes, *, resources: bytes = b"") -> bytes:
+def _hand_written_pdf(hidden_state: bytes, *, resources: bytes = b"", after: bytes = b"") -> bytes:
     """A one-page PDF whose content stream is written here, for operators fpdf does not write."""
     lines = b" T* ".join(b"(" + line.encode() + b") Tj" for line in CV_LINES)
     content = (
         b"BT /F1 11 Tf 14 TL 72 720 Td " + lines + b" ET\n"
-        b"q BT /F1 11 Tf 72 600 Td " + hidden_state + b" (" + HIDDEN.encode() + b") Tj ET Q\n"
+        b"q BT /F1 11 Tf 72 600 Td " + hidden_state + b" (" + HIDDEN.encode() + b") Tj ET " + after + b" Q\n"
         b"BT /F1 11 Tf 72 580 Td (Available on request.) Tj ET"
     )
     return raw_pdf(
@@ -247,6 +247,13 @@ def test_hidden_text_drawn_by_other_operators_is_caught(kind: str) -> None:
 def test_hand_written_control_is_read_whole() -> None:
     document = read_document(_hand_written_pdf(b"0.2 0.3 0.6 rg"), "cv.pdf")
     _assert_clean(document, "DICOM", "Mirth Connect", "Available on request")
+
+
+def test_a_heading_painted_through_its_text_clip_is_read() -> None:
+    # Text as a clipping path (mode 7) with a fill painted through it: how gradient headings are drawn.
+    heading = _hand_written_pdf(b"7 Tr", after=b"0.2 0.3 0.6 rg 0 0 612 792 re f")
+    _assert_clean(read_document(heading, "cv.pdf"), "DICOM", "Mirth Connect")
+    _assert_stuffed(read_document(_hand_written_pdf(b"7 Tr", after=b"Q q 0 0 612 792 re f"), "cv.pdf"))
 
 
 def test_malformed_drawing_operators_do_not_get_a_readable_pdf_refused() -> None:

@@ -83,6 +83,10 @@ class _PdfWalker:
         self.path: list[tuple[float, float]] = []
         self.painted: list[tuple[float, float, float, float]] = []  # non-white fills, images, forms
         self.images: list[tuple[float, float, float, float]] = []
+        self.marks: list[str] = []
+        #: Text drawn as a clipping path only (mode 7), with the depth of the
+        #: graphics state it clips: hidden unless something is painted through it.
+        self.clips: list[tuple[int, int]] = []
 
     def _resource(self, kind: str, name: Any) -> Any:
         try:
@@ -104,6 +108,9 @@ class _PdfWalker:
     def _region(self, points: list[tuple[float, float]], *, image: bool) -> None:
         if not points:
             return
+        for index, _ in self.clips:  # paint through a text clip (a gradient heading): the text shows
+            self.marks[index] = ""
+        self.clips.clear()
         xs, ys = [p[0] for p in points], [p[1] for p in points]
         box = (min(xs), min(ys), max(xs), max(ys))
         for boxes in (self.painted, self.images) if image else (self.painted,):
@@ -128,6 +135,7 @@ class _PdfWalker:
             self.stack.append(s.copy())
         elif operator == b"Q" and self.stack:
             self.state = self.stack.pop()
+            self.clips = [(index, depth) for index, depth in self.clips if depth <= len(self.stack)]
         elif operator == b"cm" and numbers and len(numbers) == 6:
             s.ctm = _mult(numbers, s.ctm)
         elif operator == b"BT":
@@ -215,7 +223,11 @@ class _PdfWalker:
         if mode in (1, 2, 5, 6):
             paints.append((s.stroke, s.stroke_alpha))
         if not paints:  # modes 3 and 7 draw nothing; over an image it is a scan's OCR layer
-            return "" if self._inside(self.images) else "invisible"
+            if self._inside(self.images):
+                return ""
+            if mode == 7:
+                self.clips.append((len(self.marks), len(self.stack)))
+            return "invisible"
         if all(alpha <= 0 for _, alpha in paints):
             return "invisible"
         if all(c is not None and near_colour(c, WHITE) for c, _ in paints) and not self._inside(self.painted):
@@ -226,10 +238,10 @@ class _PdfWalker:
 def pdf_show_marks(operations: list[tuple[Any, bytes]], resources: Any) -> list[str]:
     """For each operation of a page's content, why it hides text ('' for visible text and non-text)."""
     walker = _PdfWalker(resources)
-    marks = []
     for operands, operator in operations:
         try:
-            marks.append(walker.step(operator, list(operands)))
+            mark = walker.step(operator, list(operands))
         except (ArithmeticError, AttributeError, IndexError, KeyError, TypeError, ValueError):
-            marks.append("")  # a malformed operator changes nothing we follow, as in pypdf's own reading
-    return marks
+            mark = ""  # a malformed operator changes nothing we follow, as in pypdf's own reading
+        walker.marks.append(mark)
+    return walker.marks
