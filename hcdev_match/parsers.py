@@ -57,7 +57,7 @@ def parse_pdf(data: bytes, *, max_pages: int, max_chars: int) -> dict[str, Any]:
     hidden = _Hidden()
     size = 0
     for page in reader.pages:
-        text, unseen, reasons = _split_page(page, reader)
+        text, unseen, reasons = _hidden_text().split_pdf_page(page, reader)
         parts.append(text)
         page_chars.append(len(text.strip()) + len(unseen.strip()))  # hidden text is a text layer too
         hidden.add(unseen, reasons)
@@ -103,64 +103,6 @@ def _hidden_text() -> Any:
     sys.modules[name] = module  # its modules import each other relative to this name
     spec.loader.exec_module(module)
     return module
-
-
-_SHOW = (b"Tj", b"TJ", b"'", b'"')
-
-
-def _split_page(page: Any, reader: Any) -> tuple[str, str, set[str]]:
-    """A page's visible text, its hidden text, and why that was hidden.
-
-    The content stream is parsed once and judged operator by operator; text
-    is then extracted by pypdf from copies of the page that keep only the
-    visible, or only the hidden, text-showing operators.
-    """
-    from pypdf.generic import ContentStream
-
-    try:
-        # Strings kept as bytes, as extract_text parses them: decoding them
-        # here would lose the codes an embedded font's ToUnicode map reads.
-        contents = ContentStream(page["/Contents"].get_object(), reader, "bytes")
-    except (AttributeError, KeyError):  # no content: nothing to judge
-        return page.extract_text() or "", "", set()
-    operations = contents.operations
-    marks = _hidden_text().pdf_show_marks(operations, page.get("/Resources"))
-    if not any(marks):
-        return _text_with(page, reader, contents), "", set()
-    seen: list[tuple[Any, bytes]] = []
-    unseen: list[tuple[Any, bytes]] = []
-    for (operands, operator), mark in zip(operations, marks, strict=True):
-        for kept, other in ((seen, bool(mark)), (unseen, not mark)):
-            if operator not in _SHOW or not other:
-                kept.append((operands, operator))
-            elif operator == b"'":  # drop the text, keep the move to the next line
-                kept.append(([], b"T*"))
-            elif operator == b'"':
-                kept += [(operands[:1], b"Tw"), (operands[1:2], b"Tc"), ([], b"T*")]
-    return (
-        _text_with(page, reader, _stream(reader, seen)),
-        _text_with(page, reader, _stream(reader, unseen)),
-        {mark for mark in marks if mark},
-    )
-
-
-def _stream(reader: Any, operations: list[tuple[Any, bytes]]) -> Any:
-    from pypdf.generic import ContentStream
-
-    stream = ContentStream(None, reader, "bytes")
-    stream.operations = operations
-    return stream
-
-
-def _text_with(page: Any, reader: Any, contents: Any) -> str:
-    """pypdf's text of ``page`` drawn with other contents (the page itself is left alone)."""
-    from pypdf import PageObject
-    from pypdf.generic import NameObject
-
-    copy = PageObject(reader)
-    copy.update(page)
-    copy[NameObject("/Contents")] = contents
-    return copy.extract_text() or ""
 
 
 def parse_docx(data: bytes, *, max_chars: int) -> dict[str, Any]:

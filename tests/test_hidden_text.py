@@ -262,6 +262,44 @@ def test_malformed_drawing_operators_do_not_get_a_readable_pdf_refused() -> None
     _assert_clean(document, "Mirth Connect", "DICOM")
 
 
+def _form_pdf(form_content: bytes) -> bytes:
+    """A page that draws its text partly through a form XObject, as some PDF writers do."""
+    content = (
+        b"BT /F1 11 Tf 72 720 Td (Wrote Mirth Connect channels.) Tj ET q /X1 Do Q "
+        b"BT /F1 11 Tf 72 560 Td (Available on request.) Tj ET"
+    )
+    return raw_pdf(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R"
+            b" /Resources << /Font << /F1 5 0 R >> /XObject << /X1 6 0 R >> >> >>",
+            f"<< /Length {len(content)} >>\nstream\n".encode() + content + b"\nendstream",
+            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+            b"<< /Type /XObject /Subtype /Form /BBox [0 0 612 792] /Resources << /Font << /F1 5 0 R >> >>"
+            + f" /Length {len(form_content)} >>\nstream\n".encode()
+            + form_content
+            + b"\nendstream",
+        ]
+    )
+
+
+FORM_TEXT = b"BT /F1 11 Tf 72 660 Td (Form line: PACS routing.) Tj ET "
+
+
+def test_hidden_text_inside_a_form_xobject_is_left_out_and_flagged() -> None:
+    document = read_document(
+        _form_pdf(FORM_TEXT + b"BT 1 g /F1 11 Tf 72 600 Td (" + HIDDEN.encode() + b") Tj ET"), "cv.pdf"
+    )
+    _assert_stuffed(document)
+    assert "PACS routing" in document.text  # the form's visible line is still read
+
+
+def test_white_text_on_a_dark_box_inside_a_form_is_read() -> None:
+    dark = b"0.1 0.1 0.3 rg 60 590 400 30 re f BT 1 g /F1 11 Tf 72 600 Td (" + HIDDEN.encode() + b") Tj ET"
+    _assert_clean(read_document(_form_pdf(FORM_TEXT + dark), "cv.pdf"), "PACS routing", "DICOM", "Mirth Connect")
+
+
 def _coded_font_pdf(hidden_state: bytes) -> bytes:
     """Text in a font with its own codes, read through a ToUnicode map, as embedded TrueType fonts are."""
     lines = ["Mirth Connect channels for the lab", HIDDEN]

@@ -15,7 +15,8 @@ image shows.
 """
 
 from .colours import near_colour
+from .pages import split_pdf_page
 from .pdf import pdf_show_marks
 from .word import docx_runs
 
-__all__ = ["docx_runs", "near_colour", "pdf_show_marks"]
+__all__ = ["docx_runs", "near_colour", "pdf_show_marks", "split_pdf_page"]

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-__all__ = ["MAX_TINY_POINTS", "MIN_CONTRAST", "WHITE", "Background", "Colour", "hex_colour", "near_colour"]
+__all__ = [
+    "MAX_TINY_POINTS",
+    "MIN_CONTRAST",
+    "WHITE",
+    "Background",
+    "Colour",
+    "device_colour",
+    "hex_colour",
+    "near_colour",
+]
 
 #: Text whose colour has less contrast than this with what is behind it
 #: (the WCAG ratio: 1 is identical, 21 is black on white) cannot be read.
@@ -39,3 +48,15 @@ def hex_colour(value: str | None) -> Colour | None:
 
 
 WHITE: Colour = (1.0, 1.0, 1.0)
+
+
+def device_colour(values: list[float] | None, components: int | None) -> Colour | None:
+    """RGB of a gray, RGB or CMYK colour; None when the space or values are unknown."""
+    if values is None or components is None or len(values) != components:
+        return None
+    if components == 1:
+        return (values[0], values[0], values[0])
+    if components == 3:
+        return (values[0], values[1], values[2])
+    c, m, y, k = values
+    return ((1 - c) * (1 - k), (1 - m) * (1 - k), (1 - y) * (1 - k))

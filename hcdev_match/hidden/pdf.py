@@ -3,14 +3,36 @@
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass, field
 from typing import Any
 
-from .colours import MAX_TINY_POINTS, WHITE, Colour, near_colour
+from .colours import MAX_TINY_POINTS, WHITE, Colour, device_colour, near_colour
 
-__all__ = ["pdf_show_marks"]
+__all__ = ["ContentMarks", "pdf_show_marks"]
 
 #: A page painting more shapes than this is taken to be painted everywhere.
 MAX_REGIONS = 2000
+#: Forms (XObjects) drawn inside forms are followed this deep; deeper ones
+#: count as painted areas whose text is read as it is.
+MAX_FORM_DEPTH = 8
+
+
+@dataclass
+class ContentMarks:
+    """One content stream's operations, why each hides text ('' if not), and the forms it draws."""
+
+    operations: list[tuple[Any, bytes]]
+    marks: list[str] = field(default_factory=list)
+    #: Resource name -> (the form XObject, its own marks), for the forms followed.
+    forms: dict[str, tuple[Any, ContentMarks]] = field(default_factory=dict)
+
+    def reasons(self) -> set[str]:
+        """Every reason text was hidden here or in a form drawn here."""
+        found = {mark for mark in self.marks if mark}
+        for _, inner in self.forms.values():
+            found |= inner.reasons()
+        return found
+
 
 _SHOW = {b"Tj", b"TJ", b"'", b'"'}
 _FILLS = {b"f", b"F", b"f*", b"B", b"B*", b"b", b"b*"}
@@ -41,18 +63,6 @@ def _numbers(operands: list[Any]) -> list[float] | None:
         return None
 
 
-def _device_colour(values: list[float] | None, components: int | None) -> Colour | None:
-    """RGB of a gray, RGB or CMYK colour; None when the space or values are unknown."""
-    if values is None or components is None or len(values) != components:
-        return None
-    if components == 1:
-        return (values[0], values[0], values[0])
-    if components == 3:
-        return (values[0], values[1], values[2])
-    c, m, y, k = values
-    return ((1 - c) * (1 - k), (1 - m) * (1 - k), (1 - y) * (1 - k))
-
-
 class _PdfState:
     def __init__(self) -> None:
         self.ctm = [1.0, 0.0, 0.0, 1.0, 0.0, 0.0]
@@ -74,8 +84,14 @@ class _PdfState:
 class _PdfWalker:
     """Follows the graphics state of one content stream and judges each text-showing operator."""
 
-    def __init__(self, resources: Any) -> None:
+    def __init__(self, resources: Any, reader: Any = None, *, parent: _PdfWalker | None = None) -> None:
         self.resources = resources
+        self.reader = reader
+        self.depth: int = parent.depth + 1 if parent else 0
+        #: Forms being followed (cycles stop here) and forms already followed (each is followed once).
+        self.open: set[int] = set(parent.open) if parent else set()
+        self.done: dict[int, ContentMarks] = parent.done if parent else {}
+        self.forms: dict[str, tuple[Any, ContentMarks]] = {}
         self.state = _PdfState()
         self.stack: list[_PdfState] = []
         self.tm = [1.0, 0.0, 0.0, 1.0, 0.0, 0.0]
@@ -155,21 +171,21 @@ class _PdfWalker:
             s.mode = int(numbers[0])
         elif operator in (b"g", b"rg", b"k"):
             s.fill_space = {b"g": 1, b"rg": 3, b"k": 4}[operator]
-            s.fill = _device_colour(numbers, s.fill_space)
+            s.fill = device_colour(numbers, s.fill_space)
         elif operator in (b"G", b"RG", b"K"):
             s.stroke_space = {b"G": 1, b"RG": 3, b"K": 4}[operator]
-            s.stroke = _device_colour(numbers, s.stroke_space)
+            s.stroke = device_colour(numbers, s.stroke_space)
         elif operator in (b"cs", b"CS") and operands:
             space = self._space(operands[0])
-            black = _device_colour([0.0] * (space or 0) if space != 4 else [0, 0, 0, 1.0], space)
+            black = device_colour([0.0] * (space or 0) if space != 4 else [0, 0, 0, 1.0], space)
             if operator == b"cs":
                 s.fill_space, s.fill = space, black
             else:
                 s.stroke_space, s.stroke = space, black
         elif operator in (b"sc", b"scn"):
-            s.fill = _device_colour(numbers, s.fill_space)
+            s.fill = device_colour(numbers, s.fill_space)
         elif operator in (b"SC", b"SCN"):
-            s.stroke = _device_colour(numbers, s.stroke_space)
+            s.stroke = device_colour(numbers, s.stroke_space)
         elif operator == b"gs" and operands:
             state = self._resource("/ExtGState", operands[0])
             try:
@@ -202,10 +218,33 @@ class _PdfWalker:
                 self._square(self.state.ctm)
             elif xobject["/Subtype"] == "/Form":
                 matrix = _numbers(list(xobject.get("/Matrix", [1, 0, 0, 1, 0, 0]))) or [1, 0, 0, 1, 0, 0]
-                box = _numbers(list(xobject["/BBox"])) or [0, 0, 0, 0]
-                self._square(_mult(matrix, self.state.ctm), (box[0], box[1], box[2], box[3]))
+                if not self._follow(str(name), xobject, _mult(matrix, self.state.ctm)):
+                    box = _numbers(list(xobject["/BBox"])) or [0, 0, 0, 0]
+                    self._square(_mult(matrix, self.state.ctm), (box[0], box[1], box[2], box[3]))
         except (KeyError, TypeError, AttributeError, IndexError):
             pass
+
+    def _follow(self, name: str, form: Any, ctm: list[float]) -> bool:
+        """Judge the text of a form drawn here, in the state it inherits; False if it is not followed."""
+        if name in self.forms:
+            return True
+        if self.reader is None or self.depth >= MAX_FORM_DEPTH or id(form) in self.open:
+            return False
+        if id(form) not in self.done:
+            from pypdf.generic import ContentStream  # noqa: PLC0415 - the parser is only imported in the child
+
+            try:
+                operations = ContentStream(form, self.reader, "bytes").operations
+            except Exception:  # noqa: BLE001 - a form pypdf cannot parse is not followed
+                return False
+            inner = _PdfWalker(form.get("/Resources") or self.resources, self.reader, parent=self)
+            inner.open.add(id(form))
+            inner.state = self.state.copy()
+            inner.state.ctm = ctm
+            inner.painted, inner.images = self.painted, self.images  # one page, one device space
+            self.done[id(form)] = inner.run(operations)
+        self.forms[name] = (form, self.done[id(form)])
+        return True
 
     def _inside(self, boxes: list[tuple[float, float, float, float]]) -> bool:
         x, y = _point(self.state.ctm, self.tm[4], self.tm[5])
@@ -234,14 +273,19 @@ class _PdfWalker:
             return "colour"
         return ""
 
+    def run(self, operations: list[tuple[Any, bytes]]) -> ContentMarks:
+        for operands, operator in operations:
+            try:
+                mark = self.step(operator, list(operands))
+            except (ArithmeticError, AttributeError, IndexError, KeyError, TypeError, ValueError):
+                mark = ""  # a malformed operator changes nothing we follow, as in pypdf's own reading
+            self.marks.append(mark)
+        return ContentMarks(operations, self.marks, self.forms)
 
-def pdf_show_marks(operations: list[tuple[Any, bytes]], resources: Any) -> list[str]:
-    """For each operation of a page's content, why it hides text ('' for visible text and non-text)."""
-    walker = _PdfWalker(resources)
-    for operands, operator in operations:
-        try:
-            mark = walker.step(operator, list(operands))
-        except (ArithmeticError, AttributeError, IndexError, KeyError, TypeError, ValueError):
-            mark = ""  # a malformed operator changes nothing we follow, as in pypdf's own reading
-        walker.marks.append(mark)
-    return walker.marks
+
+def pdf_show_marks(operations: list[tuple[Any, bytes]], resources: Any, reader: Any = None) -> ContentMarks:
+    """Why each operation of a page's content hides text ('' for visible text and non-text).
+
+    With ``reader``, the forms the page draws are followed and judged too.
+    """
+    return _PdfWalker(resources, reader).run(operations)
