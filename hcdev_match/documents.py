@@ -78,7 +78,8 @@ class DocumentLimits:
     scanned_page_chars: int = 25
     #: Hidden text (white, 1 point or smaller, Word's hidden, PDF's invisible
     #: mode) is always left out of the text; this many letters of it raise
-    #: ``keyword_stuffing``, fewer may be a template's stray mark.
+    #: ``keyword_stuffing`` with the detail ``hidden_text``, fewer may be a
+    #: template's stray mark.
     hidden_text_chars: int = 20
 
 
@@ -237,7 +238,7 @@ def _finish(kind: str, name: str, reply: dict[str, Any], limits: DocumentLimits)
     flags = ["truncated"] if result["truncated"] else []
     hidden = int(result.get("hidden_chars", 0))
     if hidden >= limits.hidden_text_chars:
-        flags.append("keyword_stuffing")  # text a reader cannot see was written for the machine
+        flags += ["keyword_stuffing", "hidden_text"]  # text a reader cannot see was written for the machine
     if not text.strip():
         if hidden:
             raise DocumentError(

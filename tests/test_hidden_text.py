@@ -3,9 +3,10 @@
 Each kind of hidden text is built here with the same libraries a CV writer's
 tools use, read through the real gate (``read_document``, which parses in the
 isolated child), and must be left out of the text and raise
-``keyword_stuffing``. The controls are ordinary files with coloured headings,
-small footers, white text on dark shading and a scan's OCR layer: they must
-keep all their text and raise nothing.
+``keyword_stuffing`` with its detail ``hidden_text``. The controls are
+ordinary files with coloured headings, small footers, white text on dark
+shading and a scan's OCR layer: they must keep all their text and raise
+nothing.
 """
 
 from __future__ import annotations
@@ -112,13 +113,13 @@ DOCX_KINDS = {
 def _assert_stuffed(document: Document) -> None:
     assert "DICOM" not in document.text and "telemedicine" not in document.text
     assert "Mirth Connect" in document.text and "Available on request" in document.text  # the visible CV is still read
-    assert "keyword_stuffing" in document.flags
+    assert "keyword_stuffing" in document.flags and "hidden_text" in document.flags
 
 
 def _assert_clean(document: Document, *words: str) -> None:
     for word in words:
         assert word in document.text
-    assert "keyword_stuffing" not in document.flags
+    assert "keyword_stuffing" not in document.flags and "hidden_text" not in document.flags
 
 
 @pytest.mark.parametrize("kind", DOCX_KINDS)
@@ -389,8 +390,10 @@ def test_the_threshold_for_the_flag_is_the_limit() -> None:
     assert "keyword_stuffing" not in document.flags and "DICOM" not in document.text
 
 
-def test_the_flag_message_says_hidden_text_was_left_out() -> None:
-    assert "hidden" in FLAG_MESSAGES["keyword_stuffing"].lower()
+def test_the_flag_messages_say_hidden_text_was_left_out() -> None:
+    document = read_document(_docx(_white), "cv.docx")
+    messages = [FLAG_MESSAGES[flag] for flag in document.flags]
+    assert any("hidden text" in message.lower() and "left out" in message for message in messages)
 
 
 def test_hidden_stuffing_buys_no_fit(matcher: Matcher) -> None:
