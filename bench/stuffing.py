@@ -1,28 +1,19 @@
 """Stuffing that buys nothing: real dev CVs with stuffing added, scored against the originals.
 
 The CVs are read in place from ../shared/eval (dev_cvs.jsonl, and the
-``kind == "cv"`` items of dev.jsonl); none of their text is copied or
-printed. Each CV is stuffed towards other roles, in each way a CV writer
-can game a matcher:
-
-- ``keyword_line``: a "Keywords:" line of 25 terms of the role, pasted five times;
-- ``term_spam``: the role's first must-have term, 50 times;
-- ``pasted_posting``: a real posting of the role from dev.jsonl, appended;
-- ``docx_white``, ``docx_one_point``, ``docx_vanish``: the keyword lines hidden in a
-  DOCX built from the CV, read through the real upload path (towards the one
-  role whose visible keyword lines would lift that CV most);
-- ``pdf_invisible``, ``pdf_white``: the same hidden in a PDF (invisible render
-  mode, white fill).
-
-The terms come from the catalogue's own aliases, the harshest choice: they
-are exactly what the matcher looks for. A text kind is scored against the
-CV's text; a document kind against the same CV built as the same kind of
-file without the hidden part, so the lift is what the hidden text bought.
-Per kind it prints the share of stuffed texts raising ``keyword_stuffing``,
-the mean and max lift of the best fit, and how many ``none`` CVs stuffing
-lifted to 30 or more (from below 30). Issue 11's target: the flag on at
-least 90% of each kind, and no ``none`` CV lifted to 30.
-
+``kind == "cv"`` items of dev.jsonl), never copied or printed, and stuffed
+towards other roles: ``keyword_line`` (a "Keywords:" line of 25 of the
+role's terms, pasted five times), ``term_spam`` (its first must-have term,
+50 times), ``pasted_posting`` (a real posting of the role from dev.jsonl);
+and the keyword lines hidden in a DOCX (``docx_white``, ``docx_one_point``,
+``docx_vanish``) or a PDF (``pdf_invisible``, ``pdf_white``) built from the
+CV and read through the real upload path, towards the role whose visible
+keyword lines would lift that CV most. The terms are the catalogue's own
+aliases, the harshest choice. A text kind is scored against the CV's text,
+a document kind against the same CV as the same kind of file with nothing
+hidden. Per kind: the share raising ``keyword_stuffing``, the mean and max
+lift of the best fit, and the ``none`` CVs lifted from below 30 to 30 or
+more (issue 11's target: the flag on 90% of each kind, none lifted).
 ``measure_stuffing()`` returns the same figures as rows, for tests.
 """
 
