@@ -210,7 +210,8 @@ class Canonicaliser:
                     skill_tokens += exact_size
                 if found:
                     skill_mentions += n_skills
-                    top = max(Counter(found).values())
+                    # Counting only matters for a line long enough to be spam.
+                    top = max(Counter(found).values()) if len(found) >= spam_at else 0
                     # A line that is mostly one term ("FHIR FHIR FHIR"), or a line
                     # naming a term pasted many times over, is spam: left out.
                     spam = max(top if top >= _SPAM_SHARE * (i - line_start) else 0, copies[keys[line_no]])

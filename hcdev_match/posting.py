@@ -54,12 +54,24 @@ for _phrase in _CUE_PHRASES:
     _PHRASE_STARTS.setdefault(_first, []).append(tuple(_rest))
 
 
-def _has_phrase(tokens: list[str]) -> bool:
+def _tokens(text: str) -> list[str]:
+    return text.lower().replace("'", "").translate(_SEPARATORS).split()
+
+
+def _count_phrases(tokens: list[str], *, first_only: bool = False) -> int:
+    found = 0
     for i in compress(count(), map(_PHRASE_STARTS.__contains__, tokens)):
         for rest in _PHRASE_STARTS[tokens[i]]:
             if tuple(tokens[i + 1 : i + 1 + len(rest)]) == rest:
-                return True
-    return False
+                found += 1
+                if first_only:
+                    return found
+                break
+    return found
+
+
+def _has_phrase(tokens: list[str]) -> bool:
+    return _count_phrases(tokens, first_only=True) > 0
 
 
 def _is_year(token: str) -> bool:
@@ -67,7 +79,20 @@ def _is_year(token: str) -> bool:
 
 
 # Sentences, bullets and lines: a scraped posting is often one long line.
-_SEGMENT = re.compile(r"(?<=[.!?;])\s+|\n+|\s+[•·▪●◦‣]\s*|\s+[-*]\s+(?=[A-Z])")
+_SENTENCE = re.compile(r"(?<=[.!?;])\s+|\s+[•·▪●◦‣]\s*|\s+[-*]\s+(?=[A-Z])")
+# Lines longer than this are cut into sentences too (short ones are one segment).
+_LONG_LINE = 160
+
+
+def _segments(text: str) -> list[str]:
+    """Lines, and the sentences and bullets of long lines, without empty ones."""
+    out: list[str] = []
+    for line in text.splitlines():
+        if len(line) > _LONG_LINE:
+            out += [s for s in _SENTENCE.split(line) if s and not s.isspace()]
+        elif line and not line.isspace():
+            out.append(line)
+    return out
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -96,18 +121,23 @@ def split_posting(text: str, *, rules: PostingRules | None = None) -> tuple[str,
     posting (then ``cv`` is the text as it is, to be scored as a posting).
     """
     rules = rules or PostingRules()
-    segments = [s for s in _SEGMENT.split(text) if s and s.strip()]
+    # A cheap bound first: every cue segment holds a cue word or a cue phrase,
+    # and most CVs hold fewer of those than a posting needs.
+    words = _tokens(text)
+    if sum(map(_CUE_WORDS.__contains__, words)) + _count_phrases(words) < rules.min_cues:
+        return text, ""
+    segments = _segments(text)
     n = len(segments)
-    tokens = [s.lower().replace("'", "").translate(_SEPARATORS).split() for s in segments]
+    tokens = [_tokens(s) for s in segments]
     cue = [not _CUE_WORDS.isdisjoint(t) or _has_phrase(t) for t in tokens]
     if sum(cue) < rules.min_cues:
         return text, ""  # most CVs: too little of a posting's voice anywhere
-    words = [len(t) for t in tokens]
+    lengths = [len(t) for t in tokens]
     voice = [not _CV_WORDS.isdisjoint(t) for t in tokens]
     years = [{w for w in t if _is_year(w)} for t in tokens]
     # Prefix sums, and distinct years before and after each cut: every split
     # is then judged in constant time (a CV has hundreds of segments).
-    cue_sum, word_sum, voice_sum = _prefix(cue), _prefix(words), _prefix(voice)
+    cue_sum, word_sum, voice_sum = _prefix(cue), _prefix(lengths), _prefix(voice)
     years_before, years_after = _distinct_years(years), _distinct_years(years[::-1])[::-1]
     total = word_sum[n] or 1
     # Pasted at the end (the usual place) or at the start: of the splits that
