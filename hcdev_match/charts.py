@@ -157,7 +157,7 @@ def build_hidden_chart(title: str, hidden: str) -> alt.Chart:
         alt.Chart(pd.DataFrame({"one": [1]}), title=title)  # one row: the mark is drawn once
         .mark_text(text=hidden, align="left", baseline="middle", fontSize=14, color="#4a5563")
         .encode(x=alt.value(0), y=alt.value(20))
-        .properties(height=40)
+        .properties(height=90)  # Streamlit's theme pads a chart: at 40 px the words would be cut off
         .configure_view(strokeWidth=0)
     )
     return chart
@@ -176,7 +176,7 @@ def build_spread_chart(spread: pd.DataFrame, *, hidden: str) -> alt.TopLevelMixi
     box = base.mark_bar(size=16, color=BAND_COLOURS[1]).encode(
         x=alt.X(
             "middle half from:Q",
-            title="Fit (0 to 100): middle half of the people, and the median's step",
+            title="Fit: middle half of the people (light), the median's step (dark)",
             scale=alt.Scale(domain=[0, 100]),
             axis=alt.Axis(values=BAND_TICKS),
         ),

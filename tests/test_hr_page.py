@@ -25,7 +25,7 @@ from hcdev_match.demo import seed_demo
 from hcdev_match.insights import Filters, compute_insights, month_choices
 from hcdev_match.store import Store, utc_now
 
-from .browser import running_server
+from .browser import CHROMIUM, CHROMIUM_ARGS, running_server
 from .conftest import ROOT, sign_in_session
 from .streamlit_client import StreamlitSession
 from .test_insights import save
@@ -189,3 +189,33 @@ def test_recruiters_and_candidates_do_not_reach_the_page(
     at = hr_page(monkeypatch, url, role=role)
     assert [t.value for t in at.title] == ["Not available to your account"]
     assert not at.get("vega_lite_chart")
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} not installed (apt-get install -y chromium)")
+def test_a_hidden_chart_reads_hidden_in_the_browser_whole_and_without_axes(tmp_path: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    url = f"sqlite:///{tmp_path / 'app.sqlite3'}"
+    store = Store.from_url(url)
+    add_user(store, "hana", role="hr", password=PASSWORD)
+    save(store, load_catalogue(), [({"ehr": 20.0 + n}, {"ehr"}) for n in range(30)], when=last_month())
+    with running_server(env={"HCDEV_DATABASE_URL": url}) as app, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.set_default_timeout(60_000)
+        page.goto(f"{app.url}/HR")
+        page.locator(".st-key-signin_name input").fill("hana")
+        page.locator(".st-key-signin_password input").fill(PASSWORD)
+        page.locator(".st-key-signin button").click()
+        charts = page.locator('[data-testid="stVegaLiteChart"] svg.marks')
+        charts.nth(len(TITLES) - 1).locator("text").first.wait_for()
+        decisions = charts.filter(has_text="Decisions by role and source")
+        note = decisions.locator("text", has_text="Hidden: fewer than 5 people")
+        drawn, box = note.bounding_box(), decisions.bounding_box()
+        mix_axes = charts.filter(has_text="Best-role mix by month").locator(".role-axis").count()
+        hidden_axes = decisions.locator(".role-axis").count()
+        browser.close()
+    assert drawn and box and drawn["height"] > 0  # the words are drawn, inside the chart, not cut off
+    assert box["y"] <= drawn["y"] and drawn["y"] + drawn["height"] <= box["y"] + box["height"]
+    assert mix_axes and not hidden_axes  # a chart with numbers has axes; the hidden one has none
