@@ -6,10 +6,11 @@ dimension (fit band, a skill shown or not, the latest decision, demo or
 not) and takes a group whole or not at all: only when every part of the
 split, the remainder included, is 0 or at least ``MIN_GROUP`` people. The
 filters select whole groups (whole months, best roles, sources), so every
-count shown is a sum of parts of at least ``MIN_GROUP`` people, and two
-filter settings, whatever they are, differ in any count by 0 or by at least
-``MIN_GROUP``. A count of 0 is not shown either: a missing cell may be 0 or
-left out, and nothing tells which. The fit spread shows no count at all:
+count shown is a sum of parts of at least ``MIN_GROUP`` people, and a
+setting and any narrower one differ in any count by 0 or at least
+``MIN_GROUP`` (the overlap of two settings is a setting too). A count of 0
+is not shown either: a missing cell may be 0 or left out, and nothing
+tells which. The fit spread shows no count at all:
 quartiles to the ``FIT_STEP``, over at least ``MIN_SPREAD`` people, from
 10-point bins of at least ``MIN_GROUP`` people of one group; never a
 minimum or a maximum.
