@@ -20,6 +20,7 @@ from hcdev_match.errors import HcdevMatchError
 
 if TYPE_CHECKING:
     from hcdev_match import Matcher
+    from hcdev_match.catalogue import Catalogue
     from hcdev_match.fitcheck import FitCheck
     from hcdev_match.store import Store
 
@@ -70,6 +71,14 @@ def get_matcher() -> Matcher:
     from hcdev_match import Matcher
 
     return Matcher.from_paths()
+
+
+@st.cache_resource(show_spinner=False)
+def get_catalogue() -> Catalogue:
+    """The role catalogue, loaded once per server process, for pages that need no model (HR)."""
+    from hcdev_match.catalogue import load_catalogue
+
+    return load_catalogue()
 
 
 def oidc_configured() -> bool:

@@ -207,11 +207,32 @@ def _v4_sign_in_throttle_and_no_published_demo_passwords(connection: Connection)
     connection.execute(users.update().where(users.c.name.in_(("demo-hr", "demo-recruiter"))).values(password_hash="!"))
 
 
+def _v5_month_group_indexes(connection: Connection) -> None:
+    # The HR figures count people per month, best role and source (insights.py).
+    # SQLite groups by sorting every row unless an index already holds that
+    # order, so these indexes hold the month and the 10-point fit step as
+    # expressions, written as insights.py queries them. PostgreSQL hashes its
+    # groups and needs none. They replace version 3's fit and skill indexes,
+    # which nothing else reads. (The assessments table, 7 to 10 times smaller,
+    # sorts its groups in a few milliseconds.)
+    if connection.dialect.name != "sqlite":
+        return
+    month = "substr(created_at, 1, 7)"
+    for name, table, columns in (
+        ("ix_assessment_fits_month", "assessment_fits", f"role, CAST(fit / 10 AS INTEGER), {month}, best_role, source"),
+        ("ix_assessment_skills_month", "assessment_skills", f"skill, {month}, best_role, source"),
+    ):
+        connection.exec_driver_sql(f"CREATE INDEX IF NOT EXISTS {name} ON {table} ({columns})")
+    connection.exec_driver_sql("DROP INDEX IF EXISTS ix_assessment_fits_report")
+    connection.exec_driver_sql("DROP INDEX IF EXISTS ix_assessment_skills_report")
+
+
 MIGRATIONS: tuple[Callable[[Connection], None], ...] = (
     _v1_tables_and_append_only_audit,
     _v2_reporting_indexes,
     _v3_reporting_columns,
     _v4_sign_in_throttle_and_no_published_demo_passwords,
+    _v5_month_group_indexes,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

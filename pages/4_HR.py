@@ -1,32 +1,39 @@
-"""HR sees the talent pool as a whole: aggregates only, small groups suppressed."""
+"""HR sees the talent pool as a whole: whole groups of at least 5 people, never one person."""
 
 from __future__ import annotations
-
-from datetime import date, datetime, timedelta
 
 import altair as alt
 import pandas as pd
 import streamlit as st
 
-from hcdev_match import HcdevMatchError, charts, load_catalogue
-from hcdev_match.insights import MIN_GROUP, Filters, compute_insights
+from hcdev_match import HcdevMatchError, charts
+from hcdev_match.insights import FIT_STEP, HIDDEN_NOTE, MIN_GROUP, MIN_SPREAD, Filters, compute_insights, month_choices
 from hcdev_match.report import escape_markdown
-from ui import get_store, guard
+from hcdev_match.store import utc_now
+from ui import get_catalogue, get_store, guard
 
 st.set_page_config(page_title="hcdev-match: talent pool", page_icon="🩺", layout="wide")
 guard("hr")
-catalogue = load_catalogue()
+catalogue = get_catalogue()
 role_labels = {r: catalogue.roles[r].label for r in catalogue.roles}
 
 st.title("The talent pool at a glance")
 st.caption(
-    f"Aggregates over stored assessments only: no CV, name or individual is shown, and any group of fewer than "
-    f"{MIN_GROUP} people is left out (and listed below)."
+    f"Aggregates only, never one person. People count in groups (one whole month, one best role, one source), and "
+    f"small groups are left out of every figure: a group enters a figure only when each part it adds there has 0 or "
+    f"at least {MIN_GROUP} people, so figures can count fewer than the pool. Counts of 0 are not shown. No minimum or "
+    f"maximum is shown; quartiles are given to {FIT_STEP}-point steps, over at least {MIN_SPREAD} people."
 )
 
-today = date.today()
+months = month_choices(utc_now().date())
 dates, roles, sources = st.columns([2, 3, 2])
-chosen = dates.date_input("Assessed between", value=(today - timedelta(days=365), today), key="hr_dates")
+first, last = dates.select_slider(
+    "Assessed in (whole months, up to the last complete one)",
+    options=months,
+    value=(months[-12], months[-1]),
+    format_func=lambda month: f"{month:%b %Y}",
+    key="hr_months",
+)
 picked_roles = roles.multiselect(
     "Best role", options=list(role_labels), format_func=role_labels.get, key="hr_roles", placeholder="All roles"
 )
@@ -37,13 +44,7 @@ picked_sources = sources.multiselect(
     key="hr_sources",
     placeholder="All sources",
 )
-since, until = chosen if isinstance(chosen, tuple) and len(chosen) == 2 else (chosen, chosen)  # type: ignore[misc]
-filters = Filters(
-    since=datetime.combine(since, datetime.min.time()) if since else None,
-    until=datetime.combine(until, datetime.min.time()) + timedelta(days=1) if until else None,
-    roles=tuple(picked_roles),
-    sources=tuple(picked_sources),
-)
+filters = Filters(first_month=first, last_month=last, roles=tuple(picked_roles), sources=tuple(picked_sources))
 try:
     insights = compute_insights(get_store(), catalogue, filters)
 except HcdevMatchError as exc:
@@ -52,51 +53,36 @@ except HcdevMatchError as exc:
 
 if insights.total == 0:
     st.info(
-        "No stored assessments match. Recruiters save assessments on the Recruiter page; "
+        f"Nothing to show: no stored assessments match, or only groups of fewer than {MIN_GROUP} people (the page "
+        "does not say which). Recruiters save assessments on the Recruiter page; "
         "`python -m hcdev_match demo --assessments 2000` adds demo data."
     )
     st.stop()
 if insights.demo:
-    st.warning(
-        f"Demo data: {insights.demo:,} of the {insights.total:,} assessments shown are generated for demonstration."
-    )
+    st.warning(f"Demo data: {insights.demo:,} of the {insights.total:,} assessments counted are generated.")
 st.metric("Assessments in view", f"{insights.total:,}")
 
 
-def show(chart: alt.TopLevelMixin, frame: pd.DataFrame, name: str, key: str) -> None:
+def show(chart: alt.TopLevelMixin, frame: pd.DataFrame) -> None:
     st.altair_chart(chart, width="stretch")
-    st.download_button(
-        "Numbers behind this chart (CSV)",
-        frame.to_csv(index=False),
-        file_name=f"hcdev-{name}.csv",
-        mime="text/csv",
-        key=key,
-    )
+    if not frame.empty:
+        # The table's own toolbar downloads it as CSV in the browser, from this session's data: no file is
+        # left on the server for anyone with its link (download buttons serve theirs from /media/ to anyone).
+        st.expander("The numbers behind this chart").dataframe(frame, hide_index=True)
 
 
 left, right = st.columns(2)
 with left:
-    show(charts.build_spread_chart(insights.fit_spread), insights.fit_spread, "fit-spread", "csv_spread")
+    show(charts.build_spread_chart(insights.fit_spread, hidden=HIDDEN_NOTE), insights.fit_spread)
 with right:
-    show(charts.build_bands_chart(insights.bands), insights.bands, "fit-bands", "csv_bands")
-show(charts.build_mix_chart(insights.role_mix), insights.role_mix, "role-mix", "csv_mix")
-show(charts.build_gaps_chart(insights.skill_gaps), insights.skill_gaps, "skill-gaps", "csv_gaps")
+    show(charts.build_bands_chart(insights.bands, hidden=HIDDEN_NOTE), insights.bands)
+show(charts.build_mix_chart(insights.role_mix, hidden=HIDDEN_NOTE), insights.role_mix)
+show(charts.build_gaps_chart(insights.skill_gaps, hidden=HIDDEN_NOTE), insights.skill_gaps)
 left, right = st.columns(2)
 with left:
-    show(
-        charts.build_share_chart(insights.essentials, title="The article's healthcare skills across the pool"),
-        insights.essentials,
-        "healthcare-skills",
-        "csv_essentials",
-    )
+    title = "The article's healthcare skills across the pool"
+    show(charts.build_share_chart(insights.essentials, title=title, hidden=HIDDEN_NOTE), insights.essentials)
 with right:
-    show(
-        charts.build_share_chart(insights.future, title="Readiness for future technologies"),
-        insights.future,
-        "future-tech",
-        "csv_future",
-    )
-show(charts.build_decisions_chart(insights.decisions), insights.decisions, "decisions", "csv_decisions")
-
-if insights.suppressed:
-    st.caption("Left out to protect individuals: " + "; ".join(insights.suppressed) + ".")
+    title = "Readiness for future technologies"
+    show(charts.build_share_chart(insights.future, title=title, hidden=HIDDEN_NOTE), insights.future)
+show(charts.build_decisions_chart(insights.decisions, hidden=HIDDEN_NOTE), insights.decisions)

@@ -1,57 +1,178 @@
-"""The HR page: charts for HR, nothing for anyone else, small groups suppressed."""
+"""The HR page: charts for HR, nothing for anyone else, nobody singled out, no file left for the taking."""
 
 from __future__ import annotations
 
+import asyncio
+import json
+import re
+import sys
+import threading
+import urllib.error
+import urllib.request
+from datetime import datetime, timedelta
 from pathlib import Path
+from types import FrameType
+from typing import Any
 
 import pytest
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.testing.v1 import AppTest
 
+from hcdev_match import catalogue as catalogue_module
+from hcdev_match.accounts import add_user
 from hcdev_match.catalogue import load_catalogue
 from hcdev_match.demo import seed_demo
+from hcdev_match.insights import Filters, compute_insights, month_choices
 from hcdev_match.store import Store, utc_now
 
-from .conftest import ROOT
+from .browser import CHROMIUM, CHROMIUM_ARGS, running_server
+from .conftest import ROOT, sign_in_session
+from .streamlit_client import StreamlitSession
+from .test_insights import save
+
+TITLES = ("Spread of fit per role", "Candidates clearing each fit band", "Best-role mix by month",
+          "Must-have skills missing, by role pool", "The article's healthcare skills across the pool",
+          "Readiness for future technologies", "Decisions by role and source")  # fmt: skip
 
 
 def hr_page(monkeypatch: pytest.MonkeyPatch, url: str, role: str = "hr") -> AppTest:
     monkeypatch.setenv("HCDEV_DATABASE_URL", url)
     at = AppTest.from_file(str(ROOT / "pages/4_HR.py"), default_timeout=60)
-    now = utc_now()
-    at.session_state["auth"] = {
-        "name": f"{role}-user",
-        "role": role,
-        "user_id": 1,
-        "signed_in_at": now,
-        "last_seen": now,
-    }
-    return at.run()
+    return sign_in_session(at, role).run()
 
 
-def test_hr_sees_every_chart_over_demo_data(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def charts(at: AppTest) -> dict[str, dict[str, Any]]:
+    """The page's Vega-Lite specs by title."""
+    specs = [json.loads(chart.proto.spec) for chart in at.get("vega_lite_chart")]
+    return {spec["title"] if isinstance(spec["title"], str) else spec["title"]["text"]: spec for spec in specs}
+
+
+def last_month() -> datetime:
+    """The middle of the last whole month, the newest the page offers."""
+    return datetime.combine(month_choices(utc_now().date())[-1], datetime.min.time()) + timedelta(days=14)
+
+
+def test_hr_sees_every_chart_over_demo_data_and_the_numbers_in_tables(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     url = f"sqlite:///{tmp_path / 'hr.sqlite3'}"
-    seed_demo(Store.from_url(url), load_catalogue(), assessments_count=600, seed=3)
+    seed_demo(Store.from_url(url), load_catalogue(), assessments_count=3000, seed=3)
     at = hr_page(monkeypatch, url)
     assert not at.exception
-    specs = " ".join(chart.proto.spec for chart in at.get("vega_lite_chart"))
-    for title in ("Spread of fit per role", "Candidates clearing each fit band", "Best-role mix by month",
-                  "Must-have skills missing, by role pool", "healthcare skills across the pool",
-                  "Readiness for future technologies", "Decisions by role and source"):  # fmt: skip
-        assert title in specs, title
-    assert at.warning and "Demo data: 600 of the 600" in at.warning[0].value
-    assert len(at.get("download_button")) == 7  # the numbers behind every chart
-    assert not at.dataframe  # aggregates only: no table of people
+    shown = charts(at)
+    assert set(shown) == set(TITLES)
+    hidden = [title for title, spec in shown.items() if "Hidden: fewer than 5 people" in json.dumps(spec)]
+    assert set(TITLES[:6]).isdisjoint(hidden)  # 3,000 people fill these; the decisions may be too thin
+    total = int(at.metric[0].value.replace(",", ""))
+    assert at.warning and f"of the {total:,} assessments counted" in at.warning[0].value
+    # The numbers behind each chart are tables whose own toolbar downloads them: no download button.
+    assert not at.get("download_button") and len(at.dataframe) == len(TITLES) - len(hidden)
+    assert "small groups are left out of every figure" in at.caption[0].value
 
 
-def test_a_group_of_four_is_suppressed_and_said_so(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_a_group_of_four_shows_nothing_at_all(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'hr.sqlite3'}"
     seed_demo(Store.from_url(url), load_catalogue(), assessments_count=4, seed=5)
     at = hr_page(monkeypatch, url)
-    assert not at.exception
-    notes = " ".join(c.value for c in at.caption)
-    assert "Left out to protect individuals" in notes and "fewer than 5 people" in notes
-    specs = " ".join(chart.proto.spec for chart in at.get("vega_lite_chart"))
-    assert '"candidates": 4' not in specs.replace("'", '"')
+    assert not at.exception and not at.metric and not at.get("vega_lite_chart")  # no "Assessments in view: 4"
+    assert at.info and "only groups of fewer than 5 people" in at.info[0].value
+
+
+def test_a_chart_with_nothing_to_show_says_so_in_words_without_axes(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    url = f"sqlite:///{tmp_path / 'hr.sqlite3'}"
+    store, catalogue = Store.from_url(url), load_catalogue()
+    save(store, catalogue, [({"ehr": 20.0 + n}, {"ehr"}) for n in range(30)], when=last_month())  # no decisions
+    at = hr_page(monkeypatch, url)
+    assert not at.exception and at.metric[0].value == "30"
+    decisions = charts(at)["Decisions by role and source"]
+    assert decisions["mark"]["type"] == "text" and "Hidden: fewer than 5 people" in json.dumps(decisions)
+    # no axes to misread as zero: nothing is plotted from a field, the words sit at fixed pixels
+    assert all("field" not in channel for channel in decisions["encoding"].values())
+    assert "axis" not in json.dumps(decisions)
+
+
+def test_the_month_range_takes_whole_months(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'hr.sqlite3'}"
+    store, catalogue = Store.from_url(url), load_catalogue()
+    seed_demo(store, catalogue, assessments_count=3000, seed=3)
+    at = hr_page(monkeypatch, url)
+    months = month_choices(utc_now().date())
+    slider = at.select_slider(key="hr_months")
+    assert slider.options == [f"{m:%b %Y}" for m in months]  # whole months, the current one not yet
+    slider.set_range(months[-2], months[-2]).run()
+    expected = compute_insights(store, catalogue, Filters(first_month=months[-2], last_month=months[-2])).total
+    assert expected and at.metric[0].value == f"{expected:,}"
+
+
+def test_the_page_loads_the_catalogue_once_not_on_every_rerun(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'hr.sqlite3'}"
+    save(Store.from_url(url), load_catalogue(), [({"ehr": 50.0}, {"ehr"})] * 10, when=last_month())
+    loads = []
+
+    def profile(frame: FrameType, event: str, _arg: object) -> None:
+        if event == "call" and frame.f_code is catalogue_module.load_catalogue.__code__:
+            loads.append(threading.current_thread().name)
+
+    threading.setprofile(profile)  # type: ignore[arg-type]
+    sys.setprofile(profile)  # type: ignore[arg-type]
+    try:
+        at = hr_page(monkeypatch, url)
+        at.run()
+        at.run()
+    finally:
+        sys.setprofile(None)
+        threading.setprofile(None)  # type: ignore[arg-type]
+    assert not at.exception and at.metric[0].value == "10"
+    assert len(loads) <= 1, loads  # three runs of the page: at most the first loads it
+
+
+PASSWORD = "sturdy-Quill-74-meadow"
+
+
+class Recording(StreamlitSession):
+    """The websocket client, noting every /media/ URL the server sends."""
+
+    media: set[str]
+
+    async def _receive(self) -> ForwardMsg:
+        forward = await super()._receive()
+        raw = forward.SerializeToString().decode("latin-1")
+        self.media = getattr(self, "media", set()) | set(re.findall(r"/media/[0-9a-f]+(?:\.[a-z0-9]+)?", raw))
+        return forward
+
+
+async def _hr_run_and_fetch(base_url: str) -> tuple[list[str], set[str], dict[str, int]]:
+    session = Recording(base_url)
+    await session.connect()
+    await session.open_page("HR")
+    run = await session.rerun(
+        {"signin_name": "hana", "signin_password": "sturdy-Quill-74-meadow"}, triggers=("signin",)
+    )
+    media = set(getattr(session, "media", set()))
+    statuses = {}
+    for path in sorted(media):  # fetched while the HR session is open, by someone without it
+        try:
+            with urllib.request.urlopen(base_url + path, timeout=10) as response:
+                statuses[path] = response.status
+        except urllib.error.HTTPError as error:
+            statuses[path] = error.code
+    await session.close()
+    return [kind for kind, _ in run.elements], media, statuses
+
+
+def test_hr_numbers_are_never_served_to_anyone_without_the_signed_in_session(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'app.sqlite3'}"
+    store = Store.from_url(url)
+    add_user(store, "hana", role="hr", password=PASSWORD)
+    seed_demo(store, load_catalogue(), assessments_count=3000, seed=3)
+    with running_server(env={"HCDEV_DATABASE_URL": url}) as app:
+        kinds, media, statuses = asyncio.run(_hr_run_and_fetch(app.url))
+    assert kinds.count("vega_lite_chart") == len(TITLES)  # the page ran, signed in
+    assert not [path for path, status in statuses.items() if status < 400], statuses  # nothing to fetch
+    assert not media and "download_button" not in kinds
+    assert "dataframe" in kinds  # the numbers went down this session's own websocket instead
 
 
 def test_an_empty_database_says_how_to_get_data(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -68,3 +189,33 @@ def test_recruiters_and_candidates_do_not_reach_the_page(
     at = hr_page(monkeypatch, url, role=role)
     assert [t.value for t in at.title] == ["Not available to your account"]
     assert not at.get("vega_lite_chart")
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} not installed (apt-get install -y chromium)")
+def test_a_hidden_chart_reads_hidden_in_the_browser_whole_and_without_axes(tmp_path: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    url = f"sqlite:///{tmp_path / 'app.sqlite3'}"
+    store = Store.from_url(url)
+    add_user(store, "hana", role="hr", password=PASSWORD)
+    save(store, load_catalogue(), [({"ehr": 20.0 + n}, {"ehr"}) for n in range(30)], when=last_month())
+    with running_server(env={"HCDEV_DATABASE_URL": url}) as app, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.set_default_timeout(60_000)
+        page.goto(f"{app.url}/HR")
+        page.locator(".st-key-signin_name input").fill("hana")
+        page.locator(".st-key-signin_password input").fill(PASSWORD)
+        page.locator(".st-key-signin button").click()
+        charts = page.locator('[data-testid="stVegaLiteChart"] svg.marks')
+        charts.nth(len(TITLES) - 1).locator("text").first.wait_for()
+        decisions = charts.filter(has_text="Decisions by role and source")
+        note = decisions.locator("text", has_text="Hidden: fewer than 5 people")
+        drawn, box = note.bounding_box(), decisions.bounding_box()
+        mix_axes = charts.filter(has_text="Best-role mix by month").locator(".role-axis").count()
+        hidden_axes = decisions.locator(".role-axis").count()
+        browser.close()
+    assert drawn and box and drawn["height"] > 0  # the words are drawn, inside the chart, not cut off
+    assert box["y"] <= drawn["y"] and drawn["y"] + drawn["height"] <= box["y"] + box["height"]
+    assert mix_axes and not hidden_axes  # a chart with numbers has axes; the hidden one has none

@@ -1,129 +1,257 @@
-"""HR aggregates: known answers on a small hand-built database, on both backends."""
+"""HR aggregates single nobody out: known answers on a hand-built pool, and differencing on a seeded one."""
 
 from __future__ import annotations
 
+import dataclasses
+import itertools
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import date, datetime
 
+import pandas as pd
 import pytest
+import sqlalchemy as sa
 
 from hcdev_match.accounts import add_user
 from hcdev_match.assessment import Assessment, DomainEvidence, RoleFit, SkillMatch
 from hcdev_match.catalogue import Catalogue, load_catalogue
-from hcdev_match.insights import Filters, compute_insights
+from hcdev_match.demo import seed_demo
+from hcdev_match.insights import FIT_STEP, MIN_GROUP, Filters, Insights, compute_insights, month_choices
+from hcdev_match.schema import assessments
 from hcdev_match.store import Store
 
-JANUARY, MARCH = datetime(2026, 1, 15), datetime(2026, 3, 10)
+JANUARY, FEBRUARY = datetime(2026, 1, 15), datetime(2026, 2, 10)
 
 
-def make(catalogue: Catalogue, best: str, fits: dict[str, float], skills: set[str]) -> Assessment:
+def make(catalogue: Catalogue, fits: dict[str, float], skills: set[str]) -> Assessment:
+    """An assessment with these fits (other roles 2.0) and these skills shown."""
     role_fits = []
     for role in catalogue.roles:
         matched = tuple(SkillMatch(s, s, "must_have", 1.0, False) for s in sorted(skills))
         missing = {"must_have": tuple(s for s in catalogue.roles[role].must_have if s not in skills)}
-        role_fits.append(RoleFit(role, role, fits.get(role, 1.0), 0.1, matched, missing))
+        role_fits.append(RoleFit(role, role, fits.get(role, 2.0), 0.1, matched, missing))
     ordered = tuple(sorted(role_fits, key=lambda f: (-f.fit, f.role)))
-    assert ordered[0].role == best
     return Assessment("test", ordered, (), DomainEvidence(1, 1), 400)
+
+
+def save(store: Store, catalogue: Catalogue, people: list[tuple[dict[str, float], set[str]]], *, when: datetime,
+         source: str = "recruiter") -> list[int]:  # fmt: skip
+    return [
+        store.save_assessment(
+            make(catalogue, fits, skills), actor="ana", source=source, legal_basis="contract", now=when
+        ).id  # fmt: skip
+        for fits, skills in people
+    ]
 
 
 @pytest.fixture
 def pool(database_url: str) -> Iterator[tuple[Store, Catalogue]]:
-    """Ten assessments: six with EHR as best role, four (a small group) with imaging."""
+    """Four groups (month x best role x source): A 12, B 4 (too small for anything), C 6, D 5.
+
+    A, January, EHR, recruiter: EHR fits 45 (7 people) and 65 (5); all show EHR records and security,
+        7 show HL7, 5 machine learning, 1 usability; 5 shortlisted and 1 held.
+    B, January, imaging, recruiter: 4 people with an imaging fit of 99.
+    C, February, EHR, recruiter: EHR fit 55, all show EHR records, security, machine learning, 2 show HL7;
+        all 6 shortlisted (one was first rejected).
+    D, February, EHR, candidate: EHR fit 80, all show EHR records; no decision.
+    """
     catalogue = load_catalogue()
     store = Store.from_url(database_url)
     ana = add_user(store, "ana", role="recruiter", password="correct horse battery")
-    ehr_fits = [10, 20, 30, 40, 50, 60, 70, 80, 90, 95]  # role ehr, for all ten
-    ids = []
-    for n in range(10):
-        best = "ehr" if n < 6 else "imaging"
-        fits = {"ehr": ehr_fits[n], "imaging": 99.0 if best == "imaging" else 2.0}
-        if best == "ehr":
-            fits["ehr"] = max(ehr_fits[n], 3.0)
-        skills = {"ehr"} if best == "ehr" else set()
-        if n < 3:
-            skills |= {"hl7"}
-        if n < 7:
-            skills |= {"security"}
-        if n < 2:
-            skills |= {"usability"}
-        if n < 5:
-            skills |= {"machine_learning"}
-        saved = store.save_assessment(
-            make(catalogue, best, fits, skills), actor="ana", source="recruiter" if n < 8 else "candidate",
-            legal_basis="contract", created_by=ana.id, now=JANUARY if n < 9 else MARCH,
-        )  # fmt: skip
-        ids.append(saved.id)
-    for assessment_id in ids[:5]:
-        store.record_decision(assessment_id, user_id=ana.id, actor="ana", decision="shortlist", reason="r")
-    store.record_decision(ids[5], user_id=ana.id, actor="ana", decision="reject", reason="first")
-    store.record_decision(ids[5], user_id=ana.id, actor="ana", decision="hold", reason="second thoughts")
+    a = [({"ehr": 45.0 if n < 7 else 65.0}, {"ehr", "security"} | ({"hl7"} if n < 7 else set())
+          | ({"machine_learning"} if n < 5 else set()) | ({"usability"} if n == 0 else set()))
+         for n in range(12)]  # fmt: skip
+    a_ids = save(store, catalogue, a, when=JANUARY)
+    save(store, catalogue, [({"imaging": 99.0}, set())] * 4, when=JANUARY)
+    c = [({"ehr": 55.0}, {"ehr", "security", "machine_learning"} | ({"hl7"} if n < 2 else set())) for n in range(6)]
+    c_ids = save(store, catalogue, c, when=FEBRUARY)
+    save(store, catalogue, [({"ehr": 80.0}, {"ehr"})] * 5, when=FEBRUARY, source="candidate")
+
+    def decide(assessment_id: int, decision: str) -> None:
+        store.record_decision(assessment_id, user_id=ana.id, actor="ana", decision=decision, reason="r")
+
+    for assessment_id in a_ids[:5]:
+        decide(assessment_id, "shortlist")
+    decide(a_ids[5], "hold")
+    decide(c_ids[0], "reject")
+    for assessment_id in c_ids:
+        decide(assessment_id, "shortlist")
     yield store, catalogue
     store.engine.dispose()
 
 
-def test_fit_spread_is_exact_from_the_histogram(pool: tuple[Store, Catalogue]) -> None:
-    store, catalogue = pool
-    insights = compute_insights(store, catalogue)
-    ehr = insights.fit_spread.set_index("role").loc["EHR developer"]
-    # fits 10..95 on the EHR role; nearest-rank quartiles
-    assert (ehr["n"], ehr["min"], ehr["q1"], ehr["median"], ehr["q3"], ehr["max"]) == (10, 10, 30, 50, 80, 95)
-    bands = insights.bands[insights.bands["role"] == "EHR developer"].set_index("band")["candidates"]
-    assert bands["30+"] == 8 and bands["60+"] == 5
-    assert bands.isna()["90+"]  # only 2 people: suppressed
+def rows(frame: pd.DataFrame, key: str, value: str) -> dict[str, object]:
+    return dict(zip(frame[key], frame[value], strict=True))
 
 
-def test_role_mix_counts_months_and_suppresses_small_groups(pool: tuple[Store, Catalogue]) -> None:
-    store, catalogue = pool
-    mix = compute_insights(store, catalogue).role_mix
-    january = mix[mix["month"] == "2026-01"].set_index("role")["candidates"]
-    assert january["EHR developer"] == 6
-    assert january.isna()["Medical imaging software developer"]  # 3 people
-    assert any("months" in s for s in compute_insights(store, catalogue).suppressed)
+def test_totals_and_the_month_mix_count_only_groups_of_five_or_more(pool: tuple[Store, Catalogue]) -> None:
+    insights = compute_insights(*pool)
+    assert insights.total == 23  # A + C + D: the 4 of group B are in no figure, totals included
+    assert insights.role_mix.to_dict("records") == [
+        {"month": "2026-01", "role": "EHR developer", "candidates": 12},
+        {"month": "2026-02", "role": "EHR developer", "candidates": 11},
+    ]  # no imaging row at all: absent, not a blank
 
 
-def test_skill_gaps_are_shares_of_each_role_pool(pool: tuple[Store, Catalogue]) -> None:
-    store, catalogue = pool
-    gaps = compute_insights(store, catalogue).skill_gaps
-    ehr = gaps[gaps["role"] == "EHR developer"].set_index("skill")["missing share"]
-    assert ehr["Electronic health records (EHR / EMR)"] == 0.0  # all six have it
-    assert ehr["FHIR (R4)"] == 1.0  # none has it
-    assert pd_isna(ehr["HL7 v2"])  # 3 of 6 missing: fewer than 5, suppressed
-    imaging = gaps[gaps["role"] == "Medical imaging software developer"]
-    assert imaging["missing share"].isna().all() and imaging["pool"].isna().all()  # a pool of 4
-
-
-def test_pool_shares_of_healthcare_and_future_skills(pool: tuple[Store, Catalogue]) -> None:
-    store, catalogue = pool
-    insights = compute_insights(store, catalogue)
+def test_a_skill_enters_a_figure_only_from_groups_whose_holders_and_others_are_both_0_or_5(
+    pool: tuple[Store, Catalogue],
+) -> None:
+    insights = compute_insights(*pool)
+    ehr = insights.skill_gaps[insights.skill_gaps["role"] == "EHR developer"].set_index("skill")
+    # HL7: A (7 have it, 5 not) and D (0 and 5) count; C (2 and 4) is left out whole.
+    assert (ehr.loc["HL7 v2", "people"], ehr.loc["HL7 v2", "missing"]) == (17, 10)
+    assert ehr.loc["FHIR (R4)", "missing share"] == 1.0 and ehr.loc["FHIR (R4)", "people"] == 23
+    assert "Electronic health records (EHR / EMR)" not in ehr.index  # nobody misses it: a 0 is not shown
+    assert (insights.skill_gaps["missing"] >= MIN_GROUP).all()
     essentials = insights.essentials.set_index("skill")
-    assert essentials.loc["Security of patient data", "share"] == 0.7
-    assert pd_isna(essentials.loc["Usability for clinicians and patients", "share"])  # 2 people
-    future = insights.future.set_index("skill")
-    assert future.loc["AI and machine learning", "share"] == 0.5
-    assert future.loc["Blockchain", "share"] is None or pd_isna(future.loc["Blockchain", "share"])
+    assert essentials.loc["Security of patient data", "candidates"] == 18  # A 12 + C 6, of 23
+    assert essentials.loc["Security of patient data", "share"] == pytest.approx(18 / 23)
+    # Nobody shows HIPAA and one person shows usability: neither is in the table, so the two look the same.
+    assert set(essentials.index) == {"Security of patient data"}
+    assert rows(insights.future, "skill", "candidates") == {"AI and machine learning": 11}
 
 
-def test_decisions_count_each_assessments_latest_decision(pool: tuple[Store, Catalogue]) -> None:
+def test_decisions_come_from_whole_groups_and_each_assessments_latest_decision(pool: tuple[Store, Catalogue]) -> None:
+    decisions = compute_insights(*pool).decisions
+    # A (5 shortlisted, 1 held, 6 undecided) is left out whole: its one hold would show by difference.
+    # C counts its 6 shortlisted, the first rejection replaced by the later shortlist.
+    assert decisions.to_dict("records") == [
+        {"role": "EHR developer", "source": "recruiter", "decision": "shortlist", "candidates": 6}
+    ]
+
+
+def test_the_spread_shows_quartile_steps_over_twenty_people_and_never_a_minimum_or_maximum(
+    pool: tuple[Store, Catalogue],
+) -> None:
+    insights = compute_insights(*pool)
+    assert list(insights.fit_spread.columns) == ["role", "middle half from", "middle half to", "median from",
+                                                 "median to"]  # fmt: skip
+    ehr = insights.fit_spread.set_index("role").loc["EHR developer"]
+    # 23 EHR fits in steps 40 (7), 50 (6), 60 (5), 80 (5): the quartiles' steps, not the fits
+    assert tuple(ehr) == (40, 70, 50, 60)
+    bands = insights.bands[insights.bands["role"] == "EHR developer"]
+    assert rows(bands, "band", "candidates") == {"30+": 23, "60+": 10}  # nobody at 90+: no row
+
     store, catalogue = pool
-    decisions = compute_insights(store, catalogue).decisions
-    shortlisted = decisions[(decisions["decision"] == "shortlist") & (decisions["role"] == "EHR developer")]
-    assert shortlisted["candidates"].tolist() == [5]
-    held = decisions[decisions["decision"] == "hold"]
-    assert held["candidates"].isna().all()  # one person: suppressed
-    assert decisions[decisions["decision"] == "reject"].empty  # superseded by the later hold
+    five = compute_insights(store, catalogue, Filters(sources=("candidate",)))
+    assert five.total == 5 and five.fit_spread.empty  # five people: no quartile, no box, no fits
 
 
-def test_filters_narrow_by_date_role_and_source(pool: tuple[Store, Catalogue]) -> None:
+def test_four_more_people_in_a_new_group_change_no_figure(pool: tuple[Store, Catalogue]) -> None:
     store, catalogue = pool
-    assert compute_insights(store, catalogue, Filters(since=datetime(2026, 2, 1))).total == 1
-    assert compute_insights(store, catalogue, Filters(roles=("imaging",))).total == 4
-    candidates = compute_insights(store, catalogue, Filters(sources=("candidate",)))
-    assert candidates.total == 2 and candidates.fit_spread.empty  # fewer than 5: nothing to show
-    assert compute_insights(store, catalogue, Filters(until=datetime(2025, 1, 1))).total == 0
+    before = compute_insights(store, catalogue)
+    save(store, catalogue, [({"device": 97.0}, {"hipaa", "iec_62304"})] * 4, when=JANUARY, source="candidate")
+    after = compute_insights(store, catalogue)
+    assert counts(after) == counts(before)
+    pd.testing.assert_frame_equal(after.fit_spread, before.fit_spread)
 
 
-def pd_isna(value: object) -> bool:
-    import pandas as pd
+def test_filters_take_whole_months_roles_and_sources(pool: tuple[Store, Catalogue]) -> None:
+    store, catalogue = pool
+    february = Filters(first_month=date(2026, 2, 20), last_month=datetime(2026, 2, 1))
+    assert february.first_month == february.last_month == date(2026, 2, 1)
+    assert compute_insights(store, catalogue, february).total == 11
+    assert compute_insights(store, catalogue, Filters(last_month=date(2026, 1, 31))).total == 12
+    imaging = compute_insights(store, catalogue, Filters(roles=("imaging",)))
+    assert imaging.total == 0 and all(frame.empty for frame in frames(imaging).values())
+    assert compute_insights(store, catalogue, Filters(last_month=date(2025, 12, 1))).total == 0
 
-    return bool(pd.isna(value))
+
+def test_month_choices_are_whole_months_before_the_current_one() -> None:
+    months = month_choices(date(2026, 3, 17), count=4)
+    assert months == [date(2025, 11, 1), date(2025, 12, 1), date(2026, 1, 1), date(2026, 2, 1)]
+
+
+# -- Differencing: every pair of filter settings one step apart ------------------------------------
+
+
+def frames(insights: Insights) -> dict[str, pd.DataFrame]:
+    return {f.name: getattr(insights, f.name) for f in dataclasses.fields(insights) if f.type == "pd.DataFrame"}
+
+
+def counts(insights: Insights) -> dict[tuple[object, ...], int]:
+    """Every count of people HR can see or download, by figure and cell (the spread holds none)."""
+    cells: dict[tuple[object, ...], int] = {("total",): insights.total, ("demo",): insights.demo}
+    for name, frame in frames(insights).items():
+        if name == "fit_spread":
+            continue
+        keys = [c for c in frame.columns if not pd.api.types.is_numeric_dtype(frame[c])]
+        numbers = [c for c in frame.columns if pd.api.types.is_integer_dtype(frame[c])]
+        assert numbers, name
+        for row in frame.to_dict("records"):
+            for column in numbers:
+                cells[(name, column, *(row[k] for k in keys))] = int(row[column])
+    return cells
+
+
+def steps(setting: tuple[int, int, frozenset[str], frozenset[str]], *, months: int, roles: frozenset[str],
+          sources: frozenset[str]) -> Iterator[tuple[int, int, frozenset[str], frozenset[str]]]:  # fmt: skip
+    """The settings one step from ``setting``: a month more or less at either end, one role or source more or less."""
+    first, last, picked_roles, picked_sources = setting
+    for a, b in ((first - 1, last), (first + 1, last), (first, last - 1), (first, last + 1)):
+        if 0 <= a <= b < months:
+            yield a, b, picked_roles, picked_sources
+    for role in roles:
+        if picked_roles ^ {role}:
+            yield first, last, picked_roles ^ {role}, picked_sources
+    for source in sources:
+        if picked_sources ^ {source}:
+            yield first, last, picked_roles, picked_sources ^ {source}
+
+
+def test_no_two_filter_settings_one_step_apart_differ_by_one_to_four_people(tmp_path: object) -> None:
+    """A seeded SQLite database, four of the real roles, four months: all 450 settings, each against its neighbours.
+
+    Every count shown is at least 5, and between neighbours every count moves by 0 or at least 5. Four
+    roles keep the run short while every role set (15), month range (10) and source set (3) is tried.
+    """
+    full = load_catalogue()
+    catalogue = dataclasses.replace(
+        full, roles={r: full.roles[r] for r in ("ehr", "telemedicine", "imaging", "device")}
+    )
+    store = Store.from_url(f"sqlite:///{tmp_path}/pool.sqlite3")
+    seed_demo(store, catalogue, assessments_count=1200, seed=11, now=datetime(2026, 7, 1))
+    months = [date(2026, m, 1) for m in (1, 2, 3, 4)]
+    roles, sources = frozenset(catalogue.roles), frozenset({"recruiter", "candidate"})
+    settings = [(a, b, frozenset(r), frozenset(s))
+                for a, b in itertools.combinations_with_replacement(range(len(months)), 2)
+                for r in subsets(roles) for s in subsets(sources)]  # fmt: skip
+    seen: dict[tuple[int, int, frozenset[str], frozenset[str]], dict[tuple[object, ...], int]] = {}
+    for setting in settings:
+        a, b, r, s = setting
+        insights = compute_insights(
+            store,
+            catalogue,
+            Filters(
+                first_month=months[a], last_month=months[b], roles=tuple(sorted(r)), sources=tuple(sorted(s))
+            ),  # fmt: skip
+        )
+        seen[setting] = counts(insights)
+        shown = {cell: n for cell, n in seen[setting].items() if n}
+        assert all(n >= MIN_GROUP for n in shown.values()), (setting, shown)
+        spread = insights.fit_spread.drop(columns="role")
+        assert (spread % FIT_STEP == 0).all().all() and (spread.to_numpy() <= 100).all()
+    assert len(seen) == 450
+    moved = 0
+    for setting, cells in seen.items():
+        for other in steps(setting, months=len(months), roles=roles, sources=sources):
+            theirs = seen[other]
+            for cell in cells.keys() | theirs.keys():
+                difference = abs(cells.get(cell, 0) - theirs.get(cell, 0))
+                assert not 0 < difference < MIN_GROUP, (setting, other, cell, difference)
+                moved += difference > 0
+    assert moved > 10_000  # the neighbours do differ, by whole groups
+
+    # The test has teeth: the raw pool holds groups of 1 to 4, so plain counts would differ by 1 to 4.
+    month = sa.func.substr(assessments.c.created_at, 1, 7)
+    with store.engine.connect() as connection:
+        sizes = connection.execute(
+            sa.select(sa.func.count()).where(month.between("2026-01", "2026-04"))
+            .group_by(month, assessments.c.best_role, assessments.c.source)
+        ).scalars().all()  # fmt: skip
+    assert sum(1 for n in sizes if 0 < n < MIN_GROUP) >= 5
+
+
+def subsets(items: frozenset[str]) -> list[frozenset[str]]:
+    """Every non-empty subset (choosing none means all, which is the full set)."""
+    ordered = sorted(items)
+    return [frozenset(c) for k in range(1, len(ordered) + 1) for c in itertools.combinations(ordered, k)]
