@@ -15,14 +15,14 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from itertools import compress, count
 
 from .career import weigh_lines
 from .catalogue import Catalogue
 from .config import MatchConfig
-from .posting import split_posting
+from .posting import may_hold_posting, split_posting
 from .tokenizer import ADDRESS_RE, tokenize, tokenize_phrase
 
 __all__ = ["Canonicaliser", "TextEvidence"]
@@ -153,13 +153,21 @@ class Canonicaliser:
 
     def read(self, text: str) -> TextEvidence:
         """Find the catalogue terms in ``text``."""
+        evidence, tokens = self._read(text)
+        # A job posting pasted into a CV is not its author's experience. Most
+        # texts have too little of a posting's voice to hold one at all.
+        if may_hold_posting(tokens):
+            cv, posting = split_posting(text)
+            if posting:
+                evidence = replace(self._read(cv)[0], posting_words=len(posting.split()))
+        return evidence
+
+    def _read(self, text: str) -> tuple[TextEvidence, list[str]]:
         cfg = self.config
-        # A job posting pasted into a CV is not its author's experience.
-        text, posting = split_posting(text)
         # Repeated lines count once (the first copy is kept, in order).
         text, skip_first = self._mask_name(text)
         unique: dict[str, str] = {}
-        copies: Counter[str] = Counter()
+        copies: dict[str, int] = {}
         duplicates = 0
         first = True
         for raw_line in text.splitlines():
@@ -173,7 +181,7 @@ class Canonicaliser:
                 first = False
                 continue  # a person's name is never evidence (Jane Swift, Sam Jenkins)
             first = False
-            copies[key] += 1
+            copies[key] = copies.get(key, 0) + 1
             if key in unique:
                 duplicates += key.count(" ") >= 2
             else:
@@ -269,9 +277,8 @@ class Canonicaliser:
             listed_share=listed_mentions / skill_mentions if skill_mentions else 0.0,
             repeated_list_lines=sum(copies[key] - 1 for key in compress(unique, _mark(list_lines, len(unique)))),
             max_line_repeat=line_repeat,
-            posting_words=len(posting.split()),
             weights=tuple(context_weights + listed_weights),
-        )
+        ), tokens
 
     def _mask_name(self, text: str) -> tuple[str, bool]:
         """Blank the candidate's name where the text mentions it again.

@@ -14,10 +14,11 @@ the posting it is (recruiters score postings too).
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import compress, count
 
-__all__ = ["PostingRules", "split_posting"]
+__all__ = ["PostingRules", "may_hold_posting", "split_posting"]
 
 # The reader addressed, the employer speaking, the job to come, what the
 # candidate must bring: single words a CV hardly ever uses ...
@@ -38,6 +39,7 @@ _CUE_PHRASES = (
     "familiarity with", "proficiency in", "proficiency with", "strong understanding", "working knowledge",
     "years of experience", "years of professional experience", "years of relevant experience",
     "years of hands-on experience", "bachelors degree", "masters degree or",
+    "bachelor s degree", "master s degree or",
 )  # fmt: skip
 # A CV's own voice: its author, and the past tense of work done.
 _CV_WORDS = frozenset((
@@ -54,11 +56,22 @@ for _phrase in _CUE_PHRASES:
     _PHRASE_STARTS.setdefault(_first, []).append(tuple(_rest))
 
 
+def may_hold_posting(words: Sequence[str], *, rules: PostingRules | None = None) -> bool:
+    """A cheap bound on a text's words: every segment in a posting's voice holds a cue
+    word or phrase, so a text with far fewer of them than a posting needs holds none.
+
+    Half the segments needed, not all: the words may come from a text read
+    with its repeated lines and addresses dropped.
+    """
+    rules = rules or PostingRules()
+    return sum(map(_CUE_WORDS.__contains__, words)) + _count_phrases(words) >= rules.min_cues // 2
+
+
 def _tokens(text: str) -> list[str]:
     return text.lower().replace("'", "").translate(_SEPARATORS).split()
 
 
-def _count_phrases(tokens: list[str], *, first_only: bool = False) -> int:
+def _count_phrases(tokens: Sequence[str], *, first_only: bool = False) -> int:
     found = 0
     for i in compress(count(), map(_PHRASE_STARTS.__contains__, tokens)):
         for rest in _PHRASE_STARTS[tokens[i]]:
@@ -80,18 +93,14 @@ def _is_year(token: str) -> bool:
 
 # Sentences, bullets and lines: a scraped posting is often one long line.
 _SENTENCE = re.compile(r"(?<=[.!?;])\s+|\s+[•·▪●◦‣]\s*|\s+[-*]\s+(?=[A-Z])")
-# Lines longer than this are cut into sentences too (short ones are one segment).
-_LONG_LINE = 160
 
 
 def _segments(text: str) -> list[str]:
-    """Lines, and the sentences and bullets of long lines, without empty ones."""
+    """The sentences and bullets of each line, without empty ones."""
     out: list[str] = []
     for line in text.splitlines():
-        if len(line) > _LONG_LINE:
+        if line and not line.isspace():
             out += [s for s in _SENTENCE.split(line) if s and not s.isspace()]
-        elif line and not line.isspace():
-            out.append(line)
     return out
 
 
@@ -121,10 +130,7 @@ def split_posting(text: str, *, rules: PostingRules | None = None) -> tuple[str,
     posting (then ``cv`` is the text as it is, to be scored as a posting).
     """
     rules = rules or PostingRules()
-    # A cheap bound first: every cue segment holds a cue word or a cue phrase,
-    # and most CVs hold fewer of those than a posting needs.
-    words = _tokens(text)
-    if sum(map(_CUE_WORDS.__contains__, words)) + _count_phrases(words) < rules.min_cues:
+    if not may_hold_posting(_tokens(text), rules=rules):
         return text, ""
     segments = _segments(text)
     n = len(segments)
