@@ -22,6 +22,7 @@ from itertools import compress, count
 from .career import weigh_lines
 from .catalogue import Catalogue
 from .config import MatchConfig
+from .personal import looks_like_name
 from .posting import split_posting
 from .tokenizer import ADDRESS_RE, tokenize, tokenize_phrase
 
@@ -307,16 +308,9 @@ class Canonicaliser:
         return text, first_is_name and text.lstrip().split("\n", 1)[0].strip() == first_line
 
     def _looks_like_name(self, line: str) -> bool:
-        """A CV's first line that is only a name: up to four capitalised words
-        and none of the words a job title or heading uses."""
-        words = line.split()
-        if not 1 <= len(words) <= 4:
-            return False
-        for word in words:
-            bare = word.replace("-", "").replace("'", "").replace(".", "").replace("\u2019", "")
-            if not (bare.isalpha() and word[0].isupper()):
-                return False
-        return not any(token in self._title_words for token in tokenize(line.lower()))
+        """A CV's first line that is only a name (personal.py's rule, the one blind review uses),
+        with the words of role keywords and signal phrases as title words too."""
+        return looks_like_name(line, not_name_words=self._title_words)
 
     def _exact_by_line(self, body: str) -> dict[int, list[tuple[str, int]]]:
         """Case-sensitive alias matches, grouped by line number."""

@@ -1,0 +1,85 @@
+"""What in a CV is a person rather than their work: the one heuristic for names.
+
+Reading (the canonicaliser skips a name line, so a surname such as Swift is
+never read as a skill) and blind review (redaction.py hides the name) ask
+the same question here, so they can never disagree about what a name is.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Set
+
+from .tokenizer import ADDRESS_RE, tokenize
+
+__all__ = ["ADDRESS_RE", "HEADING_WORDS", "TITLES", "header_name", "is_document_heading", "looks_like_name"]
+
+TITLES = ("Mr", "Mrs", "Ms", "Miss", "Mx", "Dr", "Prof")
+# Lower-case particles inside a name: "Lucas Ferreira da Silva", "Anna van der Berg".
+_PARTICLES = frozenset({"da", "de", "del", "della", "der", "di", "du", "la", "le", "van", "von", "bin", "al", "el"})
+# Words of job titles and CV headings: a line holding one is not a name.
+HEADING_WORDS = frozenset(
+    {
+        "developer", "engineer", "senior", "junior", "lead", "principal", "staff", "software", "data",
+        "scientist", "analyst", "architect", "manager", "consultant", "nurse", "pharmacist", "physician",
+        "designer", "administrator", "specialist", "officer", "director", "head", "intern", "programmer",
+        "tester", "technician", "technologist", "assistant", "associate", "coordinator", "representative",
+        "executive", "worker", "practitioner", "therapist", "researcher", "fellow", "professor", "lecturer",
+        "student", "graduate", "founder", "owner", "freelance", "freelancer", "contractor", "doctor",
+        "medical", "clinical", "health", "healthcare", "care", "home", "record", "records", "support",
+        "informatics", "nursing", "registered", "full", "stack", "frontend", "backend", "web", "mobile", "ios",
+        "android", "cloud", "devops", "machine", "learning", "ai", "ml", "systems", "product", "it", "qa",
+        "summary", "curriculum", "vitae", "resume", "résumé", "cv", "profile", "portfolio", "experience",
+        "education", "skills", "contact", "objective", "projects", "publications", "references",
+        "certifications", "languages", "professional", "technical", "personal", "details", "about",
+        "work", "employment", "history",
+    }
+)  # fmt: skip
+# Where a header line's name part ends: "Jane Doe | Senior Developer", "Jane Doe - Engineer", "Jane Doe (she/her)".
+_HEADER_SPLIT = re.compile(r"\s*(?:[|•·,;(\[]|\s[-–—]\s)\s*")
+_MARKUP = " \t#*_>"  # Markdown around a heading: "# Jane Doe", "**Jane Doe**"
+
+
+def looks_like_name(line: str, *, not_name_words: Set[str] = frozenset()) -> bool:
+    """True when ``line`` is only a person's name: one to four capitalised words
+    (with name particles between them), none of them a job-title or heading word."""
+    words = line.strip(_MARKUP).split()
+    if not words or len([w for w in words if w not in _PARTICLES]) > 4:
+        return False
+    for i, word in enumerate(words):
+        if 0 < i < len(words) - 1 and word in _PARTICLES:
+            continue
+        bare = word.replace("-", "").replace("'", "").replace(".", "").replace("\u2019", "").strip('"')
+        if not (bare.isalpha() and word.lstrip('"')[:1].isupper()):
+            return False
+    tokens = tokenize(line.lower())
+    return not any(token in HEADING_WORDS or token in not_name_words for token in tokens)
+
+
+def is_document_heading(line: str) -> bool:
+    """A CV's title line ("Curriculum Vitae", "RESUME", "CV"), never a name."""
+    tokens = tokenize(line.strip(_MARKUP).lower())
+    return bool(tokens) and all(t in {"curriculum", "vitae", "resume", "résumé", "cv", "of"} for t in tokens)
+
+
+def header_name(line: str, *, not_name_words: Set[str] = frozenset()) -> str | None:
+    """The name at the start of a CV's header line, or None.
+
+    "Jane Doe" comes out of "Jane Doe", "Dr. Jane Doe, MSc", "Jane Doe | Senior
+    Developer", "JANE DOE - Nurse Informaticist" and "Jane Doe (she/her)"; what
+    follows the name (a title, the work) is not part of it.
+    """
+    bare = line.strip(_MARKUP)
+    if looks_like_name(bare, not_name_words=not_name_words):
+        head = bare
+    else:
+        parts = _HEADER_SPLIT.split(bare, maxsplit=1)
+        head = parts[0].strip(_MARKUP)
+        if len(parts) < 2 or not looks_like_name(head, not_name_words=not_name_words):
+            return None
+    if len(head.split()) < 2:
+        return None  # one word ("Portfolio", a logo) is too often not a name to hide
+    words = head.split()
+    while words and words[0].rstrip(".") in TITLES:
+        words = words[1:]
+    return " ".join(words) or None
