@@ -171,9 +171,9 @@ def _find_header(lines: list[str]) -> tuple[int, str] | None:
 
 
 def _mask_head_handles(text: str) -> str:
-    # A bare "@handle" is a handle only in the header ("@Override" in a code sample is not).
+    # A bare "@handle" is a handle only on a short line of the header ("@Override" in a sentence is not).
     lines = text.split("\n")
-    lines[:_HEAD_LINES] = [_HANDLE.sub(MASK, line) for line in lines[:_HEAD_LINES]]
+    lines[:_HEAD_LINES] = [_HANDLE.sub(MASK, line) if len(line.split()) <= 4 else line for line in lines[:_HEAD_LINES]]
     return "\n".join(lines)
 
 
@@ -208,13 +208,17 @@ def _mask_names(text: str, names: list[str], work_words: Set[str]) -> str:
         return text
     whole = r"[ \t]+".join(re.escape(w) for w in words)
     text = re.sub(rf"(?<!\w){whole}(?!\w)", MASK, text, flags=re.I)
+    surname = re.escape(words[-1])
     for title in TITLES:
-        text = re.sub(rf"\b{title}\.?[ \t]+{re.escape(words[-1])}(?!\w)", MASK, text)
+        text = re.sub(rf"\b{title}\.?[ \t]+{surname}(?!\w)", MASK, text)
+    if len(words) > 1:  # as a publication list cites it: "Doe, J." and "J. Doe"
+        initial = re.escape(words[0][0])
+        text = re.sub(rf"(?<!\w){surname},?[ \t]+{initial}\.|\b{initial}\.[ \t]+{surname}(?!\w)", MASK, text)
     # The surname alone ("Doe, J. (2021)" in a publication list); a first name alone is too often
     # a word of something else (a university named after someone) to hide everywhere.
-    surname = words[-1]
-    if len(words) > 1 and surname.lower() not in work_words and surname.lower() not in _CALENDAR:
-        for form in {surname, surname.upper()}:
+    last = words[-1]
+    if len(words) > 1 and last.lower() not in work_words and last.lower() not in _CALENDAR:
+        for form in {last, last.upper()}:
             text = re.sub(rf"(?<!\w){re.escape(form)}(?!\w)", MASK, text)
     return text
 
