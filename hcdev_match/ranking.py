@@ -75,10 +75,12 @@ class Ranking:
         """One line per file that could not be read; under blind review no file or member name shows."""
         if not blind:
             return [f"{f.name}: {f.error}" for f in self.failures]
-        names = [f.name for f in self.failures]
-        return [
-            f"file {n}: " + mask_file_names(f.error, names, label=f"file {n}") for n, f in enumerate(self.failures, 1)
-        ]
+        names = [f.name for f in self.failures] + self.sources
+        lines = []
+        for n, failure in enumerate(self.failures, 1):
+            reason = mask_file_names(failure.error, names, label=f"file {n}")
+            lines.append(reason if reason.startswith(f"file {n}") else f"file {n}: {reason}")
+        return lines
 
     def fits(
         self,

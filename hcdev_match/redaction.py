@@ -108,6 +108,11 @@ _CALENDAR = frozenset(
         "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
     }
 )  # fmt: skip
+# How messages about a file start: "cv.pdf: ...", "Jane Doe.csv, line 3: ...".
+_LEADING_FILE = re.compile(r"^[^:\n]*?\.[A-Za-z0-9]{1,5}(?=(?:, line \d+)?: )")
+_FILE_NAME = re.compile(
+    r"(?<![\w.])\w[\w()\[\]-]*(?:\.[\w()\[\]-]+)*\.(?:zip|csv|pdf|docx?|txt|md|rtf|odt|exe|json|xml)\b", re.I
+)
 _HEAD_LINES = 8  # a CV's name and contact details come in its first lines
 
 
@@ -147,8 +152,12 @@ def mask_personal_details(text: str, *, name_words: Iterable[str] = (), work_wor
 
 
 def mask_file_names(message: str, names: Iterable[str], *, label: str) -> str:
-    """``message`` with every file name in ``names`` (and each part of a ZIP path, with or without
-    its extension) replaced by ``label``: file names often carry the candidate's name."""
+    """``message`` with its file names replaced by ``label``: file names often carry the candidate's name.
+
+    Hidden are the ``names`` given (and each part of a ZIP path, with or without its extension), the
+    file a message starts with ("Jane Doe.csv, line 3: ..."), any other word that ends like a file
+    name, and what mask_personal_details() hides.
+    """
     parts: set[str] = set()
     for name in names:
         parts.add(name)
@@ -156,6 +165,8 @@ def mask_file_names(message: str, names: Iterable[str], *, label: str) -> str:
             parts.update({part, part.rsplit(".", 1)[0]})
     for part in sorted((p for p in parts if len(p.strip()) > 1), key=len, reverse=True):
         message = re.sub(re.escape(part), label, message, flags=re.I)
+    message = _LEADING_FILE.sub(label, message, count=1)
+    message = _FILE_NAME.sub(label, message)
     return mask_personal_details(message)
 
 
