@@ -61,8 +61,8 @@ _PRONOUNS = re.compile(
     re.I,
 )
 _PROFILE = re.compile(
-    r"\b(?:[\w-]+\.)?(?:linkedin\.com|github\.com|gitlab\.com|twitter\.com|x\.com|stackoverflow\.com/users|"
-    r"medium\.com)/\S+|\b[\w-]+\.github\.io\S*",
+    r"(?<![\w.-])(?:[\w-]+\.)?(?:linkedin\.com|github\.com|gitlab\.com|twitter\.com|x\.com|stackoverflow\.com/users|"
+    r"medium\.com)/\S+|(?<![\w.-])[\w.-]+\.github\.io\S*",
     re.I,
 )
 _HANDLE = re.compile(r"(?<![\w.@])@[A-Za-z0-9_]{2,30}\b")
@@ -80,7 +80,7 @@ _DATE_INSIDE = re.compile(r"(?<!\d)\d{1,2}[./](?:19|20)\d\d(?!\d)|(?<!\d)\d{1,2}
 _STREET = re.compile(
     r"\b\d{1,5}[A-Za-z]?,?[ \t]+(?:[A-Z][\w'-]*\.?[ \t]+){1,3}(?:Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Drive|Dr|"
     r"Boulevard|Blvd|Way|Court|Ct|Place|Pl|Square|Sq|Terrace|Close|Crescent|Gardens|Grove|Parkway|Pkwy)\b\.?"
-    r"|\b[A-ZÄÖÜ][\wäöüß-]*(?:straße|strasse|str\.|weg|gasse|platz|allee)[ \t]+\d{1,4}[a-z]?\b"
+    r"|(?<![\w-])[A-ZÄÖÜ][\wäöüß-]*(?:straße|strasse|str\.|weg|gasse|platz|allee)[ \t]+\d{1,4}[a-z]?\b"
     r"|\b\d{1,4},?[ \t]+(?:rue|avenue|boulevard|chemin|allée|impasse)[ \t]+\w+"
     r"|\bP\.?[ \t]?O\.?[ \t]+Box[ \t]+\d+",
 )
@@ -98,7 +98,7 @@ _POSTCODE = re.compile(
 _SEGMENTS = re.compile(r"([^|•·;\n]+)")
 _PHOTO = re.compile(
     r"^[ \t]*(?:[\[(][ \t]*(?:photo|picture|image|headshot|portrait)\b[^\])\n]*[\])]|photo|picture|headshot|portrait)"
-    r"[ \t]*$|!\[[^\]\n]*\]\([^)\n]*\)",
+    r"[ \t]*$|!\[[^\]\n]{0,200}\]\([^)\n]{0,2000}\)",
     re.I | re.M,
 )
 # Name words that are also calendar words: "May" the name must not hide "May 2019".
@@ -111,7 +111,7 @@ _CALENDAR = frozenset(
 # How messages about a file start: "cv.pdf: ...", "Jane Doe.csv, line 3: ...".
 _LEADING_FILE = re.compile(r"^[^:\n]*?\.[A-Za-z0-9]{1,5}(?=(?:, line \d+)?: )")
 _FILE_NAME = re.compile(
-    r"(?<![\w.])\w[\w()\[\]-]*(?:\.[\w()\[\]-]+)*\.(?:zip|csv|pdf|docx?|txt|md|rtf|odt|exe|json|xml)\b", re.I
+    r"(?<![\w.()\[\]-])\w[\w()\[\]-]*(?:\.[\w()\[\]-]+)*\.(?:zip|csv|pdf|docx?|txt|md|rtf|odt|exe|json|xml)\b", re.I
 )
 _HEAD_LINES = 8  # a CV's name and contact details come in its first lines
 
