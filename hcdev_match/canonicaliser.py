@@ -22,7 +22,7 @@ from itertools import compress, count
 from .career import weigh_lines
 from .catalogue import Catalogue
 from .config import MatchConfig
-from .personal import looks_like_name
+from .personal import find_name_line, looks_like_name
 from .posting import split_posting
 from .tokenizer import ADDRESS_RE, tokenize, tokenize_phrase
 
@@ -287,6 +287,10 @@ class Canonicaliser:
         first_line = text.lstrip().split("\n", 1)[0].strip()
         first_is_name = self._looks_like_name(first_line)
         name = first_line.split() if first_is_name else []
+        found = None if first_is_name else find_name_line(text[:2000].split("\n"), not_name_words=self._title_words)
+        if found is not None:  # "Jane Swift, MSc", "Jane Swift | iOS Developer", a name under "Curriculum Vitae"
+            name = found[1].split()
+            text = text.replace(found[1], " ", 1)
         head = text[:2000]
         if "name" in head.lower():
             for line in head.splitlines()[:20]:

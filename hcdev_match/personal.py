@@ -8,11 +8,19 @@ the same question here, so they can never disagree about what a name is.
 from __future__ import annotations
 
 import re
-from collections.abc import Set
+from collections.abc import Sequence, Set
 
 from .tokenizer import ADDRESS_RE, tokenize
 
-__all__ = ["ADDRESS_RE", "HEADING_WORDS", "TITLES", "header_name", "is_document_heading", "looks_like_name"]
+__all__ = [
+    "ADDRESS_RE",
+    "HEADING_WORDS",
+    "TITLES",
+    "find_name_line",
+    "header_name",
+    "is_document_heading",
+    "looks_like_name",
+]
 
 TITLES = ("Mr", "Mrs", "Ms", "Miss", "Mx", "Dr", "Prof")
 # Lower-case particles inside a name: "Lucas Ferreira da Silva", "Anna van der Berg".
@@ -32,12 +40,15 @@ HEADING_WORDS = frozenset(
         "summary", "curriculum", "vitae", "resume", "résumé", "cv", "profile", "portfolio", "experience",
         "education", "skills", "contact", "objective", "projects", "publications", "references",
         "certifications", "languages", "professional", "technical", "personal", "details", "about",
-        "work", "employment", "history",
+        "work", "employment", "history", "corporation", "company", "inc", "ltd", "llc", "gmbh", "plc",
+        "hospital", "university", "college", "school", "institute", "trust", "group", "labs", "solutions",
+        "technologies", "consulting", "services", "partners",
     }
 )  # fmt: skip
 # Where a header line's name part ends: "Jane Doe | Senior Developer", "Jane Doe - Engineer", "Jane Doe (she/her)".
 _HEADER_SPLIT = re.compile(r"\s*(?:[|•·,;(\[]|\s[-–—]\s)\s*")
-_MARKUP = " \t#*_>"  # Markdown around a heading: "# Jane Doe", "**Jane Doe**"
+_MARKUP = " \t#*_>"
+_HEAD_LINES = 8  # a CV's name comes in its first lines  # Markdown around a heading: "# Jane Doe", "**Jane Doe**"
 
 
 def looks_like_name(line: str, *, not_name_words: Set[str] = frozenset()) -> bool:
@@ -83,3 +94,22 @@ def header_name(line: str, *, not_name_words: Set[str] = frozenset()) -> str | N
     while words and words[0].rstrip(".") in TITLES:
         words = words[1:]
     return " ".join(words) or None
+
+
+def find_name_line(lines: Sequence[str], *, not_name_words: Set[str] = frozenset()) -> tuple[int, str] | None:
+    """Where a CV names its author: the index of the line and the name, or None.
+
+    The name is looked for in the first lines, past empty lines, titles such as
+    "Curriculum Vitae" and job-title lines ("Senior Developer"); any other line
+    ends the search.
+    """
+    for number, line in enumerate(lines[:_HEAD_LINES]):
+        if not line.strip() or is_document_heading(line):
+            continue
+        name = header_name(line.strip(), not_name_words=not_name_words)
+        if name:
+            return number, name
+        tokens = tokenize(line.lower())
+        if len(tokens) > 8 or not any(t in HEADING_WORDS or t in not_name_words for t in tokens):
+            return None
+    return None

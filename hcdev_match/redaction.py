@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Set
 
-from .personal import ADDRESS_RE, TITLES, header_name, is_document_heading
+from .personal import ADDRESS_RE, TITLES, find_name_line
 
 __all__ = ["MASK", "mask_file_names", "mask_personal_details"]
 
@@ -125,7 +125,7 @@ def mask_personal_details(text: str, *, name_words: Iterable[str] = (), work_wor
     """
     lines = text.split("\n")
     names = [w for w in name_words if w]
-    head = _find_header(lines)
+    head = find_name_line(lines)
     if head is not None:
         number, name = head
         titled = rf"(?:(?:{'|'.join(TITLES)})\.?[ \t]+)*{re.escape(name)}"
@@ -168,17 +168,6 @@ def mask_file_names(message: str, names: Iterable[str], *, label: str) -> str:
     message = _LEADING_FILE.sub(label, message, count=1)
     message = _FILE_NAME.sub(label, message)
     return mask_personal_details(message)
-
-
-def _find_header(lines: list[str]) -> tuple[int, str] | None:
-    """The line number and the name of a CV's name line: its first line, or the first after a
-    "Curriculum Vitae" or "Resume" heading."""
-    for number, line in enumerate(lines[:_HEAD_LINES]):
-        if not line.strip() or is_document_heading(line):
-            continue
-        name = header_name(line.strip())
-        return (number, name) if name else None
-    return None
 
 
 def _mask_head_handles(text: str) -> str:

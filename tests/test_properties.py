@@ -104,6 +104,10 @@ HEADER_SHAPES = [
     "Curriculum Vitae\n\n{first} {last}",
     "RESUME\n{FIRST} {LAST}",
     "Name: {title} {first} {last}",
+    "{first} {last} (she/her)",
+    "{title}. {first} {last}",
+    "# {first} {last}",
+    "Senior Developer\n{first} {last}",
 ]
 PERSONAL_LINES = [
     "Age {age}",
@@ -131,6 +135,21 @@ WORK_LINES = [
 
 def _fill(template: str, v: dict) -> str:
     return template.format(**v)
+
+
+@given(
+    base=st.sampled_from(BASES),
+    shape=st.sampled_from(HEADER_SHAPES),
+    title=st.sampled_from(["Mr", "Ms", "Dr", "Mx"]),
+    a=st.tuples(st.sampled_from(FIRST), st.sampled_from(LAST)),
+    b=st.tuples(st.sampled_from(FIRST), st.sampled_from(LAST)),
+)
+def test_no_header_shape_lets_a_name_change_a_fit(
+    matcher: Matcher, base: str, shape: str, title: str, a: tuple[str, str], b: tuple[str, str]
+) -> None:
+    body = "\n" + _text(base).split("\n\n", 1)[1]  # the sample without its own header
+    names = [{"first": f, "last": n, "FIRST": f.upper(), "LAST": n.upper(), "title": title} for f, n in (a, b)]
+    assert _fits(matcher, _fill(shape, names[0]) + body) == _fits(matcher, _fill(shape, names[1]) + body)
 
 
 @given(
