@@ -22,6 +22,7 @@ from itertools import compress, count
 from .career import weigh_lines
 from .catalogue import Catalogue
 from .config import MatchConfig
+from .personal import TITLES as _TITLES
 from .personal import find_name_line, looks_like_name
 from .posting import split_posting
 from .tokenizer import ADDRESS_RE, tokenize, tokenize_phrase
@@ -39,7 +40,6 @@ _LIST_AFTER = frozenset(",;/|)")
 _EOL = "zzeolzz"
 # A line starting with one of these holds a person's name, not evidence.
 _NAME_LABELS = ("name:", "name -", "full name", "candidate name", "candidate:")
-_TITLES = ("Mr", "Mrs", "Ms", "Miss", "Mx", "Dr", "Prof")
 _EOL_JOIN = f" {_EOL} "
 # A term making up this share of a line's words is spam there, not prose.
 _SPAM_SHARE = 0.3
