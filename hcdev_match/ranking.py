@@ -43,6 +43,7 @@ class Ranking:
         self.failures = [RankingFailure(item.name, item.error or "not read") for item in items if item.document is None]
         self.sources = [item.name for item in readable]
         self.texts = [item.document.text for item in readable if item.document is not None]
+        self.kinds = [item.document.kind for item in readable if item.document is not None]
         self.ids = [f"C{n:03d}" for n in range(1, len(readable) + 1)]
         evidence = matcher.read(self.texts)
         self.strengths: sp.csr_matrix = (
@@ -68,7 +69,9 @@ class Ranking:
         what is hidden, never what is scored.
         """
         n = self.ids.index(candidate)
-        check = replace(check_fit(self.matcher, text=self.texts[n]), source=self.sources[n], flags=self.flags[n])
+        check = replace(
+            check_fit(self.matcher, text=self.texts[n]), source=self.sources[n], kind=self.kinds[n], flags=self.flags[n]
+        )
         return mask_fit_check(check, self.matcher, source=candidate) if blind else check
 
     def failure_lines(self, *, blind: bool) -> list[str]:

@@ -54,7 +54,10 @@ _BIRTH = re.compile(
 _AGE = re.compile(
     rf"{_START}(?:age[ \t]+\d{{1,3}}(?:[ \t]+years?(?:[ \t]+old)?)?|\d{{1,3}}[ \t]+years[ \t]+old){_END}", re.I | re.M
 )
-_GENDER = re.compile(rf"{_START}(?:female|male|woman|man|non-binary|nonbinary){_END}", re.I | re.M)
+# "Female" after a comma is a header field ("Jane Doe, Female"); "man" after a comma is more often a list.
+_GENDER = re.compile(
+    rf"{_START}(?:female|male|non-binary|nonbinary){_END}|(?:^|(?<=[|•·;]))[ \t]*(?:woman|man){_END}", re.I | re.M
+)
 _PRONOUNS = re.compile(
     r"\(?\b(?:she|he|they|ze|xe)[ \t]*/[ \t]*(?:her|him|them|hers|his|theirs|zir|hir|xem)"
     r"(?:[ \t]*/[ \t]*(?:hers|his|theirs|them|her|him))?\b\)?",
