@@ -185,7 +185,7 @@ def test_blind_review_hides_the_person_keeps_the_work_and_moves_no_score(
     header = "\n".join([_fill(shape, values)] + [_fill(line, values) for line in personal])
     # The sample's work: all of it after its own header (name and contact lines, up to the first blank line).
     body = "\n".join(_fill(line, values) for line in work) + "\n\n" + _text(base).split("\n\n", 1)[1]
-    ranking = Ranking(matcher, read_batch([(f"{first}-{last}-cv.txt", (header + "\n" + body).encode())]))
+    ranking = Ranking(matcher, read_batch([(f"{first}-{last}-cv.txt", (header + "\n" + body).encode())]).items)
     blind, shown = ranking.explain("C001", blind=True), ranking.explain("C001", blind=False)
     assert blind.text.endswith(body)  # every work line kept, dates and all
     head = blind.text[: -len(body)]

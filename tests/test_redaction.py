@@ -123,7 +123,7 @@ def test_blind_review_keeps_work_that_looks_personal(line: str) -> None:
 
 def test_a_surname_that_is_a_skill_is_hidden_in_the_name_only(matcher: Matcher) -> None:
     cv = "Jane Swift\n\nPublications: Swift, J. (2021). Mobile triage.\nBuilt the iOS app in Swift and SwiftUI.\n"
-    ranking = Ranking(matcher, read_batch([("cv.txt", cv.encode())]))
+    ranking = Ranking(matcher, read_batch([("cv.txt", cv.encode())]).items)
     shown = ranking.explain("C001", blind=True).text
     assert "Jane" not in shown and "Swift, J." not in shown
     assert "in Swift and SwiftUI" in shown  # the language, a catalogue word, stays
@@ -189,7 +189,7 @@ def _eval_texts() -> list[tuple[str, str]]:
 
 def test_blind_review_changes_nothing_scored_on_any_real_text(matcher: Matcher) -> None:
     texts = _eval_texts()
-    ranking = Ranking(matcher, read_batch([(f"{n:03d}.txt", text.encode()) for n, (_, text) in enumerate(texts)]))
+    ranking = Ranking(matcher, read_batch([(f"{n:03d}.txt", text.encode()) for n, (_, text) in enumerate(texts)]).items)
     assert len(ranking) == len(texts), [f.error for f in ranking.failures]
     problems = _check_ranking_blind_and_open(ranking)
     assert not problems, problems
@@ -198,7 +198,7 @@ def test_blind_review_changes_nothing_scored_on_any_real_text(matcher: Matcher) 
 def test_blind_review_changes_nothing_scored_on_the_samples(matcher: Matcher) -> None:
     files = [(p.name, p.read_bytes()) for p in sorted(SAMPLES.glob("*.txt"))]
     files.append(("imaging-extra.txt", (HEADERS[0][0] + "\n" + WORK).encode()))
-    ranking = Ranking(matcher, read_batch(files))
+    ranking = Ranking(matcher, read_batch(files).items)
     assert not _check_ranking_blind_and_open(ranking)
     blind = ranking.explain(ranking.ids[-1], blind=True)
     assert WORK in blind.text and blind.source == ranking.ids[-1]
