@@ -14,6 +14,7 @@ from .tokenizer import ADDRESS_RE, tokenize
 
 __all__ = [
     "ADDRESS_RE",
+    "HEAD_LINES",
     "HEADING_WORDS",
     "TITLES",
     "find_name_line",
@@ -47,8 +48,8 @@ HEADING_WORDS = frozenset(
 )  # fmt: skip
 # Where a header line's name part ends: "Jane Doe | Senior Developer", "Jane Doe - Engineer", "Jane Doe (she/her)".
 _HEADER_SPLIT = re.compile(r"\s*(?:[|•·,;(\[]|\s[-–—]\s)\s*")
-_MARKUP = " \t#*_>"
-_HEAD_LINES = 8  # a CV's name comes in its first lines  # Markdown around a heading: "# Jane Doe", "**Jane Doe**"
+_MARKUP = " \t#*_>"  # Markdown around a heading: "# Jane Doe", "**Jane Doe**"
+HEAD_LINES = 8  # a CV's name and contact details come in its first lines
 
 
 def looks_like_name(line: str, *, not_name_words: Set[str] = frozenset()) -> bool:
@@ -103,7 +104,7 @@ def find_name_line(lines: Sequence[str], *, not_name_words: Set[str] = frozenset
     "Curriculum Vitae" and job-title lines ("Senior Developer"); any other line
     ends the search.
     """
-    for number, line in enumerate(lines[:_HEAD_LINES]):
+    for number, line in enumerate(lines[:HEAD_LINES]):
         if not line.strip() or is_document_heading(line):
             continue
         name = header_name(line.strip(), not_name_words=not_name_words)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Set
 
-from .personal import ADDRESS_RE, TITLES, find_name_line
+from .personal import ADDRESS_RE, HEAD_LINES, TITLES, find_name_line
 
 __all__ = ["MASK", "mask_file_names", "mask_personal_details"]
 
@@ -116,7 +116,6 @@ _LEADING_FILE = re.compile(r"^[^:\n]*?\.[A-Za-z0-9]{1,5}(?=(?:, line \d+)?: )")
 _FILE_NAME = re.compile(
     r"(?<![\w.()\[\]-])\w[\w()\[\]-]*(?:\.[\w()\[\]-]+)*\.(?:zip|csv|pdf|docx?|txt|md|rtf|odt|exe|json|xml)\b", re.I
 )
-_HEAD_LINES = 8  # a CV's name and contact details come in its first lines
 
 
 def mask_personal_details(text: str, *, name_words: Iterable[str] = (), work_words: Set[str] = frozenset()) -> str:
@@ -127,17 +126,17 @@ def mask_personal_details(text: str, *, name_words: Iterable[str] = (), work_wor
     surname that is also a skill (Swift, Go) still shows where it is the skill.
     """
     lines = text.split("\n")
-    names = [w for w in name_words if w]
+    names = [[w for w in name_words if w]]
     head = find_name_line(lines)
     if head is not None:
         number, name = head
         titled = rf"(?:(?:{'|'.join(TITLES)})\.?[ \t]+)*{re.escape(name)}"
         lines[number] = re.sub(titled, MASK, lines[number], count=1)
-        names += name.split()
+        names.append(name.split())
     masked = "\n".join(lines)
     for match in _FIELD.finditer(masked):
         if match.group(1).strip(" \t-*•:：–").lower() in {"name", "full name", "candidate name"}:
-            names += [w for w in match.group(2).split() if w.rstrip(".") not in TITLES]
+            names.append(match.group(2).split())
     masked = _FIELD.sub(lambda m: m.group(1) + MASK, masked)
     masked = _PHONE_FIELD.sub(lambda m: m.group(1) + MASK if _digits(m.group(2)) >= 7 else m.group(), masked)
     masked = _HANDLE_FIELD.sub(lambda m: m.group(1) + MASK, masked)
@@ -151,7 +150,9 @@ def mask_personal_details(text: str, *, name_words: Iterable[str] = (), work_wor
     masked = _mask_head_handles(masked)
     masked = _PHONE.sub(_phone, masked)
     masked = _SEGMENTS.sub(_address_segment, masked)
-    return _mask_names(masked, names, work_words)
+    for words in names:
+        masked = _mask_name(masked, words, work_words)
+    return masked
 
 
 def mask_file_names(message: str, names: Iterable[str], *, label: str) -> str:
@@ -176,7 +177,7 @@ def mask_file_names(message: str, names: Iterable[str], *, label: str) -> str:
 def _mask_head_handles(text: str) -> str:
     # A bare "@handle" is a handle only on a short line of the header ("@Override" in a sentence is not).
     lines = text.split("\n")
-    lines[:_HEAD_LINES] = [_HANDLE.sub(MASK, line) if len(line.split()) <= 4 else line for line in lines[:_HEAD_LINES]]
+    lines[:HEAD_LINES] = [_HANDLE.sub(MASK, line) if len(line.split()) <= 4 else line for line in lines[:HEAD_LINES]]
     return "\n".join(lines)
 
 
@@ -204,8 +205,9 @@ def _address_segment(match: re.Match[str]) -> str:
     return _keep_space(segment, MASK)
 
 
-def _mask_names(text: str, names: list[str], work_words: Set[str]) -> str:
-    words = [w.strip(",.()\"'") for w in names]
+def _mask_name(text: str, name: list[str], work_words: Set[str]) -> str:
+    """Hide the later mentions of one name: in full, as title and surname, as a citation, the surname alone."""
+    words = [w.strip(",.()\"'") for w in name]
     words = [w for w in words if len(w) > 1 and w.rstrip(".") not in TITLES]
     if not words:
         return text
@@ -214,13 +216,15 @@ def _mask_names(text: str, names: list[str], work_words: Set[str]) -> str:
     surname = re.escape(words[-1])
     for title in TITLES:
         text = re.sub(rf"\b{title}\.?[ \t]+{surname}(?!\w)", MASK, text)
-    if len(words) > 1:  # as a publication list cites it: "Doe, J." and "J. Doe"
-        initial = re.escape(words[0][0])
-        text = re.sub(rf"(?<!\w){surname},?[ \t]+{initial}\.|\b{initial}\.[ \t]+{surname}(?!\w)", MASK, text)
-    # The surname alone ("Doe, J. (2021)" in a publication list); a first name alone is too often
-    # a word of something else (a university named after someone) to hide everywhere.
+    if len(words) < 2:
+        return text
+    initial = re.escape(words[0][0])  # as a publication list cites it: "Doe, J." and "J. Doe"
+    text = re.sub(rf"(?<!\w){surname},?[ \t]+{initial}\.|\b{initial}\.[ \t]+{surname}(?!\w)", MASK, text)
+    # The surname alone ("the Doe lab"), unless it is also a word of the work (Swift) or of a date
+    # (May). A first name alone is too often part of something else (a university named after
+    # someone) to hide everywhere.
     last = words[-1]
-    if len(words) > 1 and last.lower() not in work_words and last.lower() not in _CALENDAR:
+    if last.lower() not in work_words and last.lower() not in _CALENDAR:
         for form in {last, last.upper()}:
             text = re.sub(rf"(?<!\w){re.escape(form)}(?!\w)", MASK, text)
     return text
