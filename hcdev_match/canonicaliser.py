@@ -277,8 +277,10 @@ class Canonicaliser:
     def _mask_name(self, text: str) -> tuple[str, bool]:
         """Blank the candidate's name where the text mentions it again.
 
-        The name is taken from the first line (when it is only a name) or a
-        "Name:" field; its later mentions, as the full name or a title and the
+        The name is taken from the first line (when it is only a name), else
+        from the header line personal.find_name_line() finds ("Jane Swift, MSc",
+        "Jane Go | iOS Developer", the line under "Curriculum Vitae"), where it
+        is blanked, or from a "Name:" field; its later mentions, as the full name or a title and the
         surname ("Ms Swift"), are blanked so a surname that is also a skill
         (Swift, Jenkins, Go) never counts. A bare "Swift" elsewhere stays: it
         is far more likely the language. Also says whether the first line is
