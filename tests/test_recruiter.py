@@ -308,12 +308,15 @@ def test_a_masked_explanation_is_its_rows_assessment_with_the_work_kept(
     recruiter_page: tuple[AppTest, Store], matcher: Matcher
 ) -> None:
     work = "2015 - 2019 Imaging software engineer\nImage analysis and segmentation pipelines for CT and MRI\n"
-    text = PERSONAL + "Age 34 | Pronouns: she/her\n" + work + sample("imaging_1").decode().split("\n\n", 1)[1]
+    contact = "Age 34 | Pronouns: she/her | DICOM viewer work: jane.swift@example.com\n"  # a skill next to the e-mail
+    text = PERSONAL + contact + work + sample("imaging_1").decode().split("\n\n", 1)[1]
     at, _ = recruiter_page
     at = upload(at, [("jane-swift-cv.txt", text.encode())])
     at.multiselect(key="opening_roles").set_value(["imaging"]).run()
     row = at.dataframe[0].value.iloc[0]
-    shown = _shown_texts(at)
+    tables = "\n".join(frame.value.to_csv() for frame in at.dataframe)  # the skills' snippets among them
+    shown = _shown_texts(at) + "\n" + tables
+    assert "where the text shows it" in tables
     assert work in shown  # a work line starting "Image..." and a year range are shown as written
     for secret in ("Jane", "Swift", "jane-swift-cv", "7700", "1987", "Harbour", "Age 34", "she/her"):
         assert secret not in shown, secret

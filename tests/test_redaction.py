@@ -200,5 +200,9 @@ def test_blind_review_changes_nothing_scored_on_the_samples(matcher: Matcher) ->
     files.append(("imaging-extra.txt", (HEADERS[0][0] + "\n" + WORK).encode()))
     ranking = Ranking(matcher, read_batch(files).items)
     assert not _check_ranking_blind_and_open(ranking)
+    for candidate, text in zip(ranking.ids, ranking.texts, strict=True):
+        name = text.split("\n", 1)[0]  # every sample starts with its author's (invented) name
+        snippets = [m.snippet for f in ranking.explain(candidate, blind=True).assessment.fits for m in f.matched]
+        assert not [s for s in snippets if name in s or "@" in s], (candidate, name)
     blind = ranking.explain(ranking.ids[-1], blind=True)
     assert WORK in blind.text and blind.source == ranking.ids[-1]
