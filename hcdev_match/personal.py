@@ -26,7 +26,8 @@ __all__ = [
 TITLES = ("Mr", "Mrs", "Ms", "Miss", "Mx", "Dr", "Prof")
 # Lower-case particles inside a name: "Lucas Ferreira da Silva", "Anna van der Berg".
 _PARTICLES = frozenset({"da", "de", "del", "della", "der", "di", "du", "la", "le", "van", "von", "bin", "al", "el"})
-# Words of job titles and CV headings: a line holding one is not a name.
+# Words of job titles and CV headings: a line holding one is not a name. Short words that are also
+# names ("Ai", "Qa") are left out: "Ai Nakamura" is a name, and its "Ai" must never be read as AI.
 HEADING_WORDS = frozenset(
     {
         "developer", "engineer", "senior", "junior", "lead", "principal", "staff", "software", "data",
@@ -37,7 +38,7 @@ HEADING_WORDS = frozenset(
         "student", "graduate", "founder", "owner", "freelance", "freelancer", "contractor", "doctor",
         "medical", "clinical", "health", "healthcare", "care", "home", "record", "records", "support",
         "informatics", "nursing", "registered", "full", "stack", "frontend", "backend", "web", "mobile", "ios",
-        "android", "cloud", "devops", "machine", "learning", "ai", "ml", "systems", "product", "it", "qa",
+        "android", "cloud", "devops", "machine", "learning", "systems", "product",
         "summary", "curriculum", "vitae", "resume", "résumé", "cv", "profile", "portfolio", "experience",
         "education", "skills", "contact", "objective", "projects", "publications", "references",
         "certifications", "languages", "professional", "technical", "personal", "details", "about",

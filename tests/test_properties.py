@@ -16,7 +16,7 @@ from .conftest import SAMPLES
 
 BASES = sorted(p.stem for p in SAMPLES.glob("*.txt"))
 # Real names, including ones that are also technology words.
-FIRST = ["Jane", "John", "Aisha", "Wei", "Maria", "Olu", "Sam", "Taylor", "Priya", "Jonathan"]
+FIRST = ["Jane", "John", "Aisha", "Wei", "Maria", "Olu", "Sam", "Taylor", "Priya", "Jonathan", "Ai"]
 LAST = ["Smith", "Swift", "Jenkins", "Go", "Rust", "Cerner", "Okafor", "Nguyen", "García-López", "O'Neill"]
 PRONOUNS = [("he", "him", "his"), ("she", "her", "her"), ("they", "them", "their")]
 GENDERED = [("man", "husband", "father", "Mr"), ("woman", "wife", "mother", "Ms")]
