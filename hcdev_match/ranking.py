@@ -58,9 +58,6 @@ class Ranking:
     def __len__(self) -> int:
         return len(self.texts)
 
-    def text_of(self, candidate: str) -> str:
-        return self.texts[self.ids.index(candidate)]
-
     def explain(self, candidate: str, *, blind: bool) -> FitCheck:
         """The fit check of one candidate, as the page shows it.
 
