@@ -22,6 +22,8 @@ from itertools import compress, count
 from .career import weigh_lines
 from .catalogue import Catalogue
 from .config import MatchConfig
+from .personal import TITLES as _TITLES
+from .personal import find_name_line, looks_like_name
 from .posting import may_hold_posting, split_posting
 from .tokenizer import ADDRESS_RE, tokenize, tokenize_phrase
 
@@ -38,7 +40,6 @@ _LIST_AFTER = frozenset(",;/|)")
 _EOL = "zzeolzz"
 # A line starting with one of these holds a person's name, not evidence.
 _NAME_LABELS = ("name:", "name -", "full name", "candidate name", "candidate:")
-_TITLES = ("Mr", "Mrs", "Ms", "Miss", "Mx", "Dr", "Prof")
 _EOL_JOIN = f" {_EOL} "
 # A term making up this share of a line's words is spam there, not prose.
 _SPAM_SHARE = 0.3
@@ -283,8 +284,10 @@ class Canonicaliser:
     def _mask_name(self, text: str) -> tuple[str, bool]:
         """Blank the candidate's name where the text mentions it again.
 
-        The name is taken from the first line (when it is only a name) or a
-        "Name:" field; its later mentions, as the full name or a title and the
+        The name is taken from the first line (when it is only a name), else
+        from the header line personal.find_name_line() finds ("Jane Swift, MSc",
+        "Jane Go | iOS Developer", the line under "Curriculum Vitae"), where it
+        is blanked, or from a "Name:" field; its later mentions, as the full name or a title and the
         surname ("Ms Swift"), are blanked so a surname that is also a skill
         (Swift, Jenkins, Go) never counts. A bare "Swift" elsewhere stays: it
         is far more likely the language. Also says whether the first line is
@@ -293,6 +296,10 @@ class Canonicaliser:
         first_line = text.lstrip().split("\n", 1)[0].strip()
         first_is_name = self._looks_like_name(first_line)
         name = first_line.split() if first_is_name else []
+        found = None if first_is_name else find_name_line(text[:2000].split("\n"), not_name_words=self._title_words)
+        if found is not None:  # "Jane Swift, MSc", "Jane Swift | iOS Developer", a name under "Curriculum Vitae"
+            name = found[1].split()
+            text = text.replace(found[1], " ", 1)
         head = text[:2000]
         if "name" in head.lower():
             for line in head.splitlines()[:20]:
@@ -314,16 +321,9 @@ class Canonicaliser:
         return text, first_is_name and text.lstrip().split("\n", 1)[0].strip() == first_line
 
     def _looks_like_name(self, line: str) -> bool:
-        """A CV's first line that is only a name: up to four capitalised words
-        and none of the words a job title or heading uses."""
-        words = line.split()
-        if not 1 <= len(words) <= 4:
-            return False
-        for word in words:
-            bare = word.replace("-", "").replace("'", "").replace(".", "").replace("\u2019", "")
-            if not (bare.isalpha() and word[0].isupper()):
-                return False
-        return not any(token in self._title_words for token in tokenize(line.lower()))
+        """A CV's first line that is only a name (personal.py's rule, the one blind review uses),
+        with the words of role keywords and signal phrases as title words too."""
+        return looks_like_name(line, not_name_words=self._title_words)
 
     def _exact_by_line(self, body: str) -> dict[int, list[tuple[str, int]]]:
         """Case-sensitive alias matches, grouped by line number."""

@@ -11,17 +11,21 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from .catalogue import Catalogue
 from .config import DEFAULT_TIER_WEIGHTS
+from .fitcheck import FitCheck, check_fit
 from .matcher import Matcher
+from .redaction import MASK, mask_file_names, mask_personal_details
+from .tokenizer import tokenize_phrase
 from .uploads import UploadItem
 
-__all__ = ["Ranking", "RankingFailure", "ranking_csv"]
+__all__ = ["Ranking", "RankingFailure", "mask_fit_check", "ranking_csv"]
 
 
 @dataclass(frozen=True)
@@ -39,6 +43,7 @@ class Ranking:
         self.failures = [RankingFailure(item.name, item.error or "not read") for item in items if item.document is None]
         self.sources = [item.name for item in readable]
         self.texts = [item.document.text for item in readable if item.document is not None]
+        self.kinds = [item.document.kind for item in readable if item.document is not None]
         self.ids = [f"C{n:03d}" for n in range(1, len(readable) + 1)]
         evidence = matcher.read(self.texts)
         self.strengths: sp.csr_matrix = (
@@ -53,8 +58,29 @@ class Ranking:
     def __len__(self) -> int:
         return len(self.texts)
 
-    def text_of(self, candidate: str) -> str:
-        return self.texts[self.ids.index(candidate)]
+    def explain(self, candidate: str, *, blind: bool) -> FitCheck:
+        """The fit check of one candidate, as the page shows it.
+
+        It is scored from the text as read, like the candidate's row, and only
+        then masked when ``blind``: the text, the snippets and the source are
+        what is hidden, never what is scored.
+        """
+        n = self.ids.index(candidate)
+        check = replace(
+            check_fit(self.matcher, text=self.texts[n]), source=self.sources[n], kind=self.kinds[n], flags=self.flags[n]
+        )
+        return mask_fit_check(check, self.matcher, source=candidate) if blind else check
+
+    def failure_lines(self, *, blind: bool) -> list[str]:
+        """One line per file that could not be read; under blind review no file or member name shows."""
+        if not blind:
+            return [f"{f.name}: {f.error}" for f in self.failures]
+        names = [f.name for f in self.failures] + self.sources
+        lines = []
+        for n, failure in enumerate(self.failures, 1):
+            reason = mask_file_names(failure.error, names, label=f"file {n}")
+            lines.append(reason if reason.startswith(f"file {n}") else f"file {n}: {reason}")
+        return lines
 
     def fits(
         self,
@@ -135,6 +161,35 @@ class Ranking:
                 out[:, j] = found[:, k]
                 k += 1
         return out
+
+
+def mask_fit_check(check: FitCheck, matcher: Matcher, *, source: str) -> FitCheck:
+    """``check`` as blind review shows it: its assessment (fits, skills, contributions) unchanged,
+    its text masked, each snippet cut from the masked text, its source replaced by ``source``."""
+    text = mask_personal_details(check.text, work_words=_work_words(matcher.catalogue))
+    canon = matcher.canonicaliser
+    snippets = {m.skill: m.snippet for fit in check.assessment.fits for m in fit.matched}
+    masked = {skill: (canon.find_snippet(text, skill) or MASK) if old else "" for skill, old in snippets.items()}
+    fits = tuple(
+        replace(fit, matched=tuple(replace(m, snippet=masked[m.skill]) for m in fit.matched))
+        for fit in check.assessment.fits
+    )
+    return replace(check, text=text, source=source, assessment=replace(check.assessment, fits=fits))
+
+
+_WORK_WORDS: dict[str, frozenset[str]] = {}
+
+
+def _work_words(catalogue: Catalogue) -> frozenset[str]:
+    """Every word of the catalogue's phrases: a surname that is one (Swift) is not hidden where it stands alone."""
+    cached = _WORK_WORDS.get(catalogue.version)
+    if cached is not None:
+        return cached
+    phrases = [a for s in catalogue.skills.values() for a in (*s.aliases, *s.exact)]
+    phrases += [k for r in catalogue.roles.values() for k in r.keywords]
+    phrases += [*catalogue.software_signals, *catalogue.healthcare_signals, *catalogue.practice_signals]
+    words = _WORK_WORDS[catalogue.version] = frozenset(t for phrase in phrases for t in tokenize_phrase(phrase))
+    return words
 
 
 def ranking_csv(frame: pd.DataFrame, *, context: Mapping[str, str]) -> str:

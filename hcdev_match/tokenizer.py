@@ -21,8 +21,10 @@ _SEPARATORS = str.maketrans(
 
 # Web addresses and e-mail addresses are not prose: they repeat a title's
 # words (job-board URLs) or carry a person's name (e-mail), so they are
-# removed before a line is read.
-ADDRESS_RE = re.compile(r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.I)
+# removed before a line is read. An e-mail address starts where a run of its
+# characters starts (the lookbehind): otherwise a long run without an "@" is
+# scanned again from each of its characters, quadratic time.
+ADDRESS_RE = re.compile(r"(?:https?://|www\.)\S+|(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.I)
 
 
 def fold_symbols(lowered: str) -> str:

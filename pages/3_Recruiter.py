@@ -12,9 +12,7 @@ from hcdev_match.charts import build_heatmap
 from hcdev_match.config import DEFAULT_TIER_WEIGHTS
 from hcdev_match.documents import DocumentLimits
 from hcdev_match.errors import HcdevMatchError
-from hcdev_match.fitcheck import check_fit
 from hcdev_match.ranking import Ranking, ranking_csv
-from hcdev_match.redaction import mask_personal_details
 from hcdev_match.report import escape_markdown
 from hcdev_match.store import DECISIONS, LEGAL_BASES
 from hcdev_match.uploads import BatchLimits, read_batch
@@ -67,7 +65,7 @@ if ranking is None:
 assert ranking is not None
 
 blind = st.toggle(
-    "Blind review: hide names, contact details, addresses, birth dates and photo captions",
+    "Blind review: hide names, contact details, addresses, birth dates, ages, gender, photo captions and file names",
     value=True,
     key="blind_review",
 )
@@ -76,9 +74,8 @@ if note := st.session_state.get("batch_note"):
 if ranking.failures:
     st.warning(f"{len(ranking.failures)} file(s) could not be read; the other {len(ranking)} were scored.")
     with st.expander("Files that could not be read"):
-        for n, failure in enumerate(ranking.failures, 1):
-            reason = failure.error.replace(failure.name, f"file {n}") if blind else failure.error
-            st.text(f"{'file ' + str(n) if blind else failure.name}: {reason}")
+        for line in ranking.failure_lines(blind=blind):
+            st.text(line)
 if not len(ranking):
     st.stop()
 
@@ -135,9 +132,7 @@ if rows:
 
 st.subheader("One candidate, explained")
 candidate = st.selectbox("Explain a candidate", options=list(shown["candidate"]), key="explain_candidate")
-text = ranking.text_of(candidate)
-check = check_fit(matcher, text=mask_personal_details(text) if blind else text)
-render_fit_check(check)
+render_fit_check(ranking.explain(candidate, blind=blind))  # scored unmasked, like its row; masked for display
 saved = st.session_state.get("saved", {})
 viewed: set[str] = st.session_state.setdefault("viewed", set())
 if candidate in saved and candidate not in viewed:

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import re
 
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from hcdev_match.matcher import Matcher
+from hcdev_match.ranking import Ranking
+from hcdev_match.redaction import MASK, mask_personal_details
+from hcdev_match.uploads import read_batch
 
 from .conftest import SAMPLES
 
 BASES = sorted(p.stem for p in SAMPLES.glob("*.txt"))
 # Real names, including ones that are also technology words.
-FIRST = ["Jane", "John", "Aisha", "Wei", "Maria", "Olu", "Sam", "Taylor", "Priya", "Jonathan"]
+FIRST = ["Jane", "John", "Aisha", "Wei", "Maria", "Olu", "Sam", "Taylor", "Priya", "Jonathan", "Ai"]
 LAST = ["Smith", "Swift", "Jenkins", "Go", "Rust", "Cerner", "Okafor", "Nguyen", "García-López", "O'Neill"]
 PRONOUNS = [("he", "him", "his"), ("she", "her", "her"), ("they", "them", "their")]
 GENDERED = [("man", "husband", "father", "Mr"), ("woman", "wife", "mother", "Ms")]
@@ -92,3 +95,123 @@ def test_any_text_gives_fits_between_0_and_100(matcher: Matcher, text: str) -> N
     assessment = matcher.assess(text)
     assert all(0.0 <= f.fit <= 100.0 for f in assessment.fits)
     assert not re.search(r"nan", str(assessment.to_dict()))
+
+
+HEADER_SHAPES = [
+    "{first} {last}",
+    "{first} {last}, MSc",
+    "{first} {last} | Senior Developer",
+    "{first} {last} - Clinical Data Engineer",
+    "Curriculum Vitae\n\n{first} {last}",
+    "RESUME\n{FIRST} {LAST}",
+    "Name: {title} {first} {last}",
+    "{first} {last} (she/her)",
+    "{title}. {first} {last}",
+    "# {first} {last}",
+    "Senior Developer\n{first} {last}",
+]
+PERSONAL_LINES = [
+    "Age {age}",
+    "Age: {age}",
+    "DOB {day:02d}/{month:02d}/{year}",
+    "Date of birth: {day:02d}/{month:02d}/{year}",
+    "Born {year}",
+    "Pronouns: {he}/{him}",
+    "{first_lower}.{last_lower}@example.com | +44 7700 9{serial:05d}",
+    "({area}) 555-{serial4:04d}",
+    "linkedin.com/in/{first_lower}-{last_lower}",
+]
+WORK_LINES = [
+    "{y1} - {y2} Software engineer at a hospital trust",
+    "{m1:02d}/{y1} - {m2:02d}/{y2}: HL7 v2 and FHIR R4 interfaces for an EHR",
+    "{m1:02d}.{y1}-{m2:02d}.{y2} Developer, radiology PACS integrations with DICOM",
+    "Image analysis and segmentation pipelines for CT in Python",
+    "Images: DICOM and NIfTI, {n} studies a day",
+    "Mobile: iOS, Android",
+    "IEC 62304 and ISO 13485:{y2} documentation for a Class II device",
+    "Reduced report turnaround by {n}% for {n},{serial:03d} patients",
+    "Patients aged {age} and over, triaged by a clinical decision support rule engine",
+]
+
+
+def _fill(template: str, v: dict) -> str:
+    return template.format(**v)
+
+
+@given(
+    base=st.sampled_from(BASES),
+    shape=st.sampled_from(HEADER_SHAPES),
+    title=st.sampled_from(["Mr", "Ms", "Dr", "Mx"]),
+    a=st.tuples(st.sampled_from(FIRST), st.sampled_from(LAST)),
+    b=st.tuples(st.sampled_from(FIRST), st.sampled_from(LAST)),
+)
+def test_no_header_shape_lets_a_name_change_a_fit(
+    matcher: Matcher, base: str, shape: str, title: str, a: tuple[str, str], b: tuple[str, str]
+) -> None:
+    body = "\n" + _text(base).split("\n\n", 1)[1]  # the sample without its own header
+    names = [{"first": f, "last": n, "FIRST": f.upper(), "LAST": n.upper(), "title": title} for f, n in (a, b)]
+    assert _fits(matcher, _fill(shape, names[0]) + body) == _fits(matcher, _fill(shape, names[1]) + body)
+
+
+@given(
+    first=st.sampled_from(FIRST),
+    last=st.sampled_from(LAST),
+    pronouns=st.sampled_from(PRONOUNS),
+    title=st.sampled_from(["Mr", "Ms", "Dr", "Mx"]),
+    shape=st.sampled_from(HEADER_SHAPES),
+    personal=st.lists(st.sampled_from(PERSONAL_LINES), min_size=1, max_size=4, unique=True),
+    work=st.lists(st.sampled_from(WORK_LINES), min_size=1, max_size=6),
+    age=st.integers(18, 80),
+    day=st.integers(1, 28),
+    month=st.integers(1, 12),
+    y1=st.integers(1990, 2020),
+    span=st.integers(0, 6),
+    n=st.integers(2, 99),
+    serial=st.integers(0, 99_999),
+    base=st.sampled_from(BASES),
+)
+def test_blind_review_hides_the_person_keeps_the_work_and_moves_no_score(
+    matcher: Matcher, first: str, last: str, pronouns: tuple[str, str, str], title: str, shape: str,
+    personal: list[str], work: list[str], age: int, day: int, month: int, y1: int, span: int, n: int,
+    serial: int, base: str,
+) -> None:  # fmt: skip
+    values = {
+        "first": first, "last": last, "FIRST": first.upper(), "LAST": last.upper(), "title": title,
+        "first_lower": first.lower(), "last_lower": last.lower().replace("'", ""), "age": age, "day": day,
+        "month": month, "year": 2024 - age, "he": pronouns[0], "him": pronouns[1], "serial": serial,
+        "serial4": serial % 10_000, "area": 200 + serial % 800, "y1": y1, "y2": y1 + span, "m1": month,
+        "m2": 13 - month, "n": n,
+    }  # fmt: skip
+    header = "\n".join([_fill(shape, values)] + [_fill(line, values) for line in personal])
+    # The sample's work: all of it after its own header (name and contact lines, up to the first blank line).
+    body = "\n".join(_fill(line, values) for line in work) + "\n\n" + _text(base).split("\n\n", 1)[1]
+    ranking = Ranking(matcher, read_batch([(f"{first}-{last}-cv.txt", (header + "\n" + body).encode())]).items)
+    blind, shown = ranking.explain("C001", blind=True), ranking.explain("C001", blind=False)
+    assert blind.text.endswith(body)  # every work line kept, dates and all
+    head = blind.text[: -len(body)]
+    for secret in (first, last, str(2024 - age), f"{serial:05d}"):
+        assert not re.search(rf"(?<!\w){re.escape(secret)}(?!\w)", head, re.I), (secret, head)
+    row = ranking.table(roles=list(matcher.roles)).iloc[0]
+    assert [(f.role, f.fit, f.terms, f.missing) for f in blind.assessment.fits] == [
+        (f.role, f.fit, f.terms, f.missing) for f in shown.assessment.fits
+    ]
+    assert [[(m.skill, m.strength) for m in f.matched] for f in blind.assessment.fits] == [
+        [(m.skill, m.strength) for m in f.matched] for f in shown.assessment.fits
+    ]
+    assert all(round(f.fit, 1) == row[f.role] for f in blind.assessment.fits)
+    assert first not in blind.source and last not in blind.source
+
+
+# Work lines that start with a word a careless rule reads as a label (photo caption, age, address).
+LABEL_LIKE = ["Image analysis", "Images and", "Imaging", "Picture archiving", "Age-related", "Born-digital",
+              "Gender-affirming", "Name matching", "Address validation", "Mobile apps", "Phone triage"]  # fmt: skip
+
+
+@given(
+    starts=st.lists(st.sampled_from(LABEL_LIKE), min_size=1, max_size=5),
+    tails=st.lists(st.text(alphabet="abcdefghijklmnopqrstuvxyz ,.-()", max_size=60), min_size=5, max_size=5),
+)
+def test_masking_keeps_every_line_that_names_no_person(starts: list[str], tails: list[str]) -> None:
+    work = "\n".join(start + tail for start, tail in zip(starts, tails, strict=False)) + "\n"
+    assume("github.io" not in work and "x.com" not in work)
+    assert mask_personal_details("Zoë Quist\n" + work) == MASK + "\n" + work

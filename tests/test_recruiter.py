@@ -278,3 +278,48 @@ def test_a_batch_zip_bomb_is_refused_without_expanding_it() -> None:
         archive.writestr("cv.txt", b" " * (120 * 1024 * 1024))
     [item] = read_batch([("bomb.zip", buffer.getvalue())]).items
     assert item.error and "zip bomb" in item.error
+
+
+def _shown_texts(at: AppTest) -> str:
+    return "\n".join(t.value for t in at.text)
+
+
+def test_blind_review_hides_file_and_member_names_in_the_failure_list(recruiter_page: tuple[AppTest, Store]) -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("applicants/jane-swift-cv.exe", b"MZ")
+        archive.writestr("applicants/Jane Swift CV.pdf", b"%PDF-1.4 truncated")
+        archive.writestr("applicants/ok.txt", sample("ehr_1"))
+    csv_data = b"id,text\nJane Swift,\n"
+    files = [("swift-applicants.zip", buffer.getvalue()), ("jane_swift.csv", csv_data), ("JaneSwift.pdf", b"%PDF-1")]
+    at, _ = recruiter_page
+    at = upload(at, files)
+    assert not at.exception
+    assert at.warning and "4 file(s) could not be read" in at.warning[0].value
+    failures = [t for t in _shown_texts(at).split("\n") if t.startswith("file ")]
+    assert len(failures) == 4, failures
+    assert "jane" not in "\n".join(failures).lower() and "swift" not in "\n".join(failures).lower(), failures
+    assert "not a CV file" in "\n".join(failures)  # the reason is still given
+    at.toggle(key="blind_review").set_value(False).run()
+    assert "jane-swift-cv.exe" in _shown_texts(at)  # with blind review off, the names are back
+
+
+def test_a_masked_explanation_is_its_rows_assessment_with_the_work_kept(
+    recruiter_page: tuple[AppTest, Store], matcher: Matcher
+) -> None:
+    work = "2015 - 2019 Imaging software engineer\nImage analysis and segmentation pipelines for CT and MRI\n"
+    contact = "Age 34 | Pronouns: she/her | DICOM viewer work: jane.swift@example.com\n"  # a skill next to the e-mail
+    text = PERSONAL + contact + work + sample("imaging_1").decode().split("\n\n", 1)[1]
+    at, _ = recruiter_page
+    at = upload(at, [("jane-swift-cv.txt", text.encode())])
+    at.multiselect(key="opening_roles").set_value(["imaging"]).run()
+    row = at.dataframe[0].value.iloc[0]
+    tables = "\n".join(frame.value.to_csv() for frame in at.dataframe)  # the skills' snippets among them
+    shown = _shown_texts(at) + "\n" + tables
+    assert "where the text shows it" in tables
+    assert work in shown  # a work line starting "Image..." and a year range are shown as written
+    for secret in ("Jane", "Swift", "jane-swift-cv", "7700", "1987", "Harbour", "Age 34", "she/her"):
+        assert secret not in shown, secret
+    best = matcher.assess(text).best  # what scoring the unmasked text gives: the row's figure
+    assert row["best fit"] == round(best.fit, 1)
+    assert at.metric[0].value.startswith(f"{best.fit:.0f} / 100")
