@@ -16,7 +16,6 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, replace
-from functools import lru_cache
 from itertools import compress, count
 
 from .career import weigh_lines
@@ -348,42 +347,18 @@ class Canonicaliser:
         return out
 
     def find_snippet(self, text: str, term: str, *, context: int | None = None) -> str:
-        """Return the first passage of ``text`` that mentions ``term``, or ""."""
-        pattern = _snippet_pattern(self, term)
-        if pattern is None:
-            return ""
-        match = pattern.search(text)
-        if match is None:
-            return ""
-        width = self.config.snippet_context if context is None else context
-        start, end = _word_edges(text, max(0, match.start() - width), min(len(text), match.end() + width), match)
-        snippet = " ".join(text[start:end].split())
-        return ("… " if start > 0 else "") + snippet + (" …" if end < len(text) else "")
+        """Return the first passage of ``text`` that mentions ``term``, or "" (see snippets.py)."""
+        from .snippets import find_snippet  # snippets.py builds on this module
+
+        return find_snippet(self, text, term, context=self.config.snippet_context if context is None else context)
 
     def phrases_of(self, term: str) -> list[str]:
         """The table keys (token strings) that produce ``term``."""
         return [key for key, value in self._table.items() if value == term]
 
-
-def _word_edges(text: str, start: int, end: int, match: re.Match[str]) -> tuple[int, int]:
-    """Move a window's edges to white space so that no word is cut: inwards where the
-    match leaves room, else outwards."""
-    if start > 0 and not text[start - 1].isspace():
-        inner = re.search(r"\s", text[start : match.start()])
-        if inner:
-            start += inner.end()
-        else:
-            while start > 0 and not text[start - 1].isspace():
-                start -= 1
-    if end < len(text) and not text[end].isspace():
-        gap = text[match.end() : end]
-        last = max(gap.rfind(c) for c in " \n\t\r")
-        if last != -1:
-            end = match.end() + last
-        else:
-            while end < len(text) and not text[end].isspace():
-                end += 1
-    return start, end
+    def exact_aliases_of(self, term: str) -> list[str]:
+        """The case-sensitive aliases ("Go", "R") that produce ``term``."""
+        return [alias for alias, value in self._exact.items() if value == term]
 
 
 def _mark(indices: list[int], size: int) -> list[bool]:
@@ -405,23 +380,3 @@ def _inflections(tokens: tuple[str, ...]) -> list[tuple[str, ...]]:
         else:
             out.append(tokens[:-1] + (last + "s",))
     return out
-
-
-@lru_cache(maxsize=4096)
-def _snippet_pattern(canon: Canonicaliser, term: str) -> re.Pattern[str] | None:
-    # Built lazily, only for terms that are shown: most terms never are.
-    keys = canon.phrases_of(term)
-    parts = [r"\W+".join(re.escape(tok) for tok in key.split(" ")) for key in keys]
-    # Aliases as written too: "C++", "C#" and ".NET" are folded to words before
-    # tokenising, so their table keys ("cplusplus") never occur in the text.
-    skill = canon.catalogue.skills.get(term)
-    parts += [r"\s+".join(re.escape(w) for w in alias.split()) for alias in (skill.aliases if skill else ())]
-    insensitive = "|".join(sorted(parts, key=len, reverse=True))
-    exact = [re.escape(a) for a, t in canon._exact.items() if t == term]
-    alternatives = []
-    if insensitive:
-        alternatives.append(f"(?i:{insensitive})")
-    alternatives += exact
-    if not alternatives:
-        return None
-    return re.compile(r"(?<![^\W_])(?:" + "|".join(alternatives) + r")(?![^\W_])")

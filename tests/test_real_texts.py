@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from hcdev_match.canonicaliser import _snippet_pattern
 from hcdev_match.matcher import Matcher
 from hcdev_match.posting import split_posting
+from hcdev_match.snippets import snippet_pattern
 
 from .conftest import ROOT
 
@@ -33,7 +33,7 @@ def test_every_snippet_shows_its_skill_and_is_cut_at_word_boundaries(
     for item in texts:
         for fit in matcher.assess(item["text"]).fits:
             for match in fit.matched:
-                pattern = _snippet_pattern(matcher.canonicaliser, match.skill)
+                pattern = snippet_pattern(matcher.canonicaliser, match.skill)
                 assert pattern is not None and pattern.search(match.snippet), (item["id"], match.skill)
                 body = match.snippet.removeprefix("… ").removesuffix(" …")
                 # Cut where the source has a space (or at its ends): never inside a word.
