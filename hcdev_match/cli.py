@@ -7,7 +7,6 @@ reaches the user.
 from __future__ import annotations
 
 import argparse
-import csv
 import getpass
 import json
 import os
@@ -22,6 +21,7 @@ from .catalogue import DEFAULT_CATALOGUE_PATH, load_catalogue
 from .documents import read_path
 from .errors import DocumentError, HcdevMatchError
 from .reference import DEFAULT_REFERENCE_DIR, load_reference_corpus
+from .spreadsheet import csv_writer
 
 if TYPE_CHECKING:
     from .matcher import Matcher
@@ -70,7 +70,9 @@ def _build_parser() -> argparse.ArgumentParser:
     remove_user = sub.add_parser("remove-user", help="remove an account (kept, disabled, if it made decisions)")
     remove_user.add_argument("name")
     purge = sub.add_parser("purge", help="delete assessments past their retention (the audit log keeps metadata)")
-    purge.add_argument("--days", type=int, default=None, help="retention in days (default 180)")
+    purge.add_argument(
+        "--days", type=int, default=None, help="retention in days, 1 or more (default: $HCDEV_RETENTION_DAYS, else 180)"
+    )
     erase = sub.add_parser("erase", help="remove everything about one candidate reference")
     erase.add_argument("ref")
     export = sub.add_parser("export", help="print everything kept about one candidate reference, as JSON")
@@ -127,8 +129,7 @@ def _privacy(args: argparse.Namespace, stdin: TextIO, out: TextIO) -> int:
     from .cli_accounts import read_password, run_account_command, run_demo_command
     from .store import Store, StoreConfig
 
-    days = getattr(args, "days", None) or int(os.environ.get("HCDEV_RETENTION_DAYS", "180"))
-    store = Store.from_url(_database_url(args), config=StoreConfig(retention_days=days))
+    store = Store.from_url(_database_url(args), config=StoreConfig(retention_days=_retention_days(args)))
     actor = f"cli:{getpass.getuser()}"
     if args.command == "add-user":
         from .accounts import add_user
@@ -140,14 +141,35 @@ def _privacy(args: argparse.Namespace, stdin: TextIO, out: TextIO) -> int:
     elif args.command == "demo":
         run_demo_command(args, store, out)
     elif args.command == "purge":
-        out.write(f"purged {store.purge_expired(actor=actor)} expired assessment(s)\n")
+        removal = store.purge_expired(actor=actor)
+        out.write(f"purged {removal.count} expired assessment(s){_scrub_note(removal.scrubbed)}\n")
     elif args.command == "erase":
-        out.write(f"erased {store.erase_candidate(args.ref, actor=actor)} assessment(s) of {args.ref}\n")
+        removal = store.erase_candidate(args.ref, actor=actor)
+        out.write(f"erased {removal.count} assessment(s) of {args.ref}{_scrub_note(removal.scrubbed)}\n")
     else:
         json.dump(store.export_candidate(args.ref, actor=actor), out, indent=2, ensure_ascii=False)
         out.write("\n")
     store.engine.dispose()
     return 0
+
+
+def _retention_days(args: argparse.Namespace) -> int:
+    """--days when given (purge), else $HCDEV_RETENTION_DAYS, else the default; refused unless 1 or more."""
+    from .store import parse_retention_days
+
+    days = getattr(args, "days", None)
+    if days is not None:
+        return parse_retention_days(str(days), setting="--days")
+    return parse_retention_days(os.environ.get("HCDEV_RETENTION_DAYS"), setting="HCDEV_RETENTION_DAYS")
+
+
+def _scrub_note(scrubbed: bool) -> str:
+    if scrubbed:
+        return ""
+    return (
+        "; another connection is still reading, so their old pages stay in the database file until it "
+        "ends: run purge again then to remove them"
+    )
 
 
 def _matcher(args: argparse.Namespace) -> Matcher:
@@ -248,7 +270,7 @@ def _rank(args: argparse.Namespace, out: TextIO) -> int:
         out.write("\n")
     else:
         roles = tuple(catalogue.roles)
-        writer = csv.writer(out, lineterminator="\n")
+        writer = csv_writer(out)
         writer.writerow(["source", "best_role", "best_fit", *roles, "flags", "catalogue_version", "error"])
         for item in items:
             if item.error or item.fits is None:

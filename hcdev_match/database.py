@@ -7,6 +7,7 @@ the settings each backend needs to lose nothing under concurrency.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,13 +18,26 @@ from sqlalchemy.engine import Connection, Engine
 
 from .errors import StoreError
 
-__all__ = ["create_database_engine", "read_transaction", "sqlite_path", "write_transaction"]
+__all__ = ["create_database_engine", "mask_credentials", "read_transaction", "sqlite_path", "write_transaction"]
 
 # How long a write waits for another writer before it gives up with a clear
 # "try again" message. Ordinary contention clears in milliseconds; a lock
 # held longer (a backup, a stuck process) should be reported to the person,
 # not leave them watching a spinner.
 BUSY_TIMEOUT_MS = 5_000
+
+# "scheme://user:password@": the password runs to the last "@" of the URL
+# (passwords may hold "@"), and never across a space or a quote.
+_CREDENTIALS = re.compile(r"(?P<head>[A-Za-z][A-Za-z0-9+.-]*://[^:/@\s'\"]*):[^\s'\"]*@")
+
+
+def mask_credentials(text: str) -> str:
+    """``text`` with the password of every URL in it replaced by ``***``.
+
+    Works on URLs that do not parse too: a message quoting a broken URL must
+    not show its password to whoever reads the message.
+    """
+    return _CREDENTIALS.sub(r"\g<head>:***@", text)
 
 
 def create_database_engine(url: str) -> Engine:
@@ -35,9 +49,9 @@ def create_database_engine(url: str) -> Engine:
     """
     try:
         parsed = sa.engine.make_url(url)
-    except sa.exc.ArgumentError:
+    except (sa.exc.ArgumentError, ValueError):  # ValueError: a port that is not a number
         raise StoreError(
-            f"database URL {url!r} is not a URL; use sqlite:///path/to/file.sqlite3 "
+            f"database URL {_redact_unparsed(url)!r} is not a URL; use sqlite:///path/to/file.sqlite3 "
             "or postgresql+psycopg://user@host/dbname"
         ) from None
     if parsed.get_backend_name() == "sqlite":
@@ -54,6 +68,15 @@ def create_database_engine(url: str) -> Engine:
         f"database {parsed.get_backend_name()!r} is not supported; use SQLite (sqlite:///...) or "
         "PostgreSQL (postgresql+psycopg://...)"
     )
+
+
+def _redact_unparsed(url: str) -> str:
+    """A URL that does not parse, shown without anything before its last "@" (user and password)."""
+    if "@" not in url:
+        return url
+    head, _, tail = url.rpartition("@")
+    scheme = head.split("://", 1)[0] + "://" if "://" in head else ""
+    return f"{scheme}***@{tail}"
 
 
 def sqlite_path(url: str) -> Path | None:

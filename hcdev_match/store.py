@@ -2,10 +2,12 @@
 
 Only derived data is kept by default (fits, skill ids, flags); the raw CV
 text is kept only with explicit consent. Every assessment carries its legal
-basis and an expiry; ``purge_expired`` removes what has passed it and
-``erase_candidate`` removes one candidate entirely. The audit log records
-who did what to which assessment, never CV text or candidate references, and
-cannot be changed (database triggers refuse UPDATE and DELETE).
+basis (there is no default one) and the expiry it was saved with;
+``purge_expired`` removes what has passed that expiry or the retention in
+force when it runs, whichever comes first, and ``erase_candidate`` removes
+one candidate entirely. The audit log records who did what to which
+assessment (by id), never CV text or candidate references, and cannot be
+changed (database triggers refuse UPDATE and DELETE).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from .assessment import Assessment
-from .database import create_database_engine, read_transaction, write_transaction
+from .database import create_database_engine, mask_credentials, read_transaction, write_transaction
 from .errors import StoreError
 from .schema import (
     SCHEMA_VERSION,
@@ -34,7 +36,17 @@ from .schema import (
     schema_version,
 )
 
-__all__ = ["LEGAL_BASES", "DECISIONS", "SavedAssessment", "Store", "StoreConfig", "append_audit", "utc_now"]
+__all__ = [
+    "DECISIONS",
+    "LEGAL_BASES",
+    "Removal",
+    "SavedAssessment",
+    "Store",
+    "StoreConfig",
+    "append_audit",
+    "parse_retention_days",
+    "utc_now",
+]
 
 #: Why an assessment may be kept (GDPR Art. 6 terms, as a recruiter states them).
 LEGAL_BASES: dict[str, str] = {
@@ -53,12 +65,39 @@ def utc_now() -> datetime:
 
 @dataclass(frozen=True, kw_only=True)
 class StoreConfig:
-    #: Days an assessment is kept before ``purge_expired`` removes it.
+    #: Days an assessment is kept before ``purge_expired`` removes it (the
+    #: setting in force when the purge runs, not when the row was saved).
     retention_days: int = 180
+    #: WAL checkpoints an erase tries before it reports that the erased rows
+    #: leave the files only when other readers finish; each attempt waits up
+    #: to the busy timeout for them.
+    scrub_attempts: int = 2
 
     def __post_init__(self) -> None:
         if self.retention_days < 1:
             raise ValueError(f"retention_days must be at least 1, got {self.retention_days}")
+        if self.scrub_attempts < 1:
+            raise ValueError(f"scrub_attempts must be at least 1, got {self.scrub_attempts}")
+
+
+def parse_retention_days(text: str | None, *, setting: str) -> int:
+    """A retention setting's days, from its text (an environment variable, an option).
+
+    None or an empty text means the setting is not given: the default. A
+    StoreError names the setting, what arrived and what to write instead.
+    """
+    if text is None or not text.strip():
+        return StoreConfig().retention_days
+    try:
+        days = int(text.strip())
+    except ValueError:
+        days = None
+    if days is None or days < 1:
+        raise StoreError(
+            f"{setting} must be a whole number of days, 1 or more (how long assessments are kept), "
+            f"got {text!r}; set it to e.g. {StoreConfig().retention_days}"
+        )
+    return days
 
 
 @dataclass(frozen=True)
@@ -68,6 +107,18 @@ class SavedAssessment:
     expires_at: datetime
     #: Shown once to a candidate who saved their own result: erases it later.
     erase_code: str | None = None
+
+
+@dataclass(frozen=True)
+class Removal:
+    """What an erase or a purge removed, and whether its traces left the files."""
+
+    count: int
+    #: False while another connection still reads an older snapshot (SQLite
+    #: WAL): the rows are gone from every query, but their old pages stay in
+    #: the database file until that reader ends and a later erase or purge
+    #: checkpoints the log. Say so; never claim "no trace" then.
+    scrubbed: bool
 
 
 class Store:
@@ -172,7 +223,14 @@ class Store:
     @staticmethod
     def _check(*, source: str, legal_basis: str, consent: bool, cv_texts: Sequence[str | None]) -> None:
         if legal_basis not in LEGAL_BASES:
-            raise StoreError(f"legal basis {legal_basis!r} is not known; use one of {sorted(LEGAL_BASES)}")
+            raise StoreError(f"legal basis {legal_basis!r} is not known; choose one of {sorted(LEGAL_BASES)}")
+        if consent and legal_basis != "consent":
+            raise StoreError(
+                f"a consent time is recorded only under the consent basis, not {legal_basis!r}; "
+                "choose consent if the candidate gave it, or save without consent"
+            )
+        if legal_basis == "consent" and not consent:
+            raise StoreError("the consent basis needs the candidate's consent; confirm it or choose another basis")
         if source not in SOURCES:
             raise StoreError(f"source {source!r} is not known; use one of {list(SOURCES)}")
         if not consent and any(text is not None for text in cv_texts):
@@ -212,7 +270,7 @@ class Store:
                 flags=";".join(assessment.flags),
                 catalogue_version=assessment.catalogue_version,
                 legal_basis=legal_basis,
-                consent_at=now if consent else None,
+                consent_at=now if consent and legal_basis == "consent" else None,
                 expires_at=expires,
                 cv_text=cv_text,
                 erase_code_hash=_hash_code(code) if code else None,
@@ -308,57 +366,74 @@ class Store:
                     ).mappings()
                 ]
                 exported.append(item)
-            append_audit(connection, actor, "exported", None, f"{len(exported)} assessment(s)")
+            target = _target([int(item["id"]) for item in exported])
+            append_audit(connection, actor, "exported", target, f"{len(exported)} assessment(s)")
         if not exported:
             raise StoreError(f"nothing is kept under the reference {candidate_ref!r}; check the reference")
         return {"candidate_ref": candidate_ref, "exported_at": utc_now().isoformat(), "assessments": exported}
 
-    def erase_candidate(self, candidate_ref: str, *, actor: str) -> int:
-        """Remove every assessment (and decision) of one candidate; leave no trace in the files."""
+    def erase_candidate(self, candidate_ref: str, *, actor: str) -> Removal:
+        """Remove every assessment (and decision) of one candidate; scrub them from the files."""
         condition = assessments.c.candidate_ref == candidate_ref
-        removed = self._erase(condition, actor=actor, action="erased")
-        if removed == 0:
+        removal = self._erase(condition, actor=actor, action="erased")
+        if removal.count == 0:
             raise StoreError(f"nothing is kept under the reference {candidate_ref!r}; check the reference")
-        return removed
+        return removal
 
-    def erase_with_code(self, code: str) -> int:
+    def erase_with_code(self, code: str) -> Removal:
         """A candidate erases the result they saved, with the code they were shown."""
-        removed = self._erase(
+        removal = self._erase(
             assessments.c.erase_code_hash == _hash_code(code.strip()), actor="candidate", action="erased"
         )
-        if removed == 0:
+        if removal.count == 0:
             raise StoreError("no saved result has that erase code; check the code (it was shown when you saved)")
-        return removed
+        return removal
 
-    def purge_expired(self, *, actor: str, now: datetime | None = None) -> int:
-        """Remove every assessment whose retention has passed."""
-        return self._erase(assessments.c.expires_at <= (now or utc_now()), actor=actor, action="purged")
+    def purge_expired(self, *, actor: str, now: datetime | None = None) -> Removal:
+        """Remove every assessment past its saved expiry or older than the current retention.
 
-    def _erase(self, condition: Any, *, actor: str, action: str) -> int:
+        The retention is the one this store was opened with, so shortening
+        ``retention_days`` shortens it for rows saved earlier too; a longer
+        one never keeps a row past the expiry it was saved (and shown) with.
+        A purge always checkpoints, so it finishes an earlier erase that a
+        reader held up.
+        """
+        now = now or utc_now()
+        cutoff = now - timedelta(days=self.config.retention_days)
+        condition = sa.or_(assessments.c.expires_at <= now, assessments.c.created_at <= cutoff)
+        return self._erase(condition, actor=actor, action="purged", scrub_always=True)
+
+    def _erase(self, condition: Any, *, actor: str, action: str, scrub_always: bool = False) -> Removal:
         with self._write(f"{action.rstrip('d')} assessments") as connection:
-            ids = list(connection.execute(sa.select(assessments.c.id).where(condition)).scalars())
+            ids = [int(i) for i in connection.execute(sa.select(assessments.c.id).where(condition)).scalars()]
             if ids:
                 # Children first, explicitly: the same on every backend.
                 for table in (decisions, assessment_skills, assessment_fits):
                     connection.execute(table.delete().where(table.c.assessment_id.in_(ids)))
                 connection.execute(assessments.delete().where(assessments.c.id.in_(ids)))
-            append_audit(connection, actor, action, None, f"{len(ids)} assessment(s)")
-        if ids:
-            self._scrub()
-        return len(ids)
+            append_audit(connection, actor, action, _target(ids), f"{len(ids)} assessment(s)")
+        scrubbed = self._scrub() if ids or scrub_always else True
+        return Removal(len(ids), scrubbed)
 
-    def _scrub(self) -> None:
-        """Make deleted rows unrecoverable from the database files."""
+    def _scrub(self) -> bool:
+        """Make deleted rows unrecoverable from the database files; False if a reader held it up."""
         if self.engine.dialect.name == "sqlite":
             # secure_delete zeroes freed pages; the checkpoint moves every page
             # into the main file and empties the write-ahead log, which still
-            # held the old page images.
-            with self.engine.connect() as connection:
-                connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-        else:
-            with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-                for table in ("decisions", "assessment_skills", "assessment_fits", "assessments"):
-                    connection.exec_driver_sql(f"VACUUM FULL {table}")
+            # held the old page images. A reader on an older snapshot makes it
+            # answer busy (after the busy timeout) with the old pages still in
+            # the main file: try again, then say so.
+            for _ in range(self.config.scrub_attempts):
+                with self.engine.connect() as connection:
+                    busy = connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").one()[0]
+                if not busy:
+                    return True
+            return False
+        with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            # VACUUM FULL waits for readers of the table, then rewrites it.
+            for table in ("decisions", "assessment_skills", "assessment_fits", "assessments"):
+                connection.exec_driver_sql(f"VACUUM FULL {table}")
+        return True
 
     # -- audit -----------------------------------------------------------------------------
 
@@ -429,6 +504,16 @@ def append_audit(
     )
 
 
+def _target(ids: Sequence[int]) -> str | None:
+    """The audit target of an operation on assessments: their ids, within the column's 100 characters."""
+    if not ids:
+        return None
+    listed = "assessment:" + ",".join(str(i) for i in ids)
+    if len(listed) <= 100:
+        return listed
+    return f"assessment:{ids[0]},...,{ids[-1]} ({len(ids)} in all)"
+
+
 def _hash_code(code: str) -> str:
     return hashlib.sha256(code.encode()).hexdigest()
 
@@ -438,7 +523,7 @@ def _jsonable(value: Any) -> Any:
 
 
 def _explain(exc: sa.exc.DBAPIError, what: str) -> str:
-    message = str(exc.orig) if exc.orig is not None else str(exc)
+    message = mask_credentials(str(exc.orig) if exc.orig is not None else str(exc))
     lowered = message.lower()
     if "locked" in lowered or "busy" in lowered:
         advice = "another process holds the database; try again in a moment"

@@ -18,7 +18,9 @@ from hcdev_match.catalogue import load_catalogue
 from .conftest import ROOT, SAMPLES
 
 
-def run(*args: str, stdin: str | None = None, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+def run(
+    *args: str, stdin: str | None = None, cwd: Path = ROOT, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "hcdev_match", *args],
         input=stdin,
@@ -26,6 +28,7 @@ def run(*args: str, stdin: str | None = None, cwd: Path = ROOT) -> subprocess.Co
         text=True,
         cwd=cwd,
         timeout=120,
+        env={**os.environ, **(env or {})},
     )
 
 
@@ -268,3 +271,54 @@ def test_add_user_on_a_read_only_database_prints_a_clear_error_and_no_hash(tmp_p
     assert result.stderr.startswith("hcdev-match: error: could not add the user: attempt to write a readonly database")
     assert "read-only" in result.stderr
     assert "scrypt" not in result.stderr + result.stdout and "internal error" not in result.stderr
+
+
+def test_rank_csv_neutralises_file_names_that_would_be_formulas(tmp_path: Path) -> None:
+    folder = tmp_path / "cvs"
+    folder.mkdir()
+    names = ["=HYPERLINK(1).txt", "+cmd.txt", "@SUM(1).txt", "-2+3.txt"]
+    for name in names:
+        (folder / name).write_text((SAMPLES / "ehr_1.txt").read_text())
+    (folder / "=broken.pdf").write_bytes(b"%PDF-1.4\n%truncated")
+    result = run("rank", str(folder), "--workers", "1")
+    assert result.returncode == 1, result.stderr
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert sorted(row["source"] for row in rows) == sorted("'" + n for n in [*names, "=broken.pdf"])
+    for row in rows:
+        for value in row.values():
+            assert not value.startswith(("=", "+", "-", "@", "\t", "\r")), row
+
+
+def test_purge_applies_the_retention_given_now_to_rows_saved_earlier(tmp_path: Path, matcher, samples) -> None:  # type: ignore[no-untyped-def]
+    from datetime import timedelta
+
+    from hcdev_match.store import Store, utc_now
+
+    url = f"sqlite:///{tmp_path / 'cli.sqlite3'}"
+    store = Store.from_url(url)  # saved under the default 180 days
+    for days in (100, 40, 10):
+        store.save_assessment(matcher.assess(samples["ehr_1"]), actor="t", source="recruiter",
+                              legal_basis="contract", now=utc_now() - timedelta(days=days))  # fmt: skip
+    store.engine.dispose()
+    assert run("purge", "--days", "60", "--database", url).stdout.strip() == "purged 1 expired assessment(s)"
+    purged = run("purge", "--database", url, env={"HCDEV_RETENTION_DAYS": "30"})
+    assert purged.stdout.strip() == "purged 1 expired assessment(s)", purged.stderr
+    assert Store.from_url(url).count_assessments() == 1
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "message"),
+    [
+        (("--days", "0"), {}, "--days must be a whole number of days, 1 or more"),
+        (("--days", "-30"), {}, "--days must be a whole number of days, 1 or more"),
+        ((), {"HCDEV_RETENTION_DAYS": "thirty"}, "HCDEV_RETENTION_DAYS must be a whole number of days, 1 or more"),
+        ((), {"HCDEV_RETENTION_DAYS": "0"}, "HCDEV_RETENTION_DAYS must be a whole number of days, 1 or more"),
+    ],
+)
+def test_a_retention_that_is_not_1_or_more_is_refused_and_nothing_is_purged(
+    tmp_path: Path, args: tuple[str, ...], env: dict[str, str], message: str
+) -> None:
+    url = f"sqlite:///{tmp_path / 'cli.sqlite3'}"
+    result = run("purge", *args, "--database", url, env=env)
+    assert result.returncode == 2 and message in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr and result.stderr.count("\n") == 1

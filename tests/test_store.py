@@ -10,11 +10,11 @@ import pytest
 import sqlalchemy as sa
 
 from hcdev_match.accounts import add_user, hash_password, list_users, sign_in, verify_password
-from hcdev_match.database import create_database_engine, write_transaction
+from hcdev_match.database import create_database_engine, mask_credentials, write_transaction
 from hcdev_match.errors import AccountError, StoreError
 from hcdev_match.matcher import Matcher
 from hcdev_match.schema import SCHEMA_VERSION, migrate
-from hcdev_match.store import Store, StoreConfig, utc_now
+from hcdev_match.store import Store, StoreConfig, parse_retention_days, utc_now
 
 PASSWORD = "correct horse battery staple"
 
@@ -92,6 +92,12 @@ def test_cv_text_is_kept_only_with_consent(store: Store, assessment) -> None:  #
 def test_unknown_legal_basis_and_source_are_refused(store: Store, assessment) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(StoreError, match="legal basis 'because'"):
         store.save_assessment(assessment, actor="a", source="recruiter", legal_basis="because")
+    for missing in ("", None):  # what a page with no choice made would pass
+        with pytest.raises(StoreError, match="legal basis"):
+            store.save_assessment(assessment, actor="a", source="recruiter", legal_basis=missing)  # type: ignore[arg-type]
+        with pytest.raises(StoreError, match="legal basis"):
+            store.save_assessments([assessment], actor="a", source="recruiter", legal_basis=missing)  # type: ignore[arg-type]
+    assert store.count_assessments() == 0
     with pytest.raises(StoreError, match="source 'scraper'"):
         store.save_assessment(assessment, actor="a", source="scraper", legal_basis="contract")
 
@@ -116,7 +122,8 @@ def test_erase_removes_everything_about_one_candidate(store: Store, assessment) 
     store.save_assessment(assessment, actor="ana", source="recruiter", legal_basis="contract", candidate_ref="r1")
     other = store.save_assessment(assessment, actor="ana", source="recruiter", legal_basis="contract")
     store.record_decision(first.id, user_id=user.id, actor="ana", decision="hold", reason="later")
-    assert store.erase_candidate("r1", actor="ana") == 2
+    removal = store.erase_candidate("r1", actor="ana")
+    assert (removal.count, removal.scrubbed) == (2, True)
     assert store.assessment_ids() == [other.id]
     with store.engine.connect() as connection:
         for table in ("assessment_fits", "assessment_skills", "decisions"):
@@ -124,8 +131,10 @@ def test_erase_removes_everything_about_one_candidate(store: Store, assessment) 
             assert left.scalar() == 0, table
     with pytest.raises(StoreError, match="nothing is kept"):
         store.erase_candidate("r1", actor="ana")
-    entry = store.audit_entries()[0]
-    assert entry["action"] == "erased" and entry["target"] is None and "r1" not in str(entry)
+    erased = [e for e in store.audit_entries() if e["action"] == "erased"]
+    # The entry names what was erased by assessment id, never by the candidate's reference.
+    assert [e["target"] for e in erased] == [None, f"assessment:{first.id},{first.id + 1}"]
+    assert "r1" not in str(erased)
 
 
 def test_a_candidate_erases_their_own_result_with_the_code(store: Store, assessment) -> None:  # type: ignore[no-untyped-def]
@@ -135,7 +144,8 @@ def test_a_candidate_erases_their_own_result_with_the_code(store: Store, assessm
     assert saved.erase_code and len(saved.erase_code) >= 16
     with pytest.raises(StoreError, match="no saved result"):
         store.erase_with_code("wrong-code")
-    assert store.erase_with_code(saved.erase_code) == 1
+    assert store.erase_with_code(saved.erase_code).count == 1
+    assert store.audit_entries()[0]["target"] == f"assessment:{saved.id}"
     assert store.count_assessments() == 0
 
 
@@ -148,9 +158,10 @@ def test_purge_removes_what_passed_retention_and_audits_it(database_url: str, as
     new = store.save_assessment(
         assessment, actor="a", source="recruiter", legal_basis="contract", now=now - timedelta(days=29)
     )
-    assert store.purge_expired(actor="cron") == 1
+    assert store.purge_expired(actor="cron").count == 1
     assert store.assessment_ids() == [new.id] and store.get_assessment(old.id) is None
     assert store.audit_entries()[0]["action"] == "purged"
+    assert store.audit_entries()[0]["target"] == f"assessment:{old.id}"
     store.engine.dispose()
 
 
@@ -203,3 +214,73 @@ def test_bad_database_urls_are_explained() -> None:
         create_database_engine("not a url")
     with pytest.raises(StoreError, match="not supported"):
         create_database_engine("mysql://localhost/x")
+
+
+def test_a_consent_time_is_recorded_only_for_consent(store: Store, assessment) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(StoreError, match="only under the consent basis"):
+        store.save_assessment(assessment, actor="a", source="recruiter", legal_basis="contract", consent=True)
+    with pytest.raises(StoreError, match="only under the consent basis"):
+        store.save_assessments(
+            [assessment], actor="a", source="recruiter", legal_basis="legitimate_interest", consent=True
+        )
+    with pytest.raises(StoreError, match="needs the candidate's consent"):
+        store.save_assessment(assessment, actor="a", source="recruiter", legal_basis="consent")
+    assert store.count_assessments() == 0
+    contract = store.save_assessment(assessment, actor="a", source="recruiter", legal_basis="contract")
+    consent = store.save_assessment(assessment, actor="a", source="candidate", legal_basis="consent", consent=True)
+    assert store.get_assessment(contract.id)["consent_at"] is None  # type: ignore[index]
+    assert store.get_assessment(consent.id)["consent_at"] is not None  # type: ignore[index]
+
+
+def test_purge_uses_the_retention_in_force_when_it_runs(database_url: str, assessment) -> None:  # type: ignore[no-untyped-def]
+    # Saved under the default 180 days, 40 and 100 days ago; then retention is set to 30.
+    now = utc_now()
+    saved = Store.from_url(database_url)
+    ages = (100, 40, 29)
+    ids = [
+        saved.save_assessment(
+            assessment, actor="a", source="recruiter", legal_basis="contract", now=now - timedelta(days=days)
+        ).id
+        for days in ages
+    ]
+    saved.engine.dispose()
+    store = Store.from_url(database_url, config=StoreConfig(retention_days=30))
+    assert store.purge_expired(actor="cron", now=now).count == 2
+    assert store.assessment_ids() == [ids[2]]
+    # A longer retention later never keeps a row past the expiry it was saved (and shown) with.
+    longer = Store.from_url(database_url, config=StoreConfig(retention_days=3650))
+    assert longer.purge_expired(actor="cron", now=now + timedelta(days=152)).count == 1
+    store.engine.dispose()
+    longer.engine.dispose()
+
+
+@pytest.mark.parametrize("text", ["abc", "0", "-5", "30.5", "1e3"])
+def test_a_bad_retention_setting_is_refused_with_its_name_and_value(text: str) -> None:
+    with pytest.raises(StoreError, match=r"HCDEV_RETENTION_DAYS must be a whole number of days, 1 or more") as info:
+        parse_retention_days(text, setting="HCDEV_RETENTION_DAYS")
+    assert repr(text) in str(info.value)
+    assert parse_retention_days(" 30 ", setting="x") == 30
+    assert parse_retention_days(None, setting="x") == parse_retention_days("", setting="x") == 180
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgresql+psycopg://admin:Sup3r-secret@db.internal:notaport/hcdev",  # a port that is not a number
+        "postgresql+psycopg://admin:Sup3r-secret@[::1/hcdev",  # an unclosed IPv6 bracket
+        "postgresql://admin:p@Sup3r-secret@db:x/hcdev",  # a password holding "@"
+        "admin:Sup3r-secret@db/hcdev",  # no scheme
+        "postgresql:/admin:Sup3r-secret@db/hcdev",  # one slash
+    ],
+)
+def test_a_database_url_that_does_not_parse_is_never_shown_with_its_password(url: str) -> None:
+    with pytest.raises(StoreError, match="not a URL") as info:
+        create_database_engine(url)
+    assert "Sup3r-secret" not in str(info.value)
+    assert "***@" in str(info.value)  # still says which database it was
+
+
+def test_driver_messages_quoting_a_url_lose_its_password() -> None:
+    for url in ("postgresql://admin:Sup3r-secret@db/x", "postgresql+psycopg://admin:p@Sup3r-secret@db:x/y"):
+        masked = mask_credentials(f"could not connect with {url!r}: refused")
+        assert "Sup3r-secret" not in masked and "admin:***@" in masked

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import signal
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -13,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from hcdev_match.matcher import Matcher
-from hcdev_match.store import Store
+from hcdev_match.store import Store, StoreConfig
 
 from .conftest import ROOT
 from .writer import synthetic_assessment
@@ -97,7 +98,36 @@ def test_a_canary_scored_without_consent_reaches_no_file_and_erase_leaves_none(
     )
     assert files_containing(folder, CANARY)
     # ... and after erasure it is nowhere: not in the database, the WAL or the shared memory.
-    store.erase_candidate(saved.candidate_ref, actor="ana")
+    assert store.erase_candidate(saved.candidate_ref, actor="ana").scrubbed
     assert files_containing(folder, CANARY) == []
     assert store.integrity_check() == "ok"
     assert CANARY not in caplog.text
+
+
+def test_erase_while_another_connection_reads_says_so_and_a_purge_finishes_it(
+    tmp_path: Path, matcher: Matcher, samples: dict[str, str]
+) -> None:
+    folder = tmp_path / "db"
+    path = folder / "hcdev.sqlite3"
+    store = Store.from_url(f"sqlite:///{path}", config=StoreConfig(scrub_attempts=1))
+    cv = samples["ehr_2"] + f"\nReference number {CANARY}; FHIR and HL7 work."
+    saved = store.save_assessment(
+        matcher.assess(cv), actor="ana", source="recruiter", legal_basis="consent", consent=True, cv_text=cv
+    )
+    # A second, real connection (another server process, a backup) holds a read transaction
+    # on the snapshot that still has the CV: the checkpoint cannot move past it.
+    reader = sqlite3.connect(path, isolation_level=None)
+    reader.execute("BEGIN")
+    assert reader.execute("SELECT count(*) FROM assessments").fetchone() == (1,)
+    removal = store.erase_candidate(saved.candidate_ref, actor="ana")
+    assert removal.count == 1 and not removal.scrubbed  # said plainly, not "no trace is left"
+    assert store.count_assessments() == 0
+    assert files_containing(folder, CANARY)  # the old page is still in the database file
+    reader.execute("COMMIT")
+    reader.close()
+    # A purge (even with nothing expired) finishes the erase once the reader has ended.
+    purge = store.purge_expired(actor="cron")
+    assert purge.count == 0 and purge.scrubbed
+    assert files_containing(folder, CANARY) == []
+    assert store.integrity_check() == "ok"
+    store.engine.dispose()
