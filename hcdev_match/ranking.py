@@ -8,7 +8,6 @@ even for a full batch.
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -22,6 +21,7 @@ from .config import DEFAULT_TIER_WEIGHTS
 from .fitcheck import FitCheck, check_fit
 from .matcher import Matcher
 from .redaction import MASK, mask_file_names, mask_personal_details
+from .spreadsheet import csv_writer
 from .tokenizer import tokenize_phrase
 from .uploads import UploadItem
 
@@ -196,7 +196,7 @@ def ranking_csv(frame: pd.DataFrame, *, context: Mapping[str, str]) -> str:
     """The ranking as CSV: the table's rows and columns, then the context of every row
     (opening roles, weights, catalogue version, export time) so the file stands alone."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv_writer(out)
     writer.writerow([*frame.columns, *context])
     for row in frame.itertuples(index=False):
         writer.writerow([*row, *context.values()])

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from datetime import UTC, datetime
 
 from .assessment import FLAG_MESSAGES
 from .fitcheck import FitCheck
+from .spreadsheet import csv_writer
 
 __all__ = ["escape_markdown", "format_csv", "format_markdown"]
 
@@ -20,7 +20,7 @@ HUMAN_NOTE = (
 def format_csv(check: FitCheck) -> str:
     """One row per role: fit, band, coverage, matched and missing skills."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv_writer(out)
     writer.writerow(
         ["role", "label", "fit", "band", "matched_skills", "missing_must_have", "missing_nice_to_have",
          "flags", "catalogue_version"]
