@@ -8,6 +8,8 @@ page, shows a sign-in prompt and stops the page before it shows any data.
 
 from __future__ import annotations
 
+import binascii
+import hashlib
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -30,7 +32,25 @@ if TYPE_CHECKING:
 
 ROOT = Path(__file__).resolve().parent
 DEFAULT_DATABASE = ROOT / "var" / "hcdev.sqlite3"
-AUTH_KEY = "auth"  # session_state: {"name", "role", "user_id", "signed_in_at", "last_seen"}
+
+# The session_state keys the app sets itself (widgets add theirs under their
+# `key=`). Sign-out and expiry clear the whole session state, these and the
+# widgets' alike, so a key forgotten here still cannot outlive a sign-out.
+AUTH_KEY = "auth"  # {"name", "role", "user_id", "signed_in_at", "last_seen", "browser"}
+SIGNIN_NOTICE = "signin_notice"  # the only thing a sign-out leaves: why it happened
+RANKING = "ranking"  # the recruiter's scored batch (CV texts and file names)
+SAVED = "saved"  # candidate id -> SavedAssessment of that batch
+DECIDED = "decided"  # candidate id -> (decision, reason)
+BATCH_ID = "batch_id"
+VIEWED = "viewed"  # candidate ids whose view is in the audit log
+
+# A signed-in session is bound to the browser that signed in: to the token of
+# Streamlit's XSRF cookie, which the browser sends with every websocket it
+# opens and which a session id (visible in upload URLs, so in proxy logs)
+# does not carry. Streamlit re-masks the cookie on every response, so the
+# token inside it is what is compared, never the cookie's text.
+BROWSER_COOKIE = "_streamlit_xsrf"
+NO_BROWSER = "no-browser-connection"  # a run with no websocket at all (Streamlit's AppTest)
 HUMAN_NOTE = (
     "**A person decides.** The fit shows how much of each role's skill profile the text evidences; "
     "it assists a recruiter or a candidate and is never a hiring decision on its own."
@@ -50,7 +70,10 @@ def database_url() -> str:
 
 
 def retention_days() -> int:
-    return int(os.environ.get("HCDEV_RETENTION_DAYS", "180"))
+    """HCDEV_RETENTION_DAYS, else the store's default; a clear HcdevMatchError when it is not 1 or more."""
+    from hcdev_match.store import parse_retention_days
+
+    return parse_retention_days(os.environ.get("HCDEV_RETENTION_DAYS"), setting="HCDEV_RETENTION_DAYS")
 
 
 @st.cache_resource(show_spinner=False)
@@ -105,12 +128,54 @@ def current_user() -> dict[str, Any] | None:
     from hcdev_match.store import utc_now
 
     now = utc_now()
+    if auth.get("browser") != browser_binding():
+        # Another connection presented this session's id: it gets nothing,
+        # and the session it tried to take is ended for its owner too.
+        end_session("You were signed out because this session was opened from another connection; sign in again.")
+        return None
     if session_expired(auth["signed_in_at"], auth["last_seen"], now):
-        del st.session_state[AUTH_KEY]
-        st.session_state["signin_notice"] = "Your session ended; sign in again."
+        end_session("Your session ended; sign in again.")
         return None
     auth["last_seen"] = now
     return dict(auth)
+
+
+def browser_binding() -> str | None:
+    """What this run's connection proves about its browser: a hash of its XSRF cookie's token.
+
+    None when a browser connection carries no readable cookie (it cannot be
+    signed in); NO_BROWSER for a run without any connection (AppTest).
+    """
+    if not len(st.context.headers):
+        return NO_BROWSER
+    token = _xsrf_token(st.context.cookies.get(BROWSER_COOKIE))
+    return hashlib.sha256(b"hcdev-session:" + token).hexdigest() if token else None
+
+
+def _xsrf_token(cookie: str | None) -> bytes | None:
+    """The token inside a "2|mask|masked token|time" cookie (Tornado's and Streamlit's format)."""
+    parts = (cookie or "").strip("\"'").split("|")
+    if len(parts) != 4 or parts[0] != "2":
+        return None
+    try:
+        mask, masked = binascii.unhexlify(parts[1]), binascii.unhexlify(parts[2])
+    except (binascii.Error, ValueError):
+        return None
+    if len(mask) != 4 or not masked:
+        return None
+    return bytes(b ^ mask[i % 4] for i, b in enumerate(masked))
+
+
+def end_session(notice: str | None = None) -> None:
+    """Forget everything this tab's session holds: sign-in, batch, selections, forms, downloads.
+
+    Downloads go with it: Streamlit serves a download only while a run of the
+    session still shows its button, and the next run shows the sign-in page.
+    """
+    for key in list(st.session_state.keys()):
+        del st.session_state[key]
+    if notice:
+        st.session_state[SIGNIN_NOTICE] = notice
 
 
 def current_role() -> str:
@@ -141,7 +206,7 @@ def sign_in_form() -> None:
     if oidc_configured():
         st.button("Sign in with your organisation's account", key="signin_oidc", on_click=st.login)
         return
-    notice = st.session_state.pop("signin_notice", None)
+    notice = st.session_state.pop(SIGNIN_NOTICE, None)
     if notice:
         st.warning(notice)
     with st.form("signin_form"):
@@ -157,6 +222,13 @@ def _sign_in(name: str, password: str) -> None:
     from hcdev_match.store import utc_now
     from ui_limits import allow_attempt, give_back_attempt, refusal_message, visitor
 
+    browser = browser_binding()
+    if browser is None:
+        st.error(
+            "Your browser did not send the cookie this app binds a sign-in to; allow cookies for this "
+            "site, reload the page and sign in again."
+        )
+        return
     if not allow_attempt("sign_in"):
         st.error(refusal_message("sign_in"))
         return
@@ -173,6 +245,7 @@ def _sign_in(name: str, password: str) -> None:
         "user_id": user.id,
         "signed_in_at": now,
         "last_seen": now,
+        "browser": browser,
     }
     st.rerun()
 
@@ -200,10 +273,15 @@ def sidebar_account(user: dict[str, Any] | None) -> None:
             return
         st.text(f"Signed in as {user['name']} ({user['role']}).")  # a name is text, never Markdown
         if oidc_configured():
-            st.button("Sign out", key="signout", on_click=st.logout)
+            st.button("Sign out", key="signout", on_click=_sign_out_of_oidc)
         elif st.button("Sign out", key="signout"):
-            st.session_state.pop(AUTH_KEY, None)
+            end_session()
             st.rerun()
+
+
+def _sign_out_of_oidc() -> None:
+    end_session()
+    st.logout()
 
 
 def render_fit_check(check: FitCheck) -> None:

@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from hcdev_match.matcher import Matcher
 from hcdev_match.store import utc_now
+from ui import NO_BROWSER
 
 from . import postgres
 from .postgres import PostgresServer
@@ -124,7 +125,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
 
 
 def sign_in_session(at: AppTest, role: str, *, name: str | None = None, user_id: int = 1) -> AppTest:
-    """Put a signed-in user in an AppTest's session, as the sign-in form would."""
+    """Put a signed-in user in an AppTest's session, as the sign-in form would (AppTest has no browser)."""
     now = utc_now()
     at.session_state["auth"] = {
         "name": name or f"{role}-user",
@@ -132,5 +133,6 @@ def sign_in_session(at: AppTest, role: str, *, name: str | None = None, user_id:
         "user_id": user_id,
         "signed_in_at": now,
         "last_seen": now,
+        "browser": NO_BROWSER,  # what ui.browser_binding() says for a run without a browser connection
     }
     return at

@@ -19,6 +19,7 @@ import http.client
 import http.cookiejar
 import itertools
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
@@ -70,7 +71,14 @@ def _describe(element: Any) -> tuple[str, str]:
 class StreamlitSession:
     """One browser tab's worth of protocol, on one websocket."""
 
-    def __init__(self, base_url: str, *, timeout: float = 60.0, headers: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        timeout: float = 60.0,
+        headers: dict[str, str] | None = None,
+        cookies: http.cookiejar.CookieJar | None = None,
+    ) -> None:
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
         self.headers = headers or {}  # sent with the websocket handshake, as a proxy in front would add them
@@ -78,21 +86,58 @@ class StreamlitSession:
         self.page_script_hash = ""
         self.pages: dict[str, str] = {}  # URL path name ("" for home) -> page script hash
         self.session_id = ""
+        self.download_urls: dict[str, str] = {}  # download button key -> the URL its file is served at
         self._ws: Any = None
-        self._cookies = http.cookiejar.CookieJar()
+        self._cookies = cookies if cookies is not None else http.cookiejar.CookieJar()
         self._opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self._cookies))
 
-    async def connect(self) -> Run:
-        """Open the websocket and do the first run of the home page, as a new tab does."""
+    async def connect(self, *, session_id: str | None = None, browser: bool = True) -> Run:
+        """Open the websocket and do the first run of the home page, as a new tab does.
+
+        Like the frontend, it holds Streamlit's XSRF cookie (an HTTP response
+        sets it) and sends it with the websocket, its token in the
+        subprotocol list; ``browser=False`` sends no cookie, as a script that
+        only knows a URL. ``session_id`` asks the server to re-attach that
+        session, as the frontend does when its websocket reconnects.
+        """
         ws_url = "ws" + self.base_url.removeprefix("http") + "/_stcore/stream"
+        headers: dict[str, str] = {}
+        protocols = ["streamlit"]
+        if browser:
+            cookie = await asyncio.to_thread(self._xsrf_cookie)
+            headers = {"Cookie": f"{cookie.name}={cookie.value}", "Origin": self.base_url}
+            protocols.append(str(cookie.value))
+        elif session_id:
+            protocols.append("no-token")  # the session id must be the third entry
+        if session_id:
+            protocols.append(session_id)
         self._ws = await websockets.connect(
             ws_url,
-            subprotocols=["streamlit"],
+            subprotocols=protocols,  # type: ignore[arg-type]
+            additional_headers={**self.headers, **headers},
             max_size=None,
             open_timeout=self.timeout,
-            additional_headers=self.headers,
         )
         return await self.rerun({})
+
+    @property
+    def cookies(self) -> http.cookiejar.CookieJar:
+        """This tab's cookies (give them to another session to play the same browser)."""
+        return self._cookies
+
+    def _xsrf_cookie(self) -> http.cookiejar.Cookie:
+        if not any(c.name == "_streamlit_xsrf" for c in self._cookies):
+            with self._opener.open(self.base_url + "/_stcore/health", timeout=self.timeout) as response:
+                response.read()
+        return next(c for c in self._cookies if c.name == "_streamlit_xsrf")
+
+    def get(self, path: str) -> tuple[int, bytes]:
+        """GET a path of the server with this tab's cookies: (status, body), error statuses included."""
+        try:
+            with self._opener.open(self.base_url + path, timeout=self.timeout) as response:
+                return response.status, response.read()
+        except urllib.error.HTTPError as exc:
+            return exc.code, exc.read()
 
     async def close(self) -> None:
         if self._ws is not None:
@@ -139,6 +184,8 @@ class StreamlitSession:
                 widget_id = described[1]
                 if widget_id.startswith("$$ID-"):
                     self.widget_ids[widget_id.rsplit("-", 1)[-1]] = widget_id
+                if described[0] == "download_button":
+                    self.download_urls[widget_id.rsplit("-", 1)[-1]] = forward.delta.new_element.download_button.url
             elif kind == "script_finished":
                 if forward.script_finished == ForwardMsg.FINISHED_EARLY_FOR_RERUN:
                     continue  # the script called st.rerun(): its next run follows on the same click
@@ -174,10 +221,7 @@ class StreamlitSession:
     def _put(self, upload_url: str, name: str, data: bytes, mime: str) -> None:
         """The multipart PUT the frontend makes; an HTTP refusal raises UploadRefused with its status."""
         url = urllib.parse.urlsplit(upload_url if upload_url.startswith("http") else self.base_url + upload_url)
-        if not any(c.name == "_streamlit_xsrf" for c in self._cookies):
-            with self._opener.open(self.base_url + "/_stcore/health", timeout=self.timeout) as response:
-                response.read()
-        cookie = next(c for c in self._cookies if c.name == "_streamlit_xsrf")
+        cookie = self._xsrf_cookie()
         boundary = uuid.uuid4().hex
         body = (
             (

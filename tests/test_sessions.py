@@ -1,0 +1,126 @@
+"""Sessions on a real server, over Streamlit's own websocket protocol.
+
+What is proved here is what the attacker's pass found: a sign-out (or an
+expiry) leaves the next person on the tab nothing of the previous
+recruiter, downloads included, and a websocket that presents a signed-in
+session's id without that browser's cookie gets nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from hcdev_match.accounts import add_user
+from hcdev_match.store import Store
+
+from .browser import running_server
+from .conftest import SAMPLES
+from .streamlit_client import Run, StreamlitSession
+
+PASSWORD = "correct horse battery"
+BATCH = ("ehr_1", "cds_1", "device_1")
+
+
+def texts(run: Run) -> str:
+    return " ".join(text for _, text in run.elements)
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    url = f"sqlite:///{tmp_path_factory.mktemp('sessions') / 'app.sqlite3'}"
+    store = Store.from_url(url)
+    for name in ("ana", "bob"):
+        add_user(store, name, role="recruiter", password=PASSWORD)
+    store.engine.dispose()
+    with running_server(env={"HCDEV_DATABASE_URL": url}) as server:
+        yield server
+
+
+async def sign_in(session: StreamlitSession, name: str) -> Run:
+    if "Recruiter" not in session.pages or session.page_script_hash != session.pages["Recruiter"]:
+        await session.open_page("Recruiter")
+    return await session.rerun({"signin_name": name, "signin_password": PASSWORD}, triggers=("signin",))
+
+
+async def rank_batch(session: StreamlitSession) -> Run:
+    files = [await session.upload(f"{n}.txt", (SAMPLES / f"{n}.txt").read_bytes(), mime="text/plain") for n in BATCH]
+    return await session.rerun({"batch_files": files}, triggers=("rank_batch",))
+
+
+def test_sign_out_leaves_the_next_recruiter_nothing_of_the_batch_or_its_downloads(app) -> None:  # type: ignore[no-untyped-def]
+    async def scenario() -> None:
+        tab = StreamlitSession(app.url)
+        await tab.connect()
+        signed_in = await sign_in(tab, "ana")
+        assert "Signed in as **ana**" in texts(signed_in), signed_in.elements
+        ranked = await rank_batch(tab)
+        assert "ranking_table" in texts(ranked), ranked.elements
+        status, body = tab.get(tab.download_urls["export_ranking"])
+        assert status == 200 and b"C003" in body  # the export is served while ana is signed in
+        export_url = tab.download_urls["export_ranking"]
+        signed_out = await tab.rerun({}, triggers=("signout",))
+        assert "Sign in to continue" in texts(signed_out)
+        assert tab.get(export_url)[0] == 404  # the download went with the session's state
+        # The next person on the same tab signs in: nothing of ana's batch is there.
+        bob = await sign_in(tab, "bob")
+        assert "Signed in as **bob**" in texts(bob)
+        assert "Upload the CVs of an opening" in texts(bob)
+        assert "ranking_table" not in texts(bob) and "save_batch" not in texts(bob)
+        assert "C001" not in texts(bob)
+        await tab.close()
+
+    asyncio.run(scenario())
+
+
+def test_a_session_id_without_the_browser_cookie_gets_nothing(app) -> None:  # type: ignore[no-untyped-def]
+    async def scenario() -> None:
+        owner = StreamlitSession(app.url)
+        await owner.connect()
+        await sign_in(owner, "ana")
+        ranked = await rank_batch(owner)
+        assert "ranking_table" in texts(ranked)
+        # The owner's browser reconnects (a dropped network): same cookie, same session, still signed in.
+        again = StreamlitSession(app.url, cookies=owner.cookies)
+        home = await again.connect(session_id=owner.session_id)
+        assert "Signed in as **ana**" in texts(home)
+        page = await again.open_page("Recruiter")
+        assert "ranking_table" in texts(page)
+        await again.close()
+        # Someone who read the session id in an upload URL (a proxy log) presents it without the cookie.
+        attacker = StreamlitSession(app.url)
+        home = await attacker.connect(session_id=owner.session_id, browser=False)
+        assert "Signed in as" not in texts(home)
+        page = await attacker.open_page("Recruiter")
+        assert "Sign in to continue" in texts(page)
+        assert "ranking_table" not in texts(page) and "ehr_1" not in texts(page)
+        # Another browser (its own cookie) presenting the id is refused the same way.
+        other = StreamlitSession(app.url)
+        home = await other.connect(session_id=owner.session_id)
+        assert "Signed in as" not in texts(home)
+        page = await other.open_page("Recruiter")
+        assert "Sign in to continue" in texts(page) and "ranking_table" not in texts(page)
+        await attacker.close()
+        await other.close()
+        # The session that was presented is ended for its owner too: nothing of it is left to take.
+        back = StreamlitSession(app.url, cookies=owner.cookies)
+        await back.connect(session_id=owner.session_id)
+        page = await back.open_page("Recruiter")
+        assert "Sign in to continue" in texts(page) and "ranking_table" not in texts(page)
+        await back.close()
+        await owner.close()
+
+    asyncio.run(scenario())
+
+
+def test_a_connection_without_the_cookie_cannot_sign_in(app) -> None:  # type: ignore[no-untyped-def]
+    async def scenario() -> None:
+        bare = StreamlitSession(app.url)
+        await bare.connect(browser=False)
+        run = await sign_in(bare, "ana")
+        assert "Signed in as" not in texts(run)
+        assert any("did not send the cookie" in e for e in run.errors), run.elements
+        await bare.close()
+
+    asyncio.run(scenario())
