@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import streamlit as st
 
 from hcdev_match import HcdevMatchError
-from ui import HUMAN_NOTE, get_matcher, get_store, guard, render_fit_check
+from ui import HUMAN_NOTE, get_matcher, get_store, guard, render_fit_check, retention_days
 
 if TYPE_CHECKING:
     from hcdev_match.fitcheck import FitCheck
@@ -24,6 +24,12 @@ if TYPE_CHECKING:
 PRIVACY_NOTE = (
     "What happens to the CV: it is read in this browser session only, scored, and forgotten when the "
     "session ends. Nothing is stored, logged or shared unless you choose to keep the derived result."
+)
+
+
+ERASED_PENDING = (
+    "Your saved result was erased: nothing can read it any more. Its old copy leaves the database file as "
+    "soon as the reads in progress end; the daily purge completes that."
 )
 
 
@@ -81,11 +87,14 @@ def erase_saved() -> None:
         st.session_state["erase_message"] = ("error", refusal_message("erase_code"))
         return
     try:
-        get_store().erase_with_code(st.session_state.get("erase_code", ""))
+        removal = get_store().erase_with_code(st.session_state.get("erase_code", ""))
     except HcdevMatchError as exc:
         st.session_state["erase_message"] = ("error", str(exc))
         return
-    st.session_state["erase_message"] = ("success", "Your saved result was erased. Nothing of it is kept.")
+    if removal.scrubbed:
+        st.session_state["erase_message"] = ("success", "Your saved result was erased. Nothing of it is kept.")
+    else:
+        st.session_state["erase_message"] = ("success", ERASED_PENDING)
 
 
 def show_save_choice() -> None:
@@ -97,10 +106,15 @@ def show_save_choice() -> None:
         st.markdown("Your erase code (keep it; it is shown only once):")
         st.code(saved.erase_code, language=None)
         return
+    try:
+        days = retention_days()
+    except HcdevMatchError as exc:  # a bad HCDEV_RETENTION_DAYS: say so, offer no save
+        st.error(str(exc))
+        return
     st.caption(
         "Nothing about this CV is stored unless you tick the box. If you do, only the derived result is kept "
         "(the fit to each role and the names of the skills found, not the CV text) for anonymous statistics "
-        "on the talent pool, for 180 days, and you get a code to erase it at any time."
+        f"on the talent pool, for {days} days, and you get a code to erase it at any time."
     )
     st.checkbox("I agree that this derived result is kept as described.", key="consent_save")
     st.button(

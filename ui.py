@@ -42,6 +42,7 @@ RANKING = "ranking"  # the recruiter's scored batch (CV texts and file names)
 SAVED = "saved"  # candidate id -> SavedAssessment of that batch
 DECIDED = "decided"  # candidate id -> (decision, reason)
 BATCH_ID = "batch_id"
+BATCH_NOTE = "batch_note"  # what the capped intake left out
 VIEWED = "viewed"  # candidate ids whose view is in the audit log
 
 # A signed-in session is bound to the browser that signed in: to the token of
@@ -128,13 +129,13 @@ def current_user() -> dict[str, Any] | None:
     from hcdev_match.store import utc_now
 
     now = utc_now()
+    if session_expired(auth["signed_in_at"], auth["last_seen"], now):
+        end_session("Your session ended; sign in again.")
+        return None
     if auth.get("browser") != browser_binding():
         # Another connection presented this session's id: it gets nothing,
         # and the session it tried to take is ended for its owner too.
         end_session("You were signed out because this session was opened from another connection; sign in again.")
-        return None
-    if session_expired(auth["signed_in_at"], auth["last_seen"], now):
-        end_session("Your session ended; sign in again.")
         return None
     auth["last_seen"] = now
     return dict(auth)

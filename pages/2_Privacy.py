@@ -61,19 +61,31 @@ with erase_tab:
     ref = st.text_input("Candidate reference", key="erase_ref")
     sure = st.checkbox("I understand this cannot be undone.", key="erase_confirm")
     if st.button("Erase", key="erase_run", disabled=not sure) and ref.strip():
-        removed = attempt(lambda: store.erase_candidate(ref.strip(), actor=actor))
-        if removed is not None:
-            st.success(f"Erased {removed} assessment(s); no trace is left in the database files.")
+        removal = attempt(lambda: store.erase_candidate(ref.strip(), actor=actor))
+        if removal is not None and removal.scrubbed:
+            st.success(f"Erased {removal.count} assessment(s); no trace is left in the database files.")
+        elif removal is not None:
+            st.warning(
+                f"Erased {removal.count} assessment(s): no query can reach them. Another connection is still "
+                "reading, so their old pages stay in the database file until it ends; purge (Retention tab, "
+                "or the daily `purge`) then removes them."
+            )
 
 with purge_tab:
     st.markdown(
-        f"Assessments are kept for {store.config.retention_days} days, then removed. Expired ones are "
-        "purged by `python -m hcdev_match purge` (run it daily) or here."
+        f"Assessments are kept for {store.config.retention_days} days (HCDEV_RETENTION_DAYS), counted when the "
+        "purge runs, and never past the expiry they were saved with. Expired ones are purged by "
+        "`python -m hcdev_match purge` (run it daily) or here."
     )
     if st.button("Purge expired assessments now", key="purge_run"):
         purged = attempt(lambda: store.purge_expired(actor=actor))
-        if purged is not None:
-            st.success(f"Purged {purged} expired assessment(s).")
+        if purged is not None and purged.scrubbed:
+            st.success(f"Purged {purged.count} expired assessment(s); no trace of erased ones is left in the files.")
+        elif purged is not None:
+            st.warning(
+                f"Purged {purged.count} expired assessment(s); another connection is still reading, so old pages "
+                "stay in the database file until it ends. Purge again then."
+            )
 
 with audit_tab:
     from hcdev_match.audit import PER_PAGE, audit_actions, read_audit

@@ -16,7 +16,20 @@ from hcdev_match.ranking import Ranking, ranking_csv
 from hcdev_match.report import escape_markdown
 from hcdev_match.store import DECISIONS, LEGAL_BASES
 from hcdev_match.uploads import BatchLimits, read_batch
-from ui import HUMAN_NOTE, get_matcher, get_store, guard, render_fit_check
+from ui import (
+    BATCH_ID,
+    BATCH_NOTE,
+    DECIDED,
+    HUMAN_NOTE,
+    RANKING,
+    SAVED,
+    VIEWED,
+    get_matcher,
+    get_store,
+    guard,
+    render_fit_check,
+    retention_days,
+)
 
 BATCH, LIMITS = BatchLimits(), DocumentLimits()
 
@@ -51,14 +64,15 @@ if st.button("Read and score the batch", key="rank_batch", type="primary"):
             progress=lambda share, read: progress.progress(share, text=f"Read {read} CV(s)…"),
         )
         progress.progress(1.0, text="Scoring…")
-        st.session_state["ranking"] = Ranking(matcher, intake.items)
-        st.session_state["batch_note"] = intake.note
-        st.session_state["saved"] = {}
-        st.session_state["decided"] = {}
-        st.session_state["batch_id"] = datetime.now(UTC).strftime("batch-%Y%m%d-%H%M%S")
+        st.session_state[RANKING] = Ranking(matcher, intake.items)
+        st.session_state[BATCH_NOTE] = intake.note
+        st.session_state[SAVED] = {}
+        st.session_state[DECIDED] = {}
+        st.session_state[VIEWED] = set()
+        st.session_state[BATCH_ID] = datetime.now(UTC).strftime("batch-%Y%m%d-%H%M%S")
         progress.empty()
 
-ranking: Ranking | None = st.session_state.get("ranking")
+ranking: Ranking | None = st.session_state.get(RANKING)
 if ranking is None:
     st.info("Upload the CVs of an opening and press **Read and score the batch**.")
     st.stop()
@@ -69,7 +83,7 @@ blind = st.toggle(
     value=True,
     key="blind_review",
 )
-if note := st.session_state.get("batch_note"):
+if note := st.session_state.get(BATCH_NOTE):
     st.warning(note)
 if ranking.failures:
     st.warning(f"{len(ranking.failures)} file(s) could not be read; the other {len(ranking)} were scored.")
@@ -106,7 +120,7 @@ with weights:
 
 table = ranking.table(roles=opening or list(matcher.roles), tier_weights=tier_weights, required=required)
 shown = table.drop(columns=["source"]) if blind else table
-decided = st.session_state.get("decided", {})
+decided = st.session_state.get(DECIDED, {})
 shown = shown.assign(decision=[decided.get(c, ("", ""))[0] for c in shown["candidate"]])
 
 st.container(key="heatmap").altair_chart(build_heatmap(shown, role_labels=role_labels), width="stretch")
@@ -133,8 +147,8 @@ if rows:
 st.subheader("One candidate, explained")
 candidate = st.selectbox("Explain a candidate", options=list(shown["candidate"]), key="explain_candidate")
 render_fit_check(ranking.explain(candidate, blind=blind))  # scored unmasked, like its row; masked for display
-saved = st.session_state.get("saved", {})
-viewed: set[str] = st.session_state.setdefault("viewed", set())
+saved = st.session_state.get(SAVED, {})
+viewed: set[str] = st.session_state.setdefault(VIEWED, set())
 if candidate in saved and candidate not in viewed:
     # Once per candidate and session: reruns (a slider moved) are not new views.
     try:
@@ -144,10 +158,12 @@ if candidate in saved and candidate not in viewed:
         st.error(escape_markdown(str(exc)))
 
 st.subheader("Save the assessments and record decisions")
-legal_basis = st.selectbox(
-    "Legal basis for keeping this batch's assessments",
+# No basis is preselected: the recruiter states one, or nothing is saved.
+legal_basis: str | None = st.radio(
+    "Legal basis for keeping this batch's assessments (choose one; there is no default)",
     options=list(LEGAL_BASES),
     format_func=lambda b: f"{b.replace('_', ' ')}: {LEGAL_BASES[b]}",
+    index=None,
     key="legal_basis",
 )
 keep_text = st.checkbox(
@@ -163,7 +179,12 @@ def user_id() -> int:
     return ensure_sso_user(get_store(), str(user["name"]), role=str(user["role"])).id
 
 
-if st.button(f"Save the {len(ranking)} assessments", key="save_batch", disabled=bool(saved)):
+saving = st.button(
+    f"Save the {len(ranking)} assessments", key="save_batch", disabled=bool(saved) or legal_basis is None
+)
+if saving and legal_basis is None:  # a click the disabled button should not have sent
+    st.error("Choose the legal basis for keeping these assessments first; nothing was saved.")
+elif saving and legal_basis is not None and not saved:
     try:
         store = get_store()
         assessments = matcher.assess_many(ranking.texts, snippets=False)
@@ -173,7 +194,7 @@ if st.button(f"Save the {len(ranking)} assessments", key="save_batch", disabled=
             source="recruiter",
             legal_basis=legal_basis,
             created_by=user_id(),
-            batch=st.session_state.get("batch_id"),
+            batch=st.session_state.get(BATCH_ID),
             consent=legal_basis == "consent",
             cv_texts=ranking.texts if keep_text and legal_basis == "consent" else None,
         )
@@ -182,10 +203,13 @@ if st.button(f"Save the {len(ranking)} assessments", key="save_batch", disabled=
         st.error(escape_markdown(str(exc)))
     else:
         saved.update(zip(ranking.ids, kept, strict=True))
-        st.session_state["saved"] = saved
+        st.session_state[SAVED] = saved
         st.rerun()
 if saved:
-    st.success(f"{len(saved)} assessments are saved under {legal_basis.replace('_', ' ')}; they expire in 180 days.")
+    basis = (legal_basis or "").replace("_", " ")
+    st.success(f"{len(saved)} assessments are saved under {basis}; they expire in {retention_days()} days.")
+elif legal_basis is None:
+    st.caption("Choose the legal basis first: nothing is saved without one.")
 
 decision = st.radio("Decision on " + candidate, DECISIONS, horizontal=True, key="decision")
 reason = st.text_input("Why (recorded with your name)", key="decision_reason")
@@ -201,7 +225,7 @@ if st.button("Record the decision", key="record_decision", disabled=candidate no
             st.error(escape_markdown(str(exc)))
         else:
             decided[candidate] = (decision, reason)
-            st.session_state["decided"] = decided
+            st.session_state[DECIDED] = decided
             st.rerun()
 if candidate not in saved:
     st.caption("Save the batch's assessments first: a decision refers to a saved assessment.")

@@ -125,8 +125,8 @@ def test_privacy_page_exports_and_erases_a_candidate(monkeypatch: pytest.MonkeyP
     url = f"sqlite:///{tmp_path / 'app.sqlite3'}"
     store = Store.from_url(url)
     fit = RoleFit("ehr", "EHR developer", 70.0, 0.4)
-    store.save_assessment(Assessment("v", (fit,), (), DomainEvidence(1, 1), 300), actor="t", source="recruiter",
-                          legal_basis="contract", candidate_ref="cand-7")  # fmt: skip
+    saved = store.save_assessment(Assessment("v", (fit,), (), DomainEvidence(1, 1), 300), actor="t",
+                                  source="recruiter", legal_basis="contract", candidate_ref="cand-7")  # fmt: skip
     at = run_page("pages/2_Privacy.py", "recruiter", monkeypatch, tmp_path)
     at.text_input(key="export_ref").input("cand-7")
     at.button(key="export_run").click().run()
@@ -138,6 +138,12 @@ def test_privacy_page_exports_and_erases_a_candidate(monkeypatch: pytest.MonkeyP
     at.button(key="erase_run").click().run()
     assert at.error and "nothing is kept" in at.error[0].value
     assert store.count_assessments() == 0
+    # The audit log names what was exported and erased: the assessment, never the candidate's reference.
+    entries = store.audit_entries()  # newest first
+    assert [e["target"] for e in entries if e["action"] == "exported"] == [f"assessment:{saved.id}"]
+    # The erase, then the retry that found nothing (and so names nothing).
+    assert [e["target"] for e in entries if e["action"] == "erased"] == [None, f"assessment:{saved.id}"]
+    assert "cand-7" not in str(entries)
 
 
 def test_the_sign_in_form_reports_a_held_lock_plainly(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

@@ -154,3 +154,46 @@ def test_the_self_check_stores_nothing_unless_the_candidate_opts_in(
     at.button(key="erase_saved").click().run()
     assert any("erased" in s.value for s in at.success)
     assert store.count_assessments() == 0
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgresql+psycopg://hcdev:Sup3r-secret@db.internal:54x2/hcdev",  # a port that is not a number
+        "postgresql:/hcdev:Sup3r-secret@db.internal/hcdev",  # one slash: not a URL at all
+    ],
+)
+def test_an_unparsable_database_url_never_shows_its_password_to_a_visitor(
+    monkeypatch: pytest.MonkeyPatch, url: str
+) -> None:
+    monkeypatch.setenv("HCDEV_DATABASE_URL", url)
+    at = score_text(home(), CV)
+    at.checkbox(key="consent_save").check().run()
+    at.button(key="save_result").click().run()  # an anonymous candidate's save opens the store
+    assert not at.exception
+    assert at.error and "is not a URL" in at.error[0].value
+    at.text_input(key="erase_code").input("some-code")
+    at.button(key="erase_saved").click().run()
+    assert not at.exception and "Sup3r-secret" not in texts(at)
+    signin = AppTest.from_file(str(ROOT / "pages/3_Recruiter.py"), default_timeout=30).run()
+    signin.text_input(key="signin_name").input("ana")
+    signin.text_input(key="signin_password").input("correct horse battery")
+    signin.button(key="signin").click().run()  # the sign-in form opens the store too
+    assert not signin.exception and "Sup3r-secret" not in texts(signin)
+    assert any("is not a URL" in e.value for e in signin.error)
+
+
+@pytest.mark.parametrize("days", ["thirty", "0", "-7"])
+def test_a_bad_retention_setting_is_explained_on_the_page_not_a_crash(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, days: str
+) -> None:
+    from hcdev_match.store import Store
+
+    url = f"sqlite:///{tmp_path / 'app.sqlite3'}"
+    monkeypatch.setenv("HCDEV_DATABASE_URL", url)
+    monkeypatch.setenv("HCDEV_RETENTION_DAYS", days)
+    at = score_text(home(), CV)
+    assert not at.exception
+    assert any("HCDEV_RETENTION_DAYS must be a whole number of days, 1 or more" in e.value for e in at.error)
+    assert "save_result" not in {b.key for b in at.button}  # no save is offered under a setting that is wrong
+    assert Store.from_url(url).count_assessments() == 0

@@ -27,7 +27,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from hcdev_match.accounts import add_user
-from hcdev_match.store import Store
+from hcdev_match.store import LEGAL_BASES, Store
 
 from .browser import running_server
 from .conftest import ROOT, SAMPLES, sign_in_session
@@ -181,6 +181,7 @@ def test_the_recruiter_page_reports_a_held_lock_and_saves_the_batch_after(
     files = [(f"{n}.txt", (SAMPLES / f"{n}.txt").read_bytes(), "text/plain") for n in ("ehr_1", "cds_1", "device_1")]
     at.file_uploader(key="batch_files").set_value(files).run()
     at.button(key="rank_batch").click().run()
+    at.radio(key="legal_basis").set_value("contract").run()
     with lock_held(path, 8):
         at.button(key="save_batch").click().run()
         assert [e.value for e in at.error] == [
@@ -203,7 +204,8 @@ async def _save_batch_then_kill(url: str, server: subprocess.Popen[bytes], cvs: 
     files = [await session.upload(f"cv{n}.txt", cv, mime="text/plain") for n, cv in enumerate(cvs)]
     ranked = await session.rerun({"batch_files": files}, triggers=("rank_batch",))
     assert "save_batch" in session.widget_ids, ranked.elements
-    click = asyncio.create_task(session.rerun({"batch_files": files}, triggers=("save_batch",)))
+    basis = f"contract: {LEGAL_BASES['contract']}"  # a radio's state is its option's label
+    click = asyncio.create_task(session.rerun({"batch_files": files, "legal_basis": basis}, triggers=("save_batch",)))
     await asyncio.sleep(delay)
     if delay >= 0:
         server.send_signal(signal.SIGKILL)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -59,6 +60,7 @@ def test_a_recruiter_ranks_reweights_decides_and_exports(recruiter_page: tuple[A
     at.slider(key="weight_must").set_value(0.0).run()
     at.slider(key="weight_nice").set_value(2.0).run()
     assert order(at) == ["C001", "C003", "C004", "C002"]  # what the opening values changed the order
+    at.radio(key="legal_basis").set_value("contract").run()
     at.button(key="save_batch").click().run()
     assert store.count_assessments() == 4
     at.selectbox(key="explain_candidate").set_value("C003").run()
@@ -323,3 +325,49 @@ def test_a_masked_explanation_is_its_rows_assessment_with_the_work_kept(
     best = matcher.assess(text).best  # what scoring the unmasked text gives: the row's figure
     assert row["best fit"] == round(best.fit, 1)
     assert at.metric[0].value.startswith(f"{best.fit:.0f} / 100")
+
+
+def test_no_legal_basis_is_chosen_for_the_recruiter_and_none_means_nothing_saved(
+    recruiter_page: tuple[AppTest, Store],
+) -> None:
+    at, store = recruiter_page
+    at = upload(at, [(f"{n}.txt", sample(n)) for n in BATCH])
+    basis = at.radio(key="legal_basis")
+    assert basis.value is None and basis.index is None  # nothing preselected
+    assert at.button(key="save_batch").disabled
+    assert store.count_assessments() == 0
+    at.radio(key="legal_basis").set_value("legitimate_interest").run()
+    assert not at.button(key="save_batch").disabled
+    at.button(key="save_batch").click().run()
+    assert not at.exception and store.count_assessments() == len(BATCH)
+    rows = [store.get_assessment(i) for i in store.assessment_ids()]
+    assert {r["legal_basis"] for r in rows if r} == {"legitimate_interest"}
+    assert {r["consent_at"] for r in rows if r} == {None}  # no consent time nobody gave
+
+
+def test_sign_out_and_expiry_clear_the_batch_selections_and_the_decision_form(
+    recruiter_page: tuple[AppTest, Store],
+) -> None:
+    at, store = recruiter_page
+    at = upload(at, [(f"{n}.txt", sample(n)) for n in BATCH])
+    at.radio(key="legal_basis").set_value("contract").run()
+    at.button(key="save_batch").click().run()
+    at.selectbox(key="explain_candidate").set_value("C002").run()
+    at.text_input(key="decision_reason").input("Half-written reason about C002").run()
+    assert "ranking" in at.session_state and "decision_reason" in at.session_state
+    at.button(key="signout").click().run()
+    left = {k: at.session_state[k] for k in at.session_state}
+    assert set(left) <= {"signin_notice", "signin_name", "signin_password", "signin"}, left  # the sign-in form
+    assert not any(left.values())  # and empty
+    assert not at.dataframe and at.title[0].value == "Sign in to continue"
+    bob = add_user(store, "bob", role="recruiter", password="another long passphrase")
+    at = sign_in_session(at, "recruiter", name="bob", user_id=bob.id).run()
+    assert not at.dataframe and "Upload the CVs of an opening" in at.info[0].value
+    # Expiry ends the session the same way: bob ranks, goes idle, and nothing of his batch stays.
+    at = upload(at, [(f"{n}.txt", sample(n)) for n in BATCH])
+    assert at.dataframe
+    at.session_state["auth"]["last_seen"] = at.session_state["auth"]["last_seen"] - timedelta(hours=9)
+    at.run()
+    assert not at.dataframe and at.title[0].value == "Sign in to continue"
+    assert "ranking" not in at.session_state and "saved" not in at.session_state
+    assert "Your session ended" in at.warning[0].value
