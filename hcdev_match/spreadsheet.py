@@ -31,7 +31,10 @@ class SafeCSVWriter:
     """``csv.writer`` whose every row has its cells neutralised."""
 
     def __init__(self, out: TextIO) -> None:
-        self._writer = csv.writer(out, lineterminator="\n")
+        # RFC 4180's CRLF: the csv module quotes a cell holding any character
+        # of the line terminator, so a CR inside a cell (a decision reason, a
+        # file name) is quoted too, and cannot end the row early.
+        self._writer = csv.writer(out, lineterminator="\r\n")
 
     def writerow(self, row: Iterable[Any]) -> None:
         self._writer.writerow([neutralise_cell(value) for value in row])
@@ -42,5 +45,5 @@ class SafeCSVWriter:
 
 
 def csv_writer(out: TextIO) -> SafeCSVWriter:
-    """The one CSV writer of hcdev-match (``\\n`` line ends, formula cells neutralised)."""
+    """The one CSV writer of hcdev-match (CRLF line ends, formula cells neutralised)."""
     return SafeCSVWriter(out)
