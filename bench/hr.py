@@ -28,6 +28,7 @@ from hcdev_match.catalogue import load_catalogue  # noqa: E402
 from hcdev_match.insights import compute_insights  # noqa: E402
 from hcdev_match.store import Store, utc_now  # noqa: E402
 from tests.browser import CHROMIUM, CHROMIUM_ARGS, free_port, start_server, wait_healthy  # noqa: E402
+from ui import NO_BROWSER  # noqa: E402
 
 COUNT = 100_000
 
@@ -59,7 +60,8 @@ def main() -> None:
         os.environ["HCDEV_DATABASE_URL"] = url
         at = AppTest.from_file(str(ROOT / "pages" / "4_HR.py"), default_timeout=120)
         now = utc_now()
-        at.session_state["auth"] = {"name": "bench", "role": "hr", "user_id": 1, "signed_in_at": now, "last_seen": now}
+        at.session_state["auth"] = {"name": "bench", "role": "hr", "user_id": 1, "signed_in_at": now,
+                                    "last_seen": now, "browser": NO_BROWSER}  # fmt: skip
         at.run()  # first run: imports
         pages = []
         for _ in range(5):

@@ -27,6 +27,7 @@ from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from hcdev_match.accounts import add_user  # noqa: E402
 from hcdev_match.store import Store, utc_now  # noqa: E402
+from ui import NO_BROWSER  # noqa: E402
 
 COUNT = 200
 
@@ -58,7 +59,7 @@ def main() -> None:
         at = AppTest.from_file(str(ROOT / "pages" / "3_Recruiter.py"), default_timeout=120)
         now = utc_now()
         at.session_state["auth"] = {"name": "bench", "role": "recruiter", "user_id": user.id,
-                                    "signed_in_at": now, "last_seen": now}  # fmt: skip
+                                    "signed_in_at": now, "last_seen": now, "browser": NO_BROWSER}  # fmt: skip
         at.run()  # first run: the page, the model
         at.file_uploader(key="batch_files").set_value([(n, d, "application/pdf") for n, d in pdfs]).run()
         start = time.perf_counter()
