@@ -9,6 +9,7 @@ session's id without that browser's cookie gets nothing.
 from __future__ import annotations
 
 import asyncio
+import urllib.request
 
 import pytest
 
@@ -124,3 +125,14 @@ def test_a_connection_without_the_cookie_cannot_sign_in(app) -> None:  # type: i
         await bare.close()
 
     asyncio.run(scenario())
+
+
+def test_no_parent_frame_may_drive_the_app_and_the_cookie_stays_same_site(app) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    tab = StreamlitSession(app.url)
+    status, body = tab.get("/_stcore/host-config")
+    assert status == 200 and json.loads(body)["allowedOrigins"] == []  # Streamlit's default trusts *.streamlit.app
+    with urllib.request.urlopen(app.url + "/_stcore/health", timeout=30) as response:  # noqa: S310 - loopback
+        cookies = response.headers.get_all("Set-Cookie") or []
+    assert any(c.startswith("_streamlit_xsrf=") and "SameSite=Lax" in c for c in cookies), cookies

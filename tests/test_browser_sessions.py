@@ -1,0 +1,142 @@
+"""Sign-in bound to the browser, seen from a real Chromium (Debian's, driven by Playwright).
+
+tests/test_sessions.py proves that a websocket without the browser's cookie
+gets nothing; this file proves the other side: the browser that signed in
+stays signed in across its own reruns and pages, and a copy of the app framed
+by another site cannot be signed in at all (its cookie is SameSite=Lax, so
+the framed app never gets one).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import http.server
+import os
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from .browser import CHROMIUM, CHROMIUM_ARGS, free_port, running_server
+from .conftest import SAMPLES
+
+pytestmark = pytest.mark.browser
+
+if not Path(CHROMIUM).exists():
+    if os.environ.get("CI"):
+        raise RuntimeError(f"{CHROMIUM} is missing: `make test` installs Debian's chromium package")
+    pytest.skip(f"{CHROMIUM} not installed (apt-get install -y chromium)", allow_module_level=True)
+
+from playwright.sync_api import Browser, Frame, Page, expect, sync_playwright  # noqa: E402
+
+TIMEOUT = 60_000
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    from hcdev_match.accounts import add_user
+    from hcdev_match.store import Store
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('browser-sessions') / 'app.sqlite3'}"
+    store = Store.from_url(url)
+    add_user(store, "ana", role="recruiter", password=PASSWORD)
+    store.engine.dispose()
+    with running_server(env={"HCDEV_DATABASE_URL": url}) as server:
+        yield server.url
+
+
+def wait_idle(page: Page) -> None:
+    page.wait_for_timeout(200)
+    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')")
+
+
+def sign_in(target: Page | Frame) -> None:
+    target.locator(".st-key-signin_name input").fill("ana")
+    target.locator(".st-key-signin_password input").fill(PASSWORD)
+    target.locator(".st-key-signin button").click()
+
+
+def test_the_browser_that_signed_in_stays_signed_in_across_its_reruns_and_pages(
+    browser: Browser, app: str, tmp_path: Path
+) -> None:
+    paths = []
+    for name in ("telemedicine_1", "ehr_2", "mobile_3"):
+        path = tmp_path / f"{name}.txt"
+        path.write_text((SAMPLES / f"{name}.txt").read_text())
+        paths.append(str(path))
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.set_default_timeout(TIMEOUT)
+    page.goto(f"{app}/Recruiter")
+    sign_in(page)
+    expect(page.get_by_role("heading", name="Rank a batch of CVs for an opening")).to_be_visible(timeout=TIMEOUT)
+    page.locator(".st-key-batch_files input[type=file]").set_input_files(paths)
+    expect(page.get_by_text("mobile_3.txt")).to_be_visible(timeout=TIMEOUT)
+    wait_idle(page)
+    page.locator(".st-key-rank_batch button").click()
+    expect(page.locator(".st-key-heatmap")).to_be_visible(timeout=TIMEOUT)
+    # Reruns of its own: a toggle, another page, back again. Every run checks the binding.
+    page.locator(".st-key-blind_review label").click()
+    wait_idle(page)
+    page.get_by_role("link", name="Privacy").click()
+    expect(page.get_by_role("heading", name="Privacy: access requests, erasure and retention")).to_be_visible(
+        timeout=TIMEOUT
+    )
+    page.get_by_role("link", name="Recruiter").click()
+    expect(page.locator(".st-key-heatmap")).to_be_visible(timeout=TIMEOUT)  # the batch is still this session's
+    expect(page.get_by_text("Signed in as")).to_be_visible(timeout=TIMEOUT)
+    # Signing out leaves the tab nothing of it.
+    page.locator(".st-key-signout button").click()
+    expect(page.get_by_role("heading", name="Sign in to continue")).to_be_visible(timeout=TIMEOUT)
+    expect(page.locator(".st-key-heatmap")).to_have_count(0, timeout=TIMEOUT)
+    page.close()
+
+
+@contextlib.contextmanager
+def framing_site(target: str) -> Iterator[str]:
+    """Another site (localhost, not 127.0.0.1) whose page frames the app."""
+    html = f'<!doctype html><title>framing</title><iframe src="{target}" width="1300" height="900"></iframe>'.encode()
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - the standard library's name
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(html)))
+            self.end_headers()
+            self.wfile.write(html)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    port = free_port()
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://localhost:{port}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_the_app_framed_by_another_site_cannot_be_signed_in(browser: Browser, app: str) -> None:
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.set_default_timeout(TIMEOUT)
+    with framing_site(f"{app}/Recruiter") as outer:
+        page.goto(outer)
+        frame = page.frame_locator("iframe")
+        expect(frame.get_by_role("heading", name="Sign in to continue")).to_be_visible(timeout=TIMEOUT)
+        [inner] = [f for f in page.frames if f.url.startswith(app)]
+        sign_in(inner)
+        expect(frame.get_by_text("did not send the cookie")).to_be_visible(timeout=TIMEOUT)
+        expect(frame.get_by_text("Signed in as")).to_have_count(0, timeout=TIMEOUT)
+    page.close()
