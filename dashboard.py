@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import streamlit as st
 
 from hcdev_match import HcdevMatchError
-from ui import HUMAN_NOTE, get_matcher, get_store, guard, render_fit_check, retention_days
+from ui import HUMAN_NOTE, connection_is_owner, get_matcher, get_store, guard, render_fit_check, retention_days
 
 if TYPE_CHECKING:
     from hcdev_match.fitcheck import FitCheck
@@ -35,6 +35,8 @@ ERASED_PENDING = (
 
 def score() -> None:
     """Button callback: score the upload if there is one, else the pasted text."""
+    if not connection_is_owner():  # callbacks run before guard() empties a session taken over
+        return
     from hcdev_match.fitcheck import check_fit
 
     upload = st.session_state.get("cv_file")
@@ -58,6 +60,8 @@ def save_result() -> None:
     """Button callback: keep the derived result, only because the candidate asked."""
     from ui_limits import allow_attempt, refusal_message
 
+    if not connection_is_owner():  # callbacks run before guard() empties a session taken over
+        return
     check = st.session_state.get("fit_check")
     if check is None or not st.session_state.get("consent_save"):
         return
@@ -83,6 +87,8 @@ def erase_saved() -> None:
     """Button callback: a candidate erases a result they saved, with its code."""
     from ui_limits import allow_attempt, refusal_message
 
+    if not connection_is_owner():  # callbacks run before guard() empties a session taken over
+        return
     if not allow_attempt("erase_code"):
         st.session_state["erase_message"] = ("error", refusal_message("erase_code"))
         return

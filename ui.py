@@ -52,6 +52,10 @@ VIEWED = "viewed"  # candidate ids whose view is in the audit log
 # token inside it is what is compared, never the cookie's text.
 BROWSER_COOKIE = "_streamlit_xsrf"
 NO_BROWSER = "no-browser-connection"  # a run with no websocket at all (Streamlit's AppTest)
+NO_COOKIE = "no-cookie"  # a browser connection that sent no readable cookie
+# Every session, a candidate's too (their CV is in it), belongs to the
+# browser that opened it: another connection presenting its id finds it empty.
+OWNER = "owner"
 HUMAN_NOTE = (
     "**A person decides.** The fit shows how much of each role's skill profile the text evidences; "
     "it assists a recruiter or a candidate and is never a hiring decision on its own."
@@ -116,6 +120,7 @@ def oidc_configured() -> bool:
 
 def current_user() -> dict[str, Any] | None:
     """The signed-in recruiter or HR user, or None for a candidate."""
+    claim_session()
     if oidc_configured():
         if not getattr(st.user, "is_logged_in", False):
             return None
@@ -139,6 +144,21 @@ def current_user() -> dict[str, Any] | None:
         return None
     auth["last_seen"] = now
     return dict(auth)
+
+
+def claim_session() -> None:
+    """Record which browser this session belongs to; empty it if another connection presents its id."""
+    current = browser_binding() or NO_COOKIE
+    owner = st.session_state.get(OWNER)
+    if owner is not None and owner != current:
+        end_session("This session was opened from another connection, so it was emptied; start again.")
+    st.session_state[OWNER] = current
+
+
+def connection_is_owner() -> bool:
+    """Whether this run comes from the browser that opened the session (for callbacks, which run first)."""
+    owner = st.session_state.get(OWNER)
+    return owner is None or owner == (browser_binding() or NO_COOKIE)
 
 
 def browser_binding() -> str | None:

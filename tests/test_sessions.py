@@ -36,7 +36,15 @@ def app(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-de
         add_user(store, name, role="recruiter", password=PASSWORD)
     store.engine.dispose()
     with running_server(env={"HCDEV_DATABASE_URL": url}) as server:
+        DATABASES[server.url] = url
         yield server
+
+
+DATABASES: dict[str, str] = {}
+
+
+def app_url_database(app) -> str:  # type: ignore[no-untyped-def]
+    return DATABASES[app.url]
 
 
 async def sign_in(session: StreamlitSession, name: str) -> Run:
@@ -136,3 +144,28 @@ def test_no_parent_frame_may_drive_the_app_and_the_cookie_stays_same_site(app) -
     with urllib.request.urlopen(app.url + "/_stcore/health", timeout=30) as response:  # noqa: S310 - loopback
         cookies = response.headers.get_all("Set-Cookie") or []
     assert any(c.startswith("_streamlit_xsrf=") and "SameSite=Lax" in c for c in cookies), cookies
+
+
+def test_a_candidates_session_taken_by_its_id_shows_nothing_and_saves_nothing(app) -> None:  # type: ignore[no-untyped-def]
+    cv = (SAMPLES / "device_2.txt").read_text() + "\nMy reference is ZQX-OWNER-5521."
+
+    async def scenario() -> None:
+        owner = StreamlitSession(app.url)
+        await owner.connect()
+        scored = await owner.rerun({"cv_text": cv}, triggers=("score_cv",))
+        assert any(t.startswith("Best fit") for t in scored.texts("heading")), scored.elements
+        attacker = StreamlitSession(app.url)
+        await attacker.connect(session_id=owner.session_id, browser=False)
+        # Widget ids are derived from the page's code, so an attacker can know them all: ticks consent, saves.
+        attacker.widget_ids |= owner.widget_ids
+        run = await attacker.rerun({"consent_save": True}, triggers=("save_result",))
+        assert "ZQX-OWNER-5521" not in texts(run)
+        assert not any(t.startswith("Best fit") for t in run.texts("heading"))
+        assert not any("erase code" in t for t in run.texts("markdown"))
+        await attacker.close()
+        await owner.close()
+
+    url = app_url_database(app)
+    before = Store.from_url(url).count_assessments()
+    asyncio.run(scenario())
+    assert Store.from_url(url).count_assessments() == before  # nothing saved on the owner's behalf
