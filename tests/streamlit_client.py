@@ -63,7 +63,7 @@ def _describe(element: Any) -> tuple[str, str]:
         return ("error" if body.format == Alert.ERROR else "alert", body.body)
     if kind == "exception":
         return ("exception", f"{body.type}: {body.message}")
-    if kind in {"markdown", "heading", "metric"}:
+    if kind in {"markdown", "heading", "metric", "text"}:
         return (kind, body.body)
     return (kind, getattr(body, "id", ""))
 

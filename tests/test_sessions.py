@@ -63,7 +63,7 @@ def test_sign_out_leaves_the_next_recruiter_nothing_of_the_batch_or_its_download
         tab = StreamlitSession(app.url)
         await tab.connect()
         signed_in = await sign_in(tab, "ana")
-        assert "Signed in as **ana**" in texts(signed_in), signed_in.elements
+        assert "Signed in as ana (recruiter)." in texts(signed_in), signed_in.elements
         ranked = await rank_batch(tab)
         assert "ranking_table" in texts(ranked), ranked.elements
         status, body = tab.get(tab.download_urls["export_ranking"])
@@ -74,7 +74,7 @@ def test_sign_out_leaves_the_next_recruiter_nothing_of_the_batch_or_its_download
         assert tab.get(export_url)[0] == 404  # the download went with the session's state
         # The next person on the same tab signs in: nothing of ana's batch is there.
         bob = await sign_in(tab, "bob")
-        assert "Signed in as **bob**" in texts(bob)
+        assert "Signed in as bob (recruiter)." in texts(bob)
         assert "Upload the CVs of an opening" in texts(bob)
         assert "ranking_table" not in texts(bob) and "save_batch" not in texts(bob)
         assert "C001" not in texts(bob)
@@ -93,7 +93,7 @@ def test_a_session_id_without_the_browser_cookie_gets_nothing(app) -> None:  # t
         # The owner's browser reconnects (a dropped network): same cookie, same session, still signed in.
         again = StreamlitSession(app.url, cookies=owner.cookies)
         home = await again.connect(session_id=owner.session_id)
-        assert "Signed in as **ana**" in texts(home)
+        assert "Signed in as ana (recruiter)." in texts(home)
         page = await again.open_page("Recruiter")
         assert "ranking_table" in texts(page)
         await again.close()
