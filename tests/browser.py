@@ -26,6 +26,14 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+# Playwright's assertions wait 5 s by default, whatever a page's default timeout
+# says; a 2-core machine with a busy core can take longer than that to render,
+# so every browser test's assertions wait as long as its actions may.
+BROWSER_WAIT_MS = 60_000
+with contextlib.suppress(ImportError):
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=BROWSER_WAIT_MS)
 
 
 def free_port() -> int:
