@@ -198,6 +198,7 @@ class Canonicaliser:
         context_weights: list[float] = []
         listed_weights: list[float] = []
         line_weights = weigh_lines(list(unique.values()))
+        dated = any(w != 1.0 for w in line_weights)  # else every mention weighs 1: no weights kept
         found: list[str] = []
         n_skills = skill_tokens = skill_mentions = listed_mentions = 0
         list_lines: list[int] = []
@@ -222,8 +223,11 @@ class Canonicaliser:
                     top = max(Counter(found).values()) if len(found) >= spam_at else 0
                     # A line that is mostly one term ("FHIR FHIR FHIR"), or a line
                     # naming a term pasted many times over, is spam: left out.
-                    spam = max(top if top >= _SPAM_SHARE * (i - line_start) else 0, copies[keys[line_no]])
-                    line_repeat = max(line_repeat, spam)
+                    spam = copies[keys[line_no]]
+                    if top > spam and top >= _SPAM_SHARE * (i - line_start):
+                        spam = top
+                    if spam > line_repeat:
+                        line_repeat = spam
                     is_list = n_skills >= min_skills and skill_tokens >= min_density * (i - line_start)
                     if is_list:
                         list_lines.append(line_no)
@@ -231,11 +235,13 @@ class Canonicaliser:
                         pass
                     elif is_list:
                         listed.extend(found)
-                        listed_weights.extend([line_weights[line_no]] * len(found))
+                        if dated:
+                            listed_weights.extend([line_weights[line_no]] * len(found))
                         listed_mentions += n_skills
                     else:
                         context.extend(found)
-                        context_weights.extend([line_weights[line_no]] * len(found))
+                        if dated:
+                            context_weights.extend([line_weights[line_no]] * len(found))
                     found = []
                 n_skills = skill_tokens = 0
                 line_no += 1

@@ -48,17 +48,19 @@ class CareerRules:
 def weigh_lines(lines: Sequence[str], *, rules: CareerRules | None = None) -> list[float]:
     """One weight in [floor, 1] per line: 1 for the latest entry and for lines outside entries."""
     rules = rules or CareerRules()
+    # Every range has a year (19xx or 20xx): most lines are never searched.
+    dated = [i for i, line in enumerate(lines) if ("19" in line or "20" in line) and _YEAR.search(line)]
+    if len(dated) < 2:
+        return [1.0] * len(lines)  # at most one dated line: nothing is older than anything else
+    latest_year = max(int(y) for i in dated for y in _YEAR.findall(lines[i]))
+    ranges = {i: m for i in dated if (m := _RANGE.search(lines[i]))}
     ends: list[float | None] = []  # per line: the end year of the entry it belongs to, or None
     current: float | None = None
-    latest_year = max(
-        (int(y) for line in lines if "19" in line or "20" in line for y in _YEAR.findall(line)), default=None
-    )
-    for line in lines:
-        # Every range has a year (19xx or 20xx): most lines skip the regex.
-        match = _RANGE.search(line) if ("19" in line or "20" in line) and latest_year is not None else None
-        if match and latest_year is not None:
+    for i, line in enumerate(lines):
+        match = ranges.get(i)
+        if match:
             current = _end_year(match.group("end"), match.group("start"), latest_year)
-        elif len(line) <= _HEADING_MAX and _HEADING.match(line):
+        elif current is not None and len(line) <= _HEADING_MAX and _HEADING.match(line):
             current = None
         ends.append(current)
     known = [e for e in ends if e is not None]

@@ -153,13 +153,20 @@ class Matcher:
         """Term strengths in [0, 1], one row per text (see module docs, step 2)."""
         # Mentions weighed by how recent the job is (1 in the latest one and
         # outside the career), summed per term: a weighted term frequency ...
-        rows, cols, values = [], [], []
-        for row, e in enumerate(evidence):
-            weights = e.weights or (1.0,) * len(e.all_terms)
-            for term, weight in zip(e.all_terms, weights, strict=True):
-                rows.append(row)
-                cols.append(self.index[term])
-                values.append(weight)
+        index = self.index
+        sizes = [len(e.all_terms) for e in evidence]
+        cols = np.fromiter((index[t] for e in evidence for t in e.all_terms), dtype=np.int64, count=sum(sizes))
+        rows = np.repeat(np.arange(len(evidence)), sizes)
+        values = (
+            np.concatenate(
+                [
+                    np.asarray(e.weights, dtype=float) if e.weights else np.ones(n)
+                    for e, n in zip(evidence, sizes, strict=True)
+                ]
+            )
+            if evidence
+            else np.zeros(0)
+        )
         counts = sp.csr_matrix((values, (rows, cols)), shape=(len(evidence), len(self.terms)))
         counts.sum_duplicates()
         # ... made sublinear (1 + ln tf) by scikit-learn, then capped and scaled to [0, 1].

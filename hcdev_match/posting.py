@@ -48,12 +48,16 @@ _CV_WORDS = frozenset((
     "mentored", "contributed", "collaborated", "reduced", "automated",
 ))  # fmt: skip
 _SEPARATORS = str.maketrans({c: " " for c in '"’.,;:!?()[]{}<>/\\|*_#=~`+-–—•·'})
-# First word -> the rest of each phrase starting with it: found by dictionary
-# look-ups over a segment's words, far faster than a regex of alternatives.
-_PHRASE_STARTS: dict[str, list[tuple[str, ...]]] = {}
+# Each phrase is looked for where its longest word stands ("apply" in "how to
+# apply"): dictionary look-ups over a segment's words find the few places to
+# compare, far faster than a regex of alternatives, and the longest word is
+# the rarest, so few places need comparing.
+_PHRASE_KEYS: dict[str, list[tuple[int, tuple[str, ...]]]] = {}
 for _phrase in _CUE_PHRASES:
-    _first, *_rest = _phrase.replace("'", "").translate(_SEPARATORS).split()
-    _PHRASE_STARTS.setdefault(_first, []).append(tuple(_rest))
+    _words = tuple(_phrase.replace("'", "").translate(_SEPARATORS).split())
+    _key = max(range(len(_words)), key=lambda i: len(_words[i]))
+    _PHRASE_KEYS.setdefault(_words[_key], []).append((_key, _words))
+_BOUND_KEYS = _CUE_WORDS | frozenset(_PHRASE_KEYS)
 
 
 def may_hold_posting(words: Sequence[str], *, rules: PostingRules | None = None) -> bool:
@@ -64,27 +68,30 @@ def may_hold_posting(words: Sequence[str], *, rules: PostingRules | None = None)
     with its repeated lines and addresses dropped.
     """
     rules = rules or PostingRules()
-    return sum(map(_CUE_WORDS.__contains__, words)) + _count_phrases(words) >= rules.min_cues // 2
+    needed, found = rules.min_cues // 2, 0
+    for i in compress(count(), map(_BOUND_KEYS.__contains__, words)):
+        word = words[i]
+        if word in _CUE_WORDS or any(_phrase_at(words, i, offset, phrase) for offset, phrase in _PHRASE_KEYS[word]):
+            found += 1
+            if found >= needed:
+                return True
+    return False
 
 
 def _tokens(text: str) -> list[str]:
     return text.lower().replace("'", "").translate(_SEPARATORS).split()
 
 
-def _count_phrases(tokens: Sequence[str], *, first_only: bool = False) -> int:
-    found = 0
-    for i in compress(count(), map(_PHRASE_STARTS.__contains__, tokens)):
-        for rest in _PHRASE_STARTS[tokens[i]]:
-            if tuple(tokens[i + 1 : i + 1 + len(rest)]) == rest:
-                found += 1
-                if first_only:
-                    return found
-                break
-    return found
+def _phrase_at(tokens: Sequence[str], i: int, offset: int, words: tuple[str, ...]) -> bool:
+    start = i - offset
+    return start >= 0 and tuple(tokens[start : start + len(words)]) == words
 
 
 def _has_phrase(tokens: list[str]) -> bool:
-    return _count_phrases(tokens, first_only=True) > 0
+    for i in compress(count(), map(_PHRASE_KEYS.__contains__, tokens)):
+        if any(_phrase_at(tokens, i, offset, phrase) for offset, phrase in _PHRASE_KEYS[tokens[i]]):
+            return True
+    return False
 
 
 def _is_year(token: str) -> bool:
