@@ -28,8 +28,8 @@ PRIVACY_NOTE = (
 
 
 ERASED_PENDING = (
-    "Your saved result was erased: nothing can read it any more. Its old copy leaves the database file as "
-    "soon as the reads in progress end; the daily purge completes that."
+    "Your saved result was erased: nothing can read it any more. Its old copy leaves the database file "
+    "by itself as soon as the reads in progress end."
 )
 
 

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import threading
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -72,12 +74,19 @@ class StoreConfig:
     #: leave the files only when other readers finish; each attempt waits up
     #: to the busy timeout for them.
     scrub_attempts: int = 2
+    #: When readers held an erase up, a background thread of the store tries
+    #: the checkpoint again this often ...
+    scrub_retry_s: float = 5.0
+    #: ... until it succeeds or this long has passed (then the daily purge does it).
+    scrub_give_up_s: float = 3600.0
 
     def __post_init__(self) -> None:
         if self.retention_days < 1:
             raise ValueError(f"retention_days must be at least 1, got {self.retention_days}")
         if self.scrub_attempts < 1:
             raise ValueError(f"scrub_attempts must be at least 1, got {self.scrub_attempts}")
+        if self.scrub_retry_s <= 0 or self.scrub_give_up_s <= 0:
+            raise ValueError("scrub_retry_s and scrub_give_up_s must be positive")
 
 
 def parse_retention_days(text: str | None, *, setting: str) -> int:
@@ -127,6 +136,8 @@ class Store:
     def __init__(self, engine: Engine, *, config: StoreConfig | None = None) -> None:
         self.engine = engine
         self.config = config or StoreConfig()
+        self._finisher: threading.Thread | None = None
+        self._finisher_lock = threading.Lock()
         try:
             # Read first: a current schema needs no write lock, so opening the
             # store works while another process holds it (or the file is read-only).
@@ -413,7 +424,32 @@ class Store:
                 connection.execute(assessments.delete().where(assessments.c.id.in_(ids)))
             append_audit(connection, actor, action, _target(ids), f"{len(ids)} assessment(s)")
         scrubbed = self._scrub() if ids or scrub_always else True
+        if not scrubbed:
+            self._finish_scrub_later()
         return Removal(len(ids), scrubbed)
+
+    @property
+    def scrub_pending(self) -> bool:
+        """True while a background thread waits for readers to end to finish an erase."""
+        return self._finisher is not None and self._finisher.is_alive()
+
+    def _finish_scrub_later(self) -> None:
+        """Finish an erase in the background once the readers holding it up have ended."""
+        with self._finisher_lock:
+            if self.scrub_pending:
+                return
+            self._finisher = threading.Thread(target=self._retry_scrub, name="hcdev-scrub", daemon=True)
+            self._finisher.start()
+
+    def _retry_scrub(self) -> None:
+        deadline = time.monotonic() + self.config.scrub_give_up_s
+        while time.monotonic() < deadline:
+            time.sleep(self.config.scrub_retry_s)
+            try:
+                if self._scrub():
+                    return
+            except (sa.exc.SQLAlchemyError, OSError):
+                return  # the database went away (a test's folder, a closed store): nothing is left to scrub
 
     def _scrub(self) -> bool:
         """Make deleted rows unrecoverable from the database files; False if a reader held it up."""

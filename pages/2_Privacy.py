@@ -67,8 +67,8 @@ with erase_tab:
         elif removal is not None:
             st.warning(
                 f"Erased {removal.count} assessment(s): no query can reach them. Another connection is still "
-                "reading, so their old pages stay in the database file until it ends; purge (Retention tab, "
-                "or the daily `purge`) then removes them."
+                "reading, so their old pages stay in the database file until it ends; the app removes them "
+                "by itself then (or the next purge does)."
             )
 
 with purge_tab:
@@ -84,7 +84,7 @@ with purge_tab:
         elif purged is not None:
             st.warning(
                 f"Purged {purged.count} expired assessment(s); another connection is still reading, so old pages "
-                "stay in the database file until it ends. Purge again then."
+                "stay in the database file until it ends; the app removes them by itself then."
             )
 
 with audit_tab:

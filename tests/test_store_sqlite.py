@@ -131,3 +131,29 @@ def test_erase_while_another_connection_reads_says_so_and_a_purge_finishes_it(
     assert files_containing(folder, CANARY) == []
     assert store.integrity_check() == "ok"
     store.engine.dispose()
+
+
+def test_an_erase_held_up_by_a_reader_finishes_in_the_background_when_it_ends(
+    tmp_path: Path, matcher: Matcher, samples: dict[str, str]
+) -> None:
+    folder = tmp_path / "db"
+    path = folder / "hcdev.sqlite3"
+    store = Store.from_url(f"sqlite:///{path}", config=StoreConfig(scrub_attempts=1, scrub_retry_s=0.1))
+    cv = samples["ehr_2"] + f"\nReference number {CANARY}; FHIR and HL7 work."
+    saved = store.save_assessment(
+        matcher.assess(cv), actor="ana", source="recruiter", legal_basis="consent", consent=True, cv_text=cv
+    )
+    reader = sqlite3.connect(path, isolation_level=None)
+    reader.execute("BEGIN")
+    assert reader.execute("SELECT count(*) FROM assessments").fetchone() == (1,)
+    assert not store.erase_candidate(saved.candidate_ref, actor="ana").scrubbed
+    assert store.scrub_pending and files_containing(folder, CANARY)
+    reader.execute("COMMIT")
+    reader.close()
+    # No purge and no second erase: the store's own thread checkpoints once the reader is gone.
+    assert store._finisher is not None
+    store._finisher.join(timeout=120)
+    assert not store.scrub_pending
+    assert files_containing(folder, CANARY) == []
+    assert store.integrity_check() == "ok"
+    store.engine.dispose()
