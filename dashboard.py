@@ -70,7 +70,7 @@ def save_result() -> None:
         return
     try:
         saved = get_store().save_assessment(
-            check.assessment,
+            check.kept,
             actor="candidate",
             source="candidate",
             legal_basis="consent",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .advice import GapAdvice, advise_gaps
 from .assessment import Assessment, RoleFit
@@ -26,6 +26,11 @@ class FitCheck:
     assessment: Assessment
     #: Gap advice for the best role and the closest next role.
     advice: Mapping[str, tuple[GapAdvice, ...]]
+
+    @property
+    def kept(self) -> Assessment:
+        """The assessment as it is saved: with every flag shown, the file's own included."""
+        return replace(self.assessment, flags=self.flags)
 
     @property
     def best(self) -> RoleFit:

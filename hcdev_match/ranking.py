@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from .assessment import Assessment
 from .catalogue import Catalogue
 from .config import DEFAULT_TIER_WEIGHTS
 from .fitcheck import FitCheck, check_fit
@@ -70,6 +71,12 @@ class Ranking:
             check_fit(self.matcher, text=self.texts[n]), source=self.sources[n], kind=self.kinds[n], flags=self.flags[n]
         )
         return mask_fit_check(check, self.matcher, source=candidate) if blind else check
+
+    def assessments(self) -> list[Assessment]:
+        """Each CV's assessment as it is saved: its fits, and every flag its row shows
+        (reading the file raises some, such as hidden text or a scan)."""
+        scored = self.matcher.assess_many(self.texts, snippets=False)
+        return [replace(a, flags=flags) for a, flags in zip(scored, self.flags, strict=True)]
 
     def failure_lines(self, *, blind: bool) -> list[str]:
         """One line per file that could not be read; under blind review no file or member name shows."""

@@ -187,9 +187,8 @@ if saving and legal_basis is None:  # a click the disabled button should not hav
 elif saving and legal_basis is not None and not saved:
     try:
         store = get_store()
-        assessments = matcher.assess_many(ranking.texts, snippets=False)
         kept = store.save_assessments(
-            assessments,
+            ranking.assessments(),
             actor=str(user["name"]),
             source="recruiter",
             legal_basis=legal_basis,

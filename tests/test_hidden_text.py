@@ -424,3 +424,22 @@ def test_the_stuffing_bench_finds_hidden_text_buys_nothing(tmp_path: Path, match
         assert rows[kind].texts == len(items) and rows[kind].flagged == 1.0, kind
         assert rows[kind].max_lift <= 0.0 and rows[kind].none_lifted == 0, kind
     assert rows["original_docx"].flagged < 1.0 and rows["original_pdf"].flagged < 1.0
+
+
+def test_flags_raised_while_reading_a_file_are_saved_with_its_assessment(matcher: Matcher, tmp_path: Path) -> None:
+    from hcdev_match.fitcheck import check_fit
+    from hcdev_match.ranking import Ranking
+    from hcdev_match.store import Store
+    from hcdev_match.uploads import read_batch
+
+    store = Store.from_url(f"sqlite:///{tmp_path / 'hcdev.sqlite3'}")
+    ranking = Ranking(matcher, read_batch([("cv.docx", _docx(_white))]).items)
+    (kept,) = ranking.assessments()
+    assert {"keyword_stuffing", "hidden_text"} <= set(kept.flags)  # what the row shows is what is kept
+    check = check_fit(matcher, upload=("cv.docx", _docx(_white)))
+    saved = store.save_assessments(
+        [kept, check.kept], actor="ana", source="recruiter", legal_basis="legitimate_interest"
+    )
+    for row in (store.get_assessment(s.id) for s in saved):
+        assert row is not None and "hidden_text" in row["flags"].split(";")
+    store.engine.dispose()
