@@ -40,6 +40,7 @@ AUTH_KEY = "auth"  # {"name", "role", "user_id", "signed_in_at", "last_seen", "b
 SIGNIN_NOTICE = "signin_notice"  # the only thing a sign-out leaves: why it happened
 RANKING = "ranking"  # the recruiter's scored batch (CV texts and file names)
 SAVED = "saved"  # candidate id -> SavedAssessment of that batch
+SAVED_BASIS = "saved_basis"  # the legal basis that batch was saved under
 DECIDED = "decided"  # candidate id -> (decision, reason)
 BATCH_ID = "batch_id"
 BATCH_NOTE = "batch_note"  # what the capped intake left out

@@ -302,7 +302,8 @@ def _read_text(data: bytes, name: str, kind: str, limits: DocumentLimits) -> Doc
             f"{name}: this is not a text file (it holds binary data); upload the CV as TXT, MD, PDF or DOCX"
         )
     text = decode_text(data, name)
-    if not text.strip():
+    # Judged on what is kept: a file blank up to the cap has nothing to score.
+    if not text[: limits.max_chars].strip():
         raise DocumentError(f"{name}: the file is empty; upload the CV itself or paste its text")
     flags = ("truncated",) if len(text) > limits.max_chars else ()
     return Document(name, kind, text[: limits.max_chars], flags)

@@ -57,7 +57,7 @@ def check_fit(
     if upload is not None:
         name, data = upload
         document = read_document(data, name, limits=limits)
-    elif text is not None and text.strip():
+    elif text is not None and text[: limits.max_chars].strip():
         flags = ("truncated",) if len(text) > limits.max_chars else ()
         document = Document("pasted text", "text", text[: limits.max_chars], flags)
     else:

@@ -21,6 +21,7 @@ from .catalogue import Catalogue
 from .config import DEFAULT_TIER_WEIGHTS
 from .fitcheck import FitCheck, check_fit
 from .matcher import Matcher
+from .posting import split_posting
 from .redaction import MASK, mask_file_names, mask_personal_details
 from .spreadsheet import csv_writer
 from .tokenizer import tokenize_phrase
@@ -173,10 +174,14 @@ class Ranking:
 def mask_fit_check(check: FitCheck, matcher: Matcher, *, source: str) -> FitCheck:
     """``check`` as blind review shows it: its assessment (fits, skills, contributions) unchanged,
     its text masked, each snippet cut from the masked text, its source replaced by ``source``."""
-    text = mask_personal_details(check.text, work_words=_work_words(matcher.catalogue))
+    work_words = _work_words(matcher.catalogue)
+    text = mask_personal_details(check.text, work_words=work_words)
+    # Snippets come from what was read, as unmasked ones do: never from a pasted posting.
+    read = split_posting(check.text)[0] if "posting_in_cv" in check.flags else check.text
+    read = text if read is check.text else mask_personal_details(read, work_words=work_words)
     canon = matcher.canonicaliser
     snippets = {m.skill: m.snippet for fit in check.assessment.fits for m in fit.matched}
-    masked = {skill: (canon.find_snippet(text, skill) or MASK) if old else "" for skill, old in snippets.items()}
+    masked = {skill: (canon.find_snippet(read, skill) or MASK) if old else "" for skill, old in snippets.items()}
     fits = tuple(
         replace(fit, matched=tuple(replace(m, snippet=masked[m.skill]) for m in fit.matched))
         for fit in check.assessment.fits

@@ -14,6 +14,7 @@ from hcdev_match.documents import DocumentLimits
 from hcdev_match.errors import HcdevMatchError
 from hcdev_match.ranking import Ranking, ranking_csv
 from hcdev_match.report import escape_markdown
+from hcdev_match.spreadsheet import neutralise_cell
 from hcdev_match.store import DECISIONS, LEGAL_BASES
 from hcdev_match.uploads import BatchLimits, read_batch
 from ui import (
@@ -23,6 +24,7 @@ from ui import (
     HUMAN_NOTE,
     RANKING,
     SAVED,
+    SAVED_BASIS,
     VIEWED,
     get_matcher,
     get_store,
@@ -128,25 +130,31 @@ columns = ["candidate"] + ([] if blind else ["source"]) + [
     "opening fit", "best role", "best fit", "must-haves shown", "missing must-haves", "required shown", "flags",
     "decision",
 ]  # fmt: skip
+# A selection is a row position: a new batch or a new order (opening, weights,
+# required skills) gets a new table, so no old position picks another candidate.
+order_key = hash((st.session_state.get(BATCH_ID), tuple(opening), tuple(sorted(tier_weights.items())), tuple(required)))
 event = st.dataframe(
-    shown[columns],
+    shown[columns].assign(**({} if blind else {"source": shown["source"].map(neutralise_cell)})),
     hide_index=True,
     width="stretch",
     on_select="rerun",
     selection_mode="single-row",
-    key="ranking_table",
+    key=f"ranking_table_{order_key}",
     column_config={
         "opening fit": st.column_config.ProgressColumn("opening fit", min_value=0, max_value=100, format="%.0f"),
         "best fit": st.column_config.NumberColumn(format="%.0f"),
     },
 )
 rows = event.selection.rows if event is not None and hasattr(event, "selection") else []
-if rows:
+if rows and rows[0] < len(shown):
     st.session_state["explain_candidate"] = shown.iloc[rows[0]]["candidate"]
 
 st.subheader("One candidate, explained")
 candidate = st.selectbox("Explain a candidate", options=list(shown["candidate"]), key="explain_candidate")
-render_fit_check(ranking.explain(candidate, blind=blind))  # scored unmasked, like its row; masked for display
+try:
+    render_fit_check(ranking.explain(candidate, blind=blind))  # scored unmasked, like its row; masked for display
+except HcdevMatchError as exc:
+    st.error(escape_markdown(str(exc)))
 saved = st.session_state.get(SAVED, {})
 viewed: set[str] = st.session_state.setdefault(VIEWED, set())
 if candidate in saved and candidate not in viewed:
@@ -203,9 +211,10 @@ elif saving and legal_basis is not None and not saved:
     else:
         saved.update(zip(ranking.ids, kept, strict=True))
         st.session_state[SAVED] = saved
+        st.session_state[SAVED_BASIS] = legal_basis  # what was saved, whatever the radio shows later
         st.rerun()
 if saved:
-    basis = (legal_basis or "").replace("_", " ")
+    basis = str(st.session_state.get(SAVED_BASIS, "")).replace("_", " ")
     st.success(f"{len(saved)} assessments are saved under {basis}; they expire in {retention_days()} days.")
 elif legal_basis is None:
     st.caption("Choose the legal basis first: nothing is saved without one.")

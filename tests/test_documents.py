@@ -204,3 +204,10 @@ def test_a_hostile_file_costs_only_its_own_result_in_a_readers_step() -> None:
     with DocumentReader(workers=1) as reader:
         hostile, good = reader.read([("tree.pdf", make_recursive_page_tree_pdf()), ("cv.pdf", make_pdf(CV_LINES))])
     assert isinstance(hostile, DocumentError) and isinstance(good, Document)
+
+
+def test_a_file_blank_up_to_the_character_cap_is_refused_as_empty() -> None:
+    limits = DocumentLimits()
+    data = b" " * (limits.max_chars + 1) + b"EHR developer with HL7 and FHIR work"
+    with pytest.raises(DocumentError, match="the file is empty"):
+        read_document(data, "cv.txt", limits=limits)

@@ -2,7 +2,7 @@
 
 Each file of the corpus (tests/files.py) is uploaded to the fit check and
 scored while a second session scores an ordinary CV. Each must end in a
-clear refusal within the parse time limit plus one second, the server's
+clear refusal within twice the parse time limit plus 5 s, the server's
 own memory must grow by under 50 MB, and the other session must be served.
 The parsing itself happens in an isolated child process with its own
 memory cap, which is why the server's memory is what is measured.

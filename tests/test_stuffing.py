@@ -115,3 +115,15 @@ def test_line_weights_follow_the_dates_of_each_entry() -> None:
     assert 0.5 <= weights[3] == weights[4] < 1.0  # the older job
     assert weights[5] == weights[6] == 1.0  # a heading ends the entry
     assert weigh_lines(["Engineer (2014 - 2017)", "did things"]) == [1.0, 1.0]  # one entry: nothing is older
+
+
+def test_blind_review_takes_no_snippet_from_a_pasted_posting(matcher: Matcher, samples: dict[str, str]) -> None:
+    from hcdev_match.ranking import Ranking
+    from hcdev_match.uploads import read_batch
+
+    cv = (POSTING + "\n" + samples["ehr_1"]).encode()
+    ranking = Ranking(matcher, read_batch([("cv.txt", cv)]).items)
+    for blind in (False, True):
+        check = ranking.explain("C001", blind=blind)
+        assert "posting_in_cv" in check.flags
+        assert all("you will" not in m.snippet.lower() for f in check.assessment.fits for m in f.matched), blind
