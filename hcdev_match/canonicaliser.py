@@ -24,6 +24,7 @@ from .config import MatchConfig
 from .personal import TITLES as _TITLES
 from .personal import find_name_line, looks_like_name
 from .posting import may_hold_posting, split_posting
+from .snippets import find_snippet
 from .tokenizer import ADDRESS_RE, tokenize, tokenize_phrase
 
 __all__ = ["Canonicaliser", "TextEvidence"]
@@ -281,7 +282,7 @@ class Canonicaliser:
             duplicate_lines=duplicates,
             max_repeat=max(counts.values(), default=0),
             listed_share=listed_mentions / skill_mentions if skill_mentions else 0.0,
-            repeated_list_lines=sum(copies[key] - 1 for key in compress(unique, _mark(list_lines, len(unique)))),
+            repeated_list_lines=sum(copies[keys[line]] - 1 for line in list_lines),
             max_line_repeat=line_repeat,
             weights=tuple(context_weights + listed_weights),
         ), tokens
@@ -354,8 +355,6 @@ class Canonicaliser:
 
     def find_snippet(self, text: str, term: str, *, context: int | None = None) -> str:
         """Return the first passage of ``text`` that mentions ``term``, or "" (see snippets.py)."""
-        from .snippets import find_snippet  # snippets.py builds on this module
-
         return find_snippet(self, text, term, context=self.config.snippet_context if context is None else context)
 
     def phrases_of(self, term: str) -> list[str]:
@@ -365,13 +364,6 @@ class Canonicaliser:
     def exact_aliases_of(self, term: str) -> list[str]:
         """The case-sensitive aliases ("Go", "R") that produce ``term``."""
         return [alias for alias, value in self._exact.items() if value == term]
-
-
-def _mark(indices: list[int], size: int) -> list[bool]:
-    marks = [False] * size
-    for i in indices:
-        marks[i] = True
-    return marks
 
 
 def _inflections(tokens: tuple[str, ...]) -> list[tuple[str, ...]]:

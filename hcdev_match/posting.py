@@ -14,9 +14,9 @@ the posting it is (recruiters score postings too).
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from itertools import compress, count
+from itertools import compress, count, islice
 
 __all__ = ["PostingRules", "may_hold_posting", "split_posting"]
 
@@ -68,14 +68,8 @@ def may_hold_posting(words: Sequence[str], *, rules: PostingRules | None = None)
     with its repeated lines and addresses dropped.
     """
     rules = rules or PostingRules()
-    needed, found = rules.min_cues // 2, 0
-    for i in compress(count(), map(_BOUND_KEYS.__contains__, words)):
-        word = words[i]
-        if word in _CUE_WORDS or any(_phrase_at(words, i, offset, phrase) for offset, phrase in _PHRASE_KEYS[word]):
-            found += 1
-            if found >= needed:
-                return True
-    return False
+    needed = rules.min_cues // 2
+    return sum(1 for _ in islice(_cue_positions(words), needed)) >= needed
 
 
 def _tokens(text: str) -> list[str]:
@@ -87,11 +81,12 @@ def _phrase_at(tokens: Sequence[str], i: int, offset: int, words: tuple[str, ...
     return start >= 0 and tuple(tokens[start : start + len(words)]) == words
 
 
-def _has_phrase(tokens: list[str]) -> bool:
-    for i in compress(count(), map(_PHRASE_KEYS.__contains__, tokens)):
-        if any(_phrase_at(tokens, i, offset, phrase) for offset, phrase in _PHRASE_KEYS[tokens[i]]):
-            return True
-    return False
+def _cue_positions(tokens: Sequence[str]) -> Iterator[int]:
+    """Where a cue word, or the key word of a cue phrase that stands there whole, is."""
+    for i in compress(count(), map(_BOUND_KEYS.__contains__, tokens)):
+        word = tokens[i]
+        if word in _CUE_WORDS or any(_phrase_at(tokens, i, offset, phrase) for offset, phrase in _PHRASE_KEYS[word]):
+            yield i
 
 
 def _is_year(token: str) -> bool:
@@ -142,7 +137,7 @@ def split_posting(text: str, *, rules: PostingRules | None = None) -> tuple[str,
     segments = _segments(text)
     n = len(segments)
     tokens = [_tokens(s) for s in segments]
-    cue = [not _CUE_WORDS.isdisjoint(t) or _has_phrase(t) for t in tokens]
+    cue = [next(_cue_positions(t), None) is not None for t in tokens]
     if sum(cue) < rules.min_cues:
         return text, ""  # most CVs: too little of a posting's voice anywhere
     lengths = [len(t) for t in tokens]

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from .canonicaliser import Canonicaliser
+if TYPE_CHECKING:  # the canonicaliser finds its snippets here: no import cycle at run time
+    from .canonicaliser import Canonicaliser
 
 __all__ = ["find_snippet", "snippet_pattern"]
 
