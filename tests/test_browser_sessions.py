@@ -11,22 +11,18 @@ from __future__ import annotations
 
 import contextlib
 import http.server
-import os
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from .browser import CHROMIUM, CHROMIUM_ARGS, free_port, running_server
+from .browser import CHROMIUM, CHROMIUM_ARGS, free_port, require_chromium, running_server
 from .conftest import SAMPLES
 
 pytestmark = pytest.mark.browser
 
-if not Path(CHROMIUM).exists():
-    if os.environ.get("CI"):
-        raise RuntimeError(f"{CHROMIUM} is missing: `make test` installs Debian's chromium package")
-    pytest.skip(f"{CHROMIUM} not installed (apt-get install -y chromium)", allow_module_level=True)
+require_chromium()
 
 from playwright.sync_api import Browser, Frame, Page, expect, sync_playwright  # noqa: E402
 
