@@ -16,10 +16,10 @@ from typing import TYPE_CHECKING
 import streamlit as st
 
 from hcdev_match import HcdevMatchError
-from ui import HUMAN_NOTE, connection_is_owner, get_matcher, get_store, guard, render_fit_check, retention_days
+from webui import HUMAN_NOTE, connection_is_owner, get_matcher, get_store, guard, render_fit_check, retention_days
 
 if TYPE_CHECKING:
-    from hcdev_match.fitcheck import FitCheck
+    from hcdev_match.workflows.fitcheck import FitCheck
 
 PRIVACY_NOTE = (
     "What happens to the CV: it is read in this browser session only, scored, and forgotten when the "
@@ -37,7 +37,7 @@ def score() -> None:
     """Button callback: score the upload if there is one, else the pasted text."""
     if not connection_is_owner():  # callbacks run before guard() empties a session taken over
         return
-    from hcdev_match.fitcheck import check_fit
+    from hcdev_match.workflows.fitcheck import check_fit
 
     upload = st.session_state.get("cv_file")
     try:
@@ -58,7 +58,7 @@ def score() -> None:
 
 def save_result() -> None:
     """Button callback: keep the derived result, only because the candidate asked."""
-    from ui_limits import allow_attempt, refusal_message
+    from webui.limits import allow_attempt, refusal_message
 
     if not connection_is_owner():  # callbacks run before guard() empties a session taken over
         return
@@ -85,7 +85,7 @@ def save_result() -> None:
 
 def erase_saved() -> None:
     """Button callback: a candidate erases a result they saved, with its code."""
-    from ui_limits import allow_attempt, refusal_message
+    from webui.limits import allow_attempt, refusal_message
 
     if not connection_is_owner():  # callbacks run before guard() empties a session taken over
         return
@@ -154,7 +154,7 @@ upload.file_uploader(
 upload.button("Score the CV", key="score_cv", type="primary", on_click=score, width="stretch")
 
 if "fit_error" in st.session_state:
-    from hcdev_match.report import escape_markdown
+    from hcdev_match.present.report import escape_markdown
 
     # The message may quote a file name, which the uploader chose.
     st.error(escape_markdown(st.session_state["fit_error"]))
@@ -166,7 +166,7 @@ elif "fit_error" not in st.session_state:
         "Paste a CV or upload a file, then press **Score the CV**. You will see the fit to each of the "
         "seven roles, the skills found and missing, and what would raise the fit. " + HUMAN_NOTE
     )
-    from hcdev_match.charts import build_band_chart
+    from hcdev_match.present.charts import build_band_chart
 
     st.altair_chart(build_band_chart(), width="stretch")
     st.caption(

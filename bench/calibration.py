@@ -27,12 +27,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from hcdev_match.assessment import FIT_BANDS, band_of  # noqa: E402
-from hcdev_match.catalogue import load_catalogue  # noqa: E402
+from hcdev_match.catalogue.model import load_catalogue  # noqa: E402
+from hcdev_match.catalogue.reference import load_reference_corpus  # noqa: E402
 from hcdev_match.config import MatchConfig  # noqa: E402
-from hcdev_match.evaluation import EvaluationItem, EvaluationReport, evaluate_items, load_evaluation_file  # noqa: E402
-from hcdev_match.matcher import Matcher  # noqa: E402
-from hcdev_match.reference import load_reference_corpus  # noqa: E402
+from hcdev_match.scoring.assessment import FIT_BANDS, band_of  # noqa: E402
+from hcdev_match.scoring.evaluation import EvaluationItem, EvaluationReport, evaluate_items, load_evaluation_file  # noqa: E402
+from hcdev_match.scoring.matcher import Matcher  # noqa: E402
 
 EVAL = ROOT.parent / "shared" / "eval"
 GRID = {

@@ -20,9 +20,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from hcdev_match.assessment import FIT_BANDS, band_of  # noqa: E402
-from hcdev_match.evaluation import FOUND_AT, EvaluationReport, evaluate_items, load_evaluation_file  # noqa: E402
-from hcdev_match.matcher import Matcher  # noqa: E402
+from hcdev_match.scoring.assessment import FIT_BANDS, band_of  # noqa: E402
+from hcdev_match.scoring.evaluation import FOUND_AT, EvaluationReport, evaluate_items, load_evaluation_file  # noqa: E402
+from hcdev_match.scoring.matcher import Matcher  # noqa: E402
 
 EVAL = ROOT.parent / "shared" / "eval"
 SETS = ("dev.jsonl", "dev_cvs.jsonl")

@@ -24,9 +24,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from hcdev_match.accounts import add_user  # noqa: E402
-from hcdev_match.documents import DocumentLimits  # noqa: E402
-from hcdev_match.store import Store  # noqa: E402
+from hcdev_match.documents.document import DocumentLimits  # noqa: E402
+from hcdev_match.storage.accounts import add_user  # noqa: E402
+from hcdev_match.storage.store import Store  # noqa: E402
 from tests.browser import running_server  # noqa: E402
 from tests.files import CV_LINES, hostile_corpus, make_batch_zip_bombs, make_pdf  # noqa: E402
 from tests.load import upload_beside_another_user  # noqa: E402

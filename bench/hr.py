@@ -23,12 +23,12 @@ sys.path.insert(0, str(ROOT))
 from playwright.sync_api import sync_playwright  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-from hcdev_match.accounts import add_user  # noqa: E402
-from hcdev_match.catalogue import load_catalogue  # noqa: E402
-from hcdev_match.insights import compute_insights  # noqa: E402
-from hcdev_match.store import Store, utc_now  # noqa: E402
+from hcdev_match.catalogue.model import load_catalogue  # noqa: E402
+from hcdev_match.storage.accounts import add_user  # noqa: E402
+from hcdev_match.storage.insights import compute_insights  # noqa: E402
+from hcdev_match.storage.store import Store, utc_now  # noqa: E402
 from tests.browser import CHROMIUM, CHROMIUM_ARGS, free_port, start_server, wait_healthy  # noqa: E402
-from ui import NO_BROWSER  # noqa: E402
+from webui import NO_BROWSER  # noqa: E402
 
 COUNT = 100_000
 

@@ -25,9 +25,9 @@ from fpdf import FPDF  # noqa: E402
 from pypdf import PdfReader  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-from hcdev_match.accounts import add_user  # noqa: E402
-from hcdev_match.store import Store, utc_now  # noqa: E402
-from ui import NO_BROWSER  # noqa: E402
+from hcdev_match.storage.accounts import add_user  # noqa: E402
+from hcdev_match.storage.store import Store, utc_now  # noqa: E402
+from webui import NO_BROWSER  # noqa: E402
 
 COUNT = 200
 

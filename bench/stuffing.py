@@ -36,8 +36,8 @@ import docx  # noqa: E402
 from docx.shared import Pt, RGBColor  # noqa: E402
 from fpdf import FPDF  # noqa: E402
 
-from hcdev_match.documents import read_documents  # noqa: E402
-from hcdev_match.matcher import Matcher  # noqa: E402
+from hcdev_match.documents.document import read_documents  # noqa: E402
+from hcdev_match.scoring.matcher import Matcher  # noqa: E402
 
 EVAL_DIR = ROOT.parent / "shared" / "eval"
 FLAG = "keyword_stuffing"

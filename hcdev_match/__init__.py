@@ -7,7 +7,12 @@ callers hand it paths, bytes and settings.
 
 from typing import TYPE_CHECKING, Any
 
-from .assessment import (
+from .catalogue.model import Catalogue, load_catalogue
+from .catalogue.reference import load_reference_corpus
+from .config import MatchConfig
+from .documents.document import Document, DocumentLimits, read_document, read_path
+from .errors import CatalogueError, DocumentError, EvaluationError, HcdevMatchError
+from .scoring.assessment import (
     FIT_BANDS,
     FLAG_MESSAGES,
     Assessment,
@@ -16,21 +21,16 @@ from .assessment import (
     SkillMatch,
     TermContribution,
 )
-from .catalogue import Catalogue, load_catalogue
-from .config import MatchConfig
-from .documents import Document, DocumentLimits, read_document, read_path
-from .errors import CatalogueError, DocumentError, EvaluationError, HcdevMatchError
-from .reference import load_reference_corpus
 
 if TYPE_CHECKING:
-    from .matcher import Matcher
+    from .scoring.matcher import Matcher
 
 
 def __getattr__(name: str) -> Any:
     # Matcher imports scikit-learn (about a second); import it on first use so
     # that a command that does not score (or not yet) starts fast.
     if name == "Matcher":
-        from .matcher import Matcher
+        from .scoring.matcher import Matcher
 
         return Matcher
     raise AttributeError(f"module 'hcdev_match' has no attribute {name!r}")

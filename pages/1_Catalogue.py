@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from hcdev_match import Catalogue, load_catalogue
-from ui import guard
+from webui import guard
 
 
 @st.cache_resource(show_spinner=False)

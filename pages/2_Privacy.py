@@ -10,8 +10,8 @@ import pandas as pd
 import streamlit as st
 
 from hcdev_match.errors import HcdevMatchError
-from hcdev_match.report import escape_markdown
-from ui import get_store, guard
+from hcdev_match.present.report import escape_markdown
+from webui import get_store, guard
 
 T = TypeVar("T")
 
@@ -88,8 +88,8 @@ with purge_tab:
             )
 
 with audit_tab:
-    from hcdev_match.audit import PER_PAGE, audit_actions, read_audit
-    from ui_limits import refused_now, write_refusals
+    from hcdev_match.storage.audit import PER_PAGE, audit_actions, read_audit
+    from webui.limits import refused_now, write_refusals
 
     write_refusals()  # ended windows of refused floods, one row each
     actions = attempt(lambda: audit_actions(store)) or []

@@ -7,17 +7,17 @@ from datetime import UTC, datetime
 import pandas as pd
 import streamlit as st
 
-from hcdev_match.accounts import ensure_sso_user
-from hcdev_match.charts import build_heatmap
 from hcdev_match.config import DEFAULT_TIER_WEIGHTS
-from hcdev_match.documents import DocumentLimits
+from hcdev_match.documents.document import DocumentLimits
+from hcdev_match.documents.intake import BatchLimits, read_batch
 from hcdev_match.errors import HcdevMatchError
-from hcdev_match.ranking import Ranking, ranking_csv
-from hcdev_match.report import escape_markdown
-from hcdev_match.spreadsheet import neutralise_cell
-from hcdev_match.store import DECISIONS, LEGAL_BASES
-from hcdev_match.uploads import BatchLimits, read_batch
-from ui import (
+from hcdev_match.present.charts import build_heatmap
+from hcdev_match.present.report import escape_markdown
+from hcdev_match.present.spreadsheet import neutralise_cell
+from hcdev_match.storage.accounts import ensure_sso_user
+from hcdev_match.storage.store import DECISIONS, LEGAL_BASES
+from hcdev_match.workflows.ranking import Ranking, ranking_csv
+from webui import (
     BATCH_ID,
     BATCH_NOTE,
     DECIDED,

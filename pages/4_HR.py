@@ -6,11 +6,20 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from hcdev_match import HcdevMatchError, charts
-from hcdev_match.insights import FIT_STEP, HIDDEN_NOTE, MIN_GROUP, MIN_SPREAD, Filters, compute_insights, month_choices
-from hcdev_match.report import escape_markdown
-from hcdev_match.store import utc_now
-from ui import get_catalogue, get_store, guard
+from hcdev_match import HcdevMatchError
+from hcdev_match.present import charts
+from hcdev_match.present.report import escape_markdown
+from hcdev_match.storage.insights import (
+    FIT_STEP,
+    HIDDEN_NOTE,
+    MIN_GROUP,
+    MIN_SPREAD,
+    Filters,
+    compute_insights,
+    month_choices,
+)
+from hcdev_match.storage.store import utc_now
+from webui import get_catalogue, get_store, guard
 
 st.set_page_config(page_title="hcdev-match: talent pool", page_icon="🩺", layout="wide")
 guard("hr")

@@ -10,9 +10,9 @@ import pytest
 from hypothesis import settings
 from streamlit.testing.v1 import AppTest
 
-from hcdev_match.matcher import Matcher
-from hcdev_match.store import utc_now
-from ui import NO_BROWSER
+from hcdev_match.scoring.matcher import Matcher
+from hcdev_match.storage.store import utc_now
+from webui import NO_BROWSER
 
 from . import postgres
 from .postgres import PostgresServer

@@ -32,8 +32,9 @@ with atheris.instrument_imports(include=["hcdev_match", "pypdf", "docx"]):
     import docx  # noqa: F401
     import pypdf  # noqa: F401
 
-    from hcdev_match import parsers, uploads
-    from hcdev_match.documents import (
+    from hcdev_match.documents import intake as uploads
+    from hcdev_match.documents import parsers
+    from hcdev_match.documents.document import (
         ZIP_READ_ERRORS,
         DocumentLimits,
         _finish,  # the private steps of read_documents, run here without the sandbox child

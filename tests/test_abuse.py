@@ -16,11 +16,11 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from hcdev_match.accounts import add_user
-from hcdev_match.audit import read_audit
-from hcdev_match.schema import audit_log
-from hcdev_match.store import Store, utc_now
-from hcdev_match.throttle import LIMITS, Limit, RateLimiter, client_source
+from hcdev_match.storage.accounts import add_user
+from hcdev_match.storage.audit import read_audit
+from hcdev_match.storage.schema import audit_log
+from hcdev_match.storage.store import Store, utc_now
+from hcdev_match.storage.throttle import LIMITS, Limit, RateLimiter, client_source
 
 from .browser import running_server
 from .conftest import SAMPLES

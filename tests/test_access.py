@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from hcdev_match.access import is_allowed, role_for_email
-from hcdev_match.store import utc_now
+from hcdev_match.storage.access import is_allowed, role_for_email
+from hcdev_match.storage.store import utc_now
 
 from .conftest import ROOT, sign_in_session
 
@@ -82,8 +82,8 @@ def test_an_expired_session_signs_out(monkeypatch: pytest.MonkeyPatch, tmp_path:
 def test_sign_in_form_signs_a_recruiter_in_and_refuses_a_wrong_password(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    from hcdev_match.accounts import add_user
-    from hcdev_match.store import Store
+    from hcdev_match.storage.accounts import add_user
+    from hcdev_match.storage.store import Store
 
     url = f"sqlite:///{tmp_path / 'app.sqlite3'}"
     store = Store.from_url(url)
@@ -119,8 +119,8 @@ def test_with_oidc_configured_the_prompt_offers_single_sign_on(monkeypatch: pyte
 
 
 def test_privacy_page_exports_and_erases_a_candidate(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    from hcdev_match.assessment import Assessment, DomainEvidence, RoleFit
-    from hcdev_match.store import Store
+    from hcdev_match.scoring.assessment import Assessment, DomainEvidence, RoleFit
+    from hcdev_match.storage.store import Store
 
     url = f"sqlite:///{tmp_path / 'app.sqlite3'}"
     store = Store.from_url(url)
@@ -149,8 +149,8 @@ def test_privacy_page_exports_and_erases_a_candidate(monkeypatch: pytest.MonkeyP
 def test_the_sign_in_form_reports_a_held_lock_plainly(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     import sqlite3
 
-    from hcdev_match.accounts import add_user
-    from hcdev_match.store import Store
+    from hcdev_match.storage.accounts import add_user
+    from hcdev_match.storage.store import Store
 
     path = tmp_path / "app.sqlite3"
     store = Store.from_url(f"sqlite:///{path}")
@@ -186,9 +186,9 @@ def test_a_user_name_is_shown_as_text_never_markdown(monkeypatch: pytest.MonkeyP
 
 
 def test_a_banner_shows_while_a_demo_account_can_sign_in(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    from hcdev_match.accounts import remove_user
-    from hcdev_match.demo import add_demo_accounts
-    from hcdev_match.store import Store
+    from hcdev_match.storage.accounts import remove_user
+    from hcdev_match.storage.demo import add_demo_accounts
+    from hcdev_match.storage.store import Store
 
     def banners() -> list[str]:
         at = run_page("dashboard.py", "nobody", monkeypatch, tmp_path)
@@ -210,8 +210,8 @@ def test_the_audit_view_is_paginated_and_filtered_by_action_and_date(
 ) -> None:
     from datetime import timedelta
 
-    from hcdev_match.schema import audit_log
-    from hcdev_match.store import Store
+    from hcdev_match.storage.schema import audit_log
+    from hcdev_match.storage.store import Store
 
     store = Store.from_url(f"sqlite:///{tmp_path / 'app.sqlite3'}")
     today = utc_now()

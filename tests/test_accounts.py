@@ -13,7 +13,8 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from hcdev_match.accounts import (
+from hcdev_match.errors import AccountError, HcdevMatchError, StoreError
+from hcdev_match.storage.accounts import (
     SIGN_IN_POLICY,
     add_user,
     change_password,
@@ -24,9 +25,8 @@ from hcdev_match.accounts import (
     sign_in,
     unlock_user,
 )
-from hcdev_match.errors import AccountError, HcdevMatchError, StoreError
-from hcdev_match.schema import migrate, users
-from hcdev_match.store import Store, utc_now
+from hcdev_match.storage.schema import migrate, users
+from hcdev_match.storage.store import Store, utc_now
 
 PASSWORD = "correct horse battery"
 REFUSED = "the name or password is wrong; check both and try again"
@@ -287,7 +287,7 @@ def test_delays_unlock_passwd_and_remove_work_on_both_backends(database_url: str
 
 
 def test_removing_an_account_that_decided_keeps_its_row_but_no_way_in(store: Store) -> None:
-    from hcdev_match.assessment import Assessment, DomainEvidence, RoleFit
+    from hcdev_match.scoring.assessment import Assessment, DomainEvidence, RoleFit
 
     [ana] = [u for u in list_users(store) if u.name == "ana"]
     assessment = Assessment("v", (RoleFit("ehr", "EHR developer", 70.0, 0.4),), (), DomainEvidence(1, 1), 300)

@@ -99,8 +99,8 @@ def test_html_in_a_cv_shows_as_text_and_never_runs(page: Page) -> None:
 
 
 def test_a_recruiter_signs_in_through_the_form(browser: Browser, tmp_path: Path) -> None:
-    from hcdev_match.accounts import add_user
-    from hcdev_match.store import Store
+    from hcdev_match.storage.accounts import add_user
+    from hcdev_match.storage.store import Store
 
     url = f"sqlite:///{tmp_path / 'app.sqlite3'}"
     store = Store.from_url(url)
@@ -120,8 +120,8 @@ def test_a_recruiter_signs_in_through_the_form(browser: Browser, tmp_path: Path)
 
 
 def test_a_recruiter_signs_in_uploads_three_cvs_and_sees_the_heatmap(browser: Browser, tmp_path: Path) -> None:
-    from hcdev_match.accounts import add_user
-    from hcdev_match.store import Store
+    from hcdev_match.storage.accounts import add_user
+    from hcdev_match.storage.store import Store
 
     url = f"sqlite:///{tmp_path / 'app.sqlite3'}"
     store = Store.from_url(url)

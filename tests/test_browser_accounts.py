@@ -43,9 +43,9 @@ def pixel_server() -> Iterator[tuple[str, list[str]]]:
 def test_a_markdown_name_is_shown_as_text_and_its_image_is_never_fetched(
     tmp_path: Path, pixel_server: tuple[str, list[str]]
 ) -> None:
-    from hcdev_match.accounts import hash_password
-    from hcdev_match.schema import users
-    from hcdev_match.store import Store, utc_now
+    from hcdev_match.storage.accounts import hash_password
+    from hcdev_match.storage.schema import users
+    from hcdev_match.storage.store import Store, utc_now
 
     base, asked = pixel_server
     # A name from before the safe set (add-user refuses it now); it can still sign in.

@@ -40,8 +40,8 @@ def browser() -> Iterator[Browser]:
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    from hcdev_match.accounts import add_user
-    from hcdev_match.store import Store
+    from hcdev_match.storage.accounts import add_user
+    from hcdev_match.storage.store import Store
 
     url = f"sqlite:///{tmp_path_factory.mktemp('browser-sessions') / 'app.sqlite3'}"
     store = Store.from_url(url)

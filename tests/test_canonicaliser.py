@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from hcdev_match.canonicaliser import Canonicaliser
-from hcdev_match.catalogue import load_catalogue
+from hcdev_match.catalogue.model import load_catalogue
+from hcdev_match.text.canonicaliser import Canonicaliser
 
 
 @pytest.fixture(scope="module")

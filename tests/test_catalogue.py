@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from hcdev_match.catalogue import DEFAULT_CATALOGUE_PATH, load_catalogue
+from hcdev_match.catalogue.model import DEFAULT_CATALOGUE_PATH, load_catalogue
 from hcdev_match.errors import CatalogueError
 
 from .conftest import TINY_DESCRIPTION, write_tiny_catalogue

@@ -8,12 +8,12 @@ import io
 import altair as alt
 import pytest
 
-from hcdev_match.advice import advise_gaps
-from hcdev_match.charts import build_fit_chart, build_terms_chart
 from hcdev_match.errors import DocumentError
-from hcdev_match.fitcheck import check_fit
-from hcdev_match.matcher import Matcher
-from hcdev_match.report import format_csv, format_markdown
+from hcdev_match.present.charts import build_fit_chart, build_terms_chart
+from hcdev_match.present.report import format_csv, format_markdown
+from hcdev_match.scoring.advice import advise_gaps
+from hcdev_match.scoring.matcher import Matcher
+from hcdev_match.workflows.fitcheck import check_fit
 
 
 def test_fit_chart_has_every_role_sorted_with_bands_and_tooltips(matcher: Matcher, samples: dict[str, str]) -> None:
@@ -61,6 +61,6 @@ def test_reports_carry_fits_skills_and_the_human_note(matcher: Matcher, samples:
 
 
 def test_escaped_markdown_has_no_live_markup() -> None:
-    from hcdev_match.report import escape_markdown
+    from hcdev_match.present.report import escape_markdown
 
     assert escape_markdown("![a](http://x) <script>*b*") == "\\!\\[a\\]\\(http://x\\) \\<script\\>\\*b\\*"

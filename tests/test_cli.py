@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from hcdev_match.catalogue import load_catalogue
+from hcdev_match.catalogue.model import load_catalogue
 
 from .conftest import ROOT, SAMPLES
 
@@ -116,8 +116,8 @@ def test_unsupported_file_type_is_refused_with_the_accepted_types(tmp_path: Path
 
 
 def test_add_user_reads_the_password_from_stdin_and_the_user_can_sign_in(tmp_path: Path) -> None:
-    from hcdev_match.accounts import sign_in
-    from hcdev_match.store import Store
+    from hcdev_match.storage.accounts import sign_in
+    from hcdev_match.storage.store import Store
 
     url = f"sqlite:///{tmp_path / 'cli.sqlite3'}"
     result = run("add-user", "hana", "--role", "hr", "--database", url, stdin="correct horse battery\n")
@@ -129,7 +129,7 @@ def test_add_user_reads_the_password_from_stdin_and_the_user_can_sign_in(tmp_pat
 
 
 def test_export_erase_and_purge_from_the_command_line(tmp_path: Path, matcher, samples) -> None:  # type: ignore[no-untyped-def]
-    from hcdev_match.store import Store
+    from hcdev_match.storage.store import Store
 
     url = f"sqlite:///{tmp_path / 'cli.sqlite3'}"
     store = Store.from_url(url)
@@ -152,8 +152,8 @@ def demo_passwords(stdout: str) -> dict[str, str]:
 
 
 def test_demo_fills_an_empty_database_once_and_makes_no_account_unless_asked(tmp_path: Path) -> None:
-    from hcdev_match.accounts import list_users
-    from hcdev_match.store import Store
+    from hcdev_match.storage.accounts import list_users
+    from hcdev_match.storage.store import Store
 
     url = f"sqlite:///{tmp_path / 'demo.sqlite3'}"
     first = run("demo", "--assessments", "40", "--if-empty", "--database", url)
@@ -168,8 +168,8 @@ def test_demo_fills_an_empty_database_once_and_makes_no_account_unless_asked(tmp
 
 
 def test_demo_accounts_get_random_passwords_printed_once(tmp_path: Path) -> None:
-    from hcdev_match.accounts import demo_account_names, sign_in
-    from hcdev_match.store import Store
+    from hcdev_match.storage.accounts import demo_account_names, sign_in
+    from hcdev_match.storage.store import Store
 
     made = []
     for name in ("one", "two"):
@@ -191,8 +191,8 @@ def test_demo_accounts_get_random_passwords_printed_once(tmp_path: Path) -> None
 
 
 def test_demo_accounts_never_reach_a_database_with_real_data(tmp_path: Path) -> None:
-    from hcdev_match.accounts import add_user, list_users
-    from hcdev_match.store import Store
+    from hcdev_match.storage.accounts import add_user, list_users
+    from hcdev_match.storage.store import Store
 
     url = f"sqlite:///{tmp_path / 'real.sqlite3'}"
     add_user(Store.from_url(url), "ana", role="recruiter", password="correct horse battery")
@@ -203,8 +203,8 @@ def test_demo_accounts_never_reach_a_database_with_real_data(tmp_path: Path) -> 
 
 
 def test_make_run_prints_the_demo_credentials_once_when_it_creates_the_database(tmp_path: Path) -> None:
-    from hcdev_match.accounts import sign_in
-    from hcdev_match.store import Store
+    from hcdev_match.storage.accounts import sign_in
+    from hcdev_match.storage.store import Store
 
     database = tmp_path / "var" / "hcdev.sqlite3"
     # The recipe `make run` depends on, with the database moved to a temporary folder
@@ -220,9 +220,9 @@ def test_make_run_prints_the_demo_credentials_once_when_it_creates_the_database(
 
 
 def test_passwd_unlock_and_remove_user_work_and_are_audited(tmp_path: Path) -> None:
-    from hcdev_match.accounts import add_user, sign_in
     from hcdev_match.errors import AccountError
-    from hcdev_match.store import Store
+    from hcdev_match.storage.accounts import add_user, sign_in
+    from hcdev_match.storage.store import Store
 
     url = f"sqlite:///{tmp_path / 'cli.sqlite3'}"
     store = Store.from_url(url)
@@ -256,7 +256,7 @@ def test_add_user_refuses_twelve_spaces(tmp_path: Path) -> None:
 
 
 def test_add_user_on_a_read_only_database_prints_a_clear_error_and_no_hash(tmp_path: Path) -> None:
-    from hcdev_match.store import Store
+    from hcdev_match.storage.store import Store
 
     path = tmp_path / "ro.sqlite3"
     Store.from_url(f"sqlite:///{path}").engine.dispose()
@@ -292,7 +292,7 @@ def test_rank_csv_neutralises_file_names_that_would_be_formulas(tmp_path: Path) 
 def test_purge_applies_the_retention_given_now_to_rows_saved_earlier(tmp_path: Path, matcher, samples) -> None:  # type: ignore[no-untyped-def]
     from datetime import timedelta
 
-    from hcdev_match.store import Store, utc_now
+    from hcdev_match.storage.store import Store, utc_now
 
     url = f"sqlite:///{tmp_path / 'cli.sqlite3'}"
     store = Store.from_url(url)  # saved under the default 180 days

@@ -127,7 +127,7 @@ def test_a_hostile_file_name_is_shown_as_text() -> None:
 def test_the_self_check_stores_nothing_unless_the_candidate_opts_in(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    from hcdev_match.store import Store
+    from hcdev_match.storage.store import Store
 
     caplog.set_level("DEBUG")
     canary = "ZQX-CANARY-4410"
@@ -187,7 +187,7 @@ def test_an_unparsable_database_url_never_shows_its_password_to_a_visitor(
 def test_a_bad_retention_setting_is_explained_on_the_page_not_a_crash(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, days: str
 ) -> None:
-    from hcdev_match.store import Store
+    from hcdev_match.storage.store import Store
 
     url = f"sqlite:///{tmp_path / 'app.sqlite3'}"
     monkeypatch.setenv("HCDEV_DATABASE_URL", url)

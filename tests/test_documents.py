@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from fpdf import FPDF
 
-from hcdev_match.documents import (
+from hcdev_match.documents.document import (
     Document,
     DocumentLimits,
     DocumentReader,

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from hcdev_match.errors import EvaluationError
-from hcdev_match.evaluation import EvaluationItem, evaluate_items, load_evaluation_file
-from hcdev_match.matcher import Matcher
+from hcdev_match.scoring.evaluation import EvaluationItem, evaluate_items, load_evaluation_file
+from hcdev_match.scoring.matcher import Matcher
 
 
 def test_known_answers_on_the_tiny_corpus(tiny: Matcher) -> None:

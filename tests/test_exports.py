@@ -15,12 +15,12 @@ from pathlib import Path
 
 import pytest
 
-from hcdev_match.accounts import add_user
-from hcdev_match.fitcheck import check_fit
-from hcdev_match.matcher import Matcher
-from hcdev_match.report import format_csv
-from hcdev_match.spreadsheet import FORMULA_STARTS, csv_writer, neutralise_cell
-from hcdev_match.store import LEGAL_BASES, Store
+from hcdev_match.present.report import format_csv
+from hcdev_match.present.spreadsheet import FORMULA_STARTS, csv_writer, neutralise_cell
+from hcdev_match.scoring.matcher import Matcher
+from hcdev_match.storage.accounts import add_user
+from hcdev_match.storage.store import LEGAL_BASES, Store
+from hcdev_match.workflows.fitcheck import check_fit
 
 from .browser import running_server
 from .conftest import SAMPLES, TINY_DESCRIPTION, write_tiny_catalogue

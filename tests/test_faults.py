@@ -26,8 +26,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from hcdev_match.accounts import add_user
-from hcdev_match.store import LEGAL_BASES, Store
+from hcdev_match.storage.accounts import add_user
+from hcdev_match.storage.store import LEGAL_BASES, Store
 
 from .browser import running_server
 from .conftest import ROOT, SAMPLES, sign_in_session

@@ -26,10 +26,10 @@ from docx.text.run import Run
 from fpdf import FPDF
 from PIL import Image
 
-from hcdev_match.assessment import FLAG_MESSAGES
-from hcdev_match.documents import Document, DocumentLimits, read_document
+from hcdev_match.documents.document import Document, DocumentLimits, read_document
 from hcdev_match.errors import DocumentError
-from hcdev_match.matcher import Matcher
+from hcdev_match.scoring.assessment import FLAG_MESSAGES
+from hcdev_match.scoring.matcher import Matcher
 
 from .conftest import SAMPLES
 from .files import CV_LINES, raw_pdf
@@ -427,10 +427,10 @@ def test_the_stuffing_bench_finds_hidden_text_buys_nothing(tmp_path: Path, match
 
 
 def test_flags_raised_while_reading_a_file_are_saved_with_its_assessment(matcher: Matcher, tmp_path: Path) -> None:
-    from hcdev_match.fitcheck import check_fit
-    from hcdev_match.ranking import Ranking
-    from hcdev_match.store import Store
-    from hcdev_match.uploads import read_batch
+    from hcdev_match.documents.intake import read_batch
+    from hcdev_match.storage.store import Store
+    from hcdev_match.workflows.fitcheck import check_fit
+    from hcdev_match.workflows.ranking import Ranking
 
     store = Store.from_url(f"sqlite:///{tmp_path / 'hcdev.sqlite3'}")
     ranking = Ranking(matcher, read_batch([("cv.docx", _docx(_white))]).items)

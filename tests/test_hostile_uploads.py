@@ -26,10 +26,10 @@ from pathlib import Path
 
 import pytest
 
-from hcdev_match.accounts import add_user
-from hcdev_match.documents import DocumentLimits
-from hcdev_match.store import Store
-from hcdev_match.uploads import BatchLimits
+from hcdev_match.documents.document import DocumentLimits
+from hcdev_match.documents.intake import BatchLimits
+from hcdev_match.storage.accounts import add_user
+from hcdev_match.storage.store import Store
 
 from .browser import Server, running_server
 from .files import CV_LINES, hostile_corpus, make_batch_zip_bombs, make_encrypted_pdf, make_pdf

@@ -18,12 +18,12 @@ import pytest
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.testing.v1 import AppTest
 
-from hcdev_match import catalogue as catalogue_module
-from hcdev_match.accounts import add_user
-from hcdev_match.catalogue import load_catalogue
-from hcdev_match.demo import seed_demo
-from hcdev_match.insights import Filters, compute_insights, month_choices
-from hcdev_match.store import Store, utc_now
+from hcdev_match.catalogue import model as catalogue_module
+from hcdev_match.catalogue.model import load_catalogue
+from hcdev_match.storage.accounts import add_user
+from hcdev_match.storage.demo import seed_demo
+from hcdev_match.storage.insights import Filters, compute_insights, month_choices
+from hcdev_match.storage.store import Store, utc_now
 
 from .browser import CHROMIUM, CHROMIUM_ARGS, running_server
 from .conftest import ROOT, sign_in_session

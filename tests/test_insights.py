@@ -11,13 +11,13 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from hcdev_match.accounts import add_user
-from hcdev_match.assessment import Assessment, DomainEvidence, RoleFit, SkillMatch
-from hcdev_match.catalogue import Catalogue, load_catalogue
-from hcdev_match.demo import seed_demo
-from hcdev_match.insights import FIT_STEP, MIN_GROUP, Filters, Insights, compute_insights, month_choices
-from hcdev_match.schema import assessments
-from hcdev_match.store import Store
+from hcdev_match.catalogue.model import Catalogue, load_catalogue
+from hcdev_match.scoring.assessment import Assessment, DomainEvidence, RoleFit, SkillMatch
+from hcdev_match.storage.accounts import add_user
+from hcdev_match.storage.demo import seed_demo
+from hcdev_match.storage.insights import FIT_STEP, MIN_GROUP, Filters, Insights, compute_insights, month_choices
+from hcdev_match.storage.schema import assessments
+from hcdev_match.storage.store import Store
 
 JANUARY, FEBRUARY = datetime(2026, 1, 15), datetime(2026, 2, 10)
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import pytest
 
-from hcdev_match.matcher import Matcher
+from hcdev_match.scoring.matcher import Matcher
 
 from .browser import running_server
 from .load import run_load

@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from hcdev_match.matcher import Matcher
+from hcdev_match.scoring.matcher import Matcher
 
 ROLES = ("ehr", "imaging", "mobile", "cds", "telemedicine", "device", "analytics")
 

@@ -7,10 +7,10 @@ import re
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from hcdev_match.matcher import Matcher
-from hcdev_match.ranking import Ranking
-from hcdev_match.redaction import MASK, mask_personal_details
-from hcdev_match.uploads import read_batch
+from hcdev_match.documents.intake import read_batch
+from hcdev_match.scoring.matcher import Matcher
+from hcdev_match.text.redaction import MASK, mask_personal_details
+from hcdev_match.workflows.ranking import Ranking
 
 from .conftest import SAMPLES
 

@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from hcdev_match.matcher import Matcher
-from hcdev_match.posting import split_posting
-from hcdev_match.snippets import snippet_pattern
+from hcdev_match.scoring.matcher import Matcher
+from hcdev_match.text.posting import split_posting
+from hcdev_match.text.snippets import snippet_pattern
 
 from .conftest import ROOT
 

@@ -11,13 +11,13 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from hcdev_match.accounts import add_user
-from hcdev_match.documents import DocumentLimits
-from hcdev_match.matcher import Matcher
-from hcdev_match.ranking import Ranking, ranking_csv
-from hcdev_match.redaction import MASK, mask_personal_details
-from hcdev_match.store import Store
-from hcdev_match.uploads import BatchLimits, read_batch
+from hcdev_match.documents.document import DocumentLimits
+from hcdev_match.documents.intake import BatchLimits, read_batch
+from hcdev_match.scoring.matcher import Matcher
+from hcdev_match.storage.accounts import add_user
+from hcdev_match.storage.store import Store
+from hcdev_match.text.redaction import MASK, mask_personal_details
+from hcdev_match.workflows.ranking import Ranking, ranking_csv
 
 from .conftest import ROOT, SAMPLES, sign_in_session
 from .files import CV_LINES, make_docx, make_pdf

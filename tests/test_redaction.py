@@ -12,11 +12,11 @@ from typing import Any
 
 import pytest
 
-from hcdev_match.fitcheck import FitCheck
-from hcdev_match.matcher import Matcher
-from hcdev_match.ranking import Ranking
-from hcdev_match.redaction import MASK, mask_file_names, mask_personal_details
-from hcdev_match.uploads import read_batch
+from hcdev_match.documents.intake import read_batch
+from hcdev_match.scoring.matcher import Matcher
+from hcdev_match.text.redaction import MASK, mask_file_names, mask_personal_details
+from hcdev_match.workflows.fitcheck import FitCheck
+from hcdev_match.workflows.ranking import Ranking
 
 from .conftest import ROOT, SAMPLES
 

@@ -13,8 +13,8 @@ import urllib.request
 
 import pytest
 
-from hcdev_match.accounts import add_user
-from hcdev_match.store import Store
+from hcdev_match.storage.accounts import add_user
+from hcdev_match.storage.store import Store
 
 from .browser import running_server
 from .conftest import SAMPLES

@@ -9,12 +9,12 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from hcdev_match.accounts import add_user, hash_password, list_users, sign_in, verify_password
-from hcdev_match.database import create_database_engine, mask_credentials, write_transaction
 from hcdev_match.errors import AccountError, StoreError
-from hcdev_match.matcher import Matcher
-from hcdev_match.schema import SCHEMA_VERSION, migrate
-from hcdev_match.store import Store, StoreConfig, parse_retention_days, utc_now
+from hcdev_match.scoring.matcher import Matcher
+from hcdev_match.storage.accounts import add_user, hash_password, list_users, sign_in, verify_password
+from hcdev_match.storage.database import create_database_engine, mask_credentials, write_transaction
+from hcdev_match.storage.schema import SCHEMA_VERSION, migrate
+from hcdev_match.storage.store import Store, StoreConfig, parse_retention_days, utc_now
 
 PASSWORD = "correct horse battery staple"
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import pytest
 
-from hcdev_match.career import weigh_lines
-from hcdev_match.matcher import Matcher
-from hcdev_match.posting import split_posting
+from hcdev_match.scoring.matcher import Matcher
+from hcdev_match.text.career import weigh_lines
+from hcdev_match.text.posting import split_posting
 
 # Written for the test: a healthcare integration engineer's posting, in a posting's voice.
 POSTING = """Senior Integration Engineer, Clinical Interfaces
@@ -118,8 +118,8 @@ def test_line_weights_follow_the_dates_of_each_entry() -> None:
 
 
 def test_blind_review_takes_no_snippet_from_a_pasted_posting(matcher: Matcher, samples: dict[str, str]) -> None:
-    from hcdev_match.ranking import Ranking
-    from hcdev_match.uploads import read_batch
+    from hcdev_match.documents.intake import read_batch
+    from hcdev_match.workflows.ranking import Ranking
 
     cv = (POSTING + "\n" + samples["ehr_1"]).encode()
     ranking = Ranking(matcher, read_batch([("cv.txt", cv)]).items)

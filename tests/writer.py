@@ -13,9 +13,9 @@ import argparse
 import secrets
 import sys
 
-from hcdev_match.assessment import Assessment, DomainEvidence, RoleFit
 from hcdev_match.errors import StoreError
-from hcdev_match.store import Store
+from hcdev_match.scoring.assessment import Assessment, DomainEvidence, RoleFit
+from hcdev_match.storage.store import Store
 
 ROLES = ("ehr", "imaging", "mobile", "cds", "telemedicine", "device", "analytics")
 

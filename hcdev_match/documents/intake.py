@@ -1,0 +1,298 @@
+"""A recruiter's batch: files, ZIPs of files, or a CSV of ``id,text`` rows.
+
+Everything is expanded into items, each holding a readable document or the
+reason it was refused, so that one bad file never stops the rest. The batch
+is bounded by design, whatever its ZIPs claim: at most ``max_files`` CVs and
+``max_bytes`` bytes in all, counted as ZIP members expand (a member is
+stopped at the per-file cap while it expands, never after), and files are
+read a small step at a time, so memory holds one step's bytes, not the batch.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import itertools
+import re
+import zipfile
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+from ..errors import DocumentError
+from .document import (
+    SUPPORTED_SUFFIXES,
+    ZIP_READ_ERRORS,
+    Document,
+    DocumentLimits,
+    DocumentReader,
+    decode_text,
+    expand_zip_member,
+)
+
+__all__ = ["BatchLimits", "Intake", "UploadItem", "read_batch"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class BatchLimits:
+    """Caps on one batch; each of its files also meets DocumentLimits."""
+
+    max_files: int = 200
+    #: Bytes of CVs in the whole batch: files as uploaded, ZIP members as they expand, CSV rows.
+    max_bytes: int = 200 * 1024 * 1024
+    max_csv_bytes: int = 20 * 1024 * 1024
+    #: A step (validated and parsed together) holds at most this many files and bytes.
+    step_files: int = 10
+    step_bytes: int = 10 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class UploadItem:
+    """One CV of the batch: its document, or why it could not be read (``error`` never repeats ``name``)."""
+
+    name: str
+    document: Document | None
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class Intake:
+    """A batch as read: its items in upload order, and what the caps left unread."""
+
+    items: tuple[UploadItem, ...]
+    unread: int = 0
+    note: str | None = None  # says how many were not read and why; None when all were
+
+
+#: An upload's bytes, or a way to get them when its turn comes (``UploadedFile.getvalue``).
+Content = bytes | Callable[[], bytes]
+
+
+class _OverAllowance(Exception):
+    """A CV's bytes reached the allowance it was given."""
+
+
+@dataclass(frozen=True)
+class _Pending:
+    """A CV to read: its name, the name its expansion fails under, and ``fetch(allowance)``, which
+    returns fewer than ``allowance`` bytes or raises _OverAllowance having expanded no more."""
+
+    name: str
+    where: str
+    fetch: Callable[[int], bytes]
+
+
+def read_batch(
+    files: Sequence[tuple[str, Content]],
+    *,
+    limits: DocumentLimits | None = None,
+    batch: BatchLimits | None = None,
+    progress: Callable[[float, int], None] | None = None,
+) -> Intake:
+    """Expand ZIPs and CSVs and read every CV, in steps, keeping the order of the upload.
+
+    ``progress`` is told, after each step and each upload, the share of the
+    uploads gone through and how many CVs were read so far.
+    """
+    limits = limits or DocumentLimits()
+    batch = batch or BatchLimits()
+    items: list[UploadItem | None] = []  # None: in the step being gathered
+    step: list[tuple[int, str, bytes]] = []
+    left, held, unread, stopped = batch.max_bytes, 0, 0, ""
+
+    def report(share: float) -> None:
+        if progress:
+            progress(share, sum(1 for item in items if item is not None and item.document is not None))
+
+    def read_step(share: float) -> None:
+        nonlocal held
+        documents = reader.read([(name, data) for _, name, data in step])
+        for (slot, name, _), result in zip(step, documents, strict=True):
+            items[slot] = _refused(name, result) if isinstance(result, DocumentError) else UploadItem(name, result)
+        step.clear()
+        held = 0
+        report(share)
+
+    with DocumentReader(limits=limits) as reader:  # its parser processes serve every step
+        for done, (name, content) in enumerate(files, 1):
+            for entry in _entries(name, content, limits, batch):
+                if not stopped and len(items) == batch.max_files:
+                    stopped = f"a batch holds at most {batch.max_files} CVs"
+                if stopped:  # past a cap: counted, not expanded
+                    unread += 1
+                    continue
+                if isinstance(entry, UploadItem):
+                    items.append(entry)
+                    continue
+                allowance = min(left, limits.max_bytes + 1)  # one byte past the file cap is enough to refuse
+                try:
+                    data = entry.fetch(allowance)
+                except _OverAllowance:
+                    if allowance <= limits.max_bytes:  # the batch's budget ran out, not the file's cap
+                        stopped = f"a batch reads at most {_mb(batch.max_bytes)} of files (ZIPs counted as they expand)"
+                        unread += 1
+                        continue
+                    left -= allowance
+                    items.append(_refused(entry.where, f"expands to more than {_mb(limits.max_bytes)}, the most one "
+                                          "file may hold (a zip bomb?); zip the CVs again"))  # fmt: skip
+                    continue
+                except ZIP_READ_ERRORS:
+                    items.append(_refused(entry.where, "damaged inside the ZIP; zip the CVs again"))
+                    continue
+                left -= min(len(data), allowance)
+                if step and (len(step) >= batch.step_files or held + len(data) > batch.step_bytes):
+                    read_step((done - 1) / len(files))
+                step.append((len(items), entry.name, data))
+                items.append(None)
+                held += len(data)
+            report(done / len(files))
+        if step:
+            read_step(1.0)
+    note = f"{unread} CV(s) were not read: {stopped}; upload them as a second batch" if unread else None
+    return Intake(tuple(item for item in items if item is not None), unread, note)
+
+
+def _refused(name: str, reason: str | DocumentError) -> UploadItem:
+    """The one place a failure's text is built: its reason, without the name (documents.py starts with it)."""
+    return UploadItem(name, None, str(reason).removeprefix(f"{name}: "))
+
+
+def _mb(size: int) -> str:
+    return f"{size / 1_048_576:g} MB"
+
+
+def _given(data: bytes, max_bytes: int) -> Callable[[int], bytes]:
+    """Fetch bytes in memory: over the budget they stop the batch; over the file cap the gate refuses them."""
+
+    def fetch(allowance: int) -> bytes:
+        if len(data) >= allowance and allowance <= max_bytes:
+            raise _OverAllowance
+        return data
+
+    return fetch
+
+
+def _entries(
+    name: str, content: Content, limits: DocumentLimits, batch: BatchLimits
+) -> Iterator[UploadItem | _Pending]:
+    """The CVs of one upload, lazily: refusals, and CVs with a way to get their bytes."""
+    data = content() if callable(content) else content
+    suffix = PurePosixPath(name).suffix.lower()
+    try:
+        if suffix == ".zip":
+            yield from _zip_entries(name, data)
+        elif suffix == ".csv":
+            yield from _csv_entries(name, data, limits, batch)
+        else:
+            yield _Pending(name, name, _given(data, limits.max_bytes))
+    except DocumentError as exc:
+        yield _refused(name, exc)
+
+
+def _zip_entries(name: str, data: bytes) -> Iterator[UploadItem | _Pending]:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except ZIP_READ_ERRORS:
+        raise DocumentError(f"{name}: the ZIP is damaged; make it again and retry") from None
+    with archive:
+        # A member with an empty name is skipped (zipfile's is_dir() fails on it).
+        members = [
+            m for m in archive.infolist() if m.filename and not m.is_dir() and not m.filename.startswith("__MACOSX/")
+        ]
+        for member in members:
+            inner = PurePosixPath(member.filename).name
+            if PurePosixPath(inner).suffix.lower() not in SUPPORTED_SUFFIXES:
+                yield _refused(f"{name}/{inner}", f"not a CV file ({', '.join(SUPPORTED_SUFFIXES)})")
+                continue
+            yield _Pending(inner, f"{name}/{inner}", _expander(archive, member))
+
+
+def _expander(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> Callable[[int], bytes]:
+    def expand(allowance: int) -> bytes:
+        # Expanded in chunks and stopped at the allowance: declared sizes can lie.
+        try:
+            return expand_zip_member(archive, member, budget=allowance - 1, too_large="")[0]
+        except DocumentError:
+            raise _OverAllowance from None
+
+    return expand
+
+
+def _csv_entries(name: str, data: bytes, limits: DocumentLimits, batch: BatchLimits) -> Iterator[UploadItem | _Pending]:
+    if len(data) > batch.max_csv_bytes:
+        raise DocumentError(f"{name}: the CSV is larger than {_mb(batch.max_csv_bytes)}; split it")
+    records = _csv_records(decode_text(data, name))
+    header = next(records, None)
+    if header is None or header[2]:
+        raise DocumentError(f"{name}: the CSV is malformed at its first line; save it again as CSV (UTF-8)")
+    fields = [f.strip().lower() for f in header[1]]
+    if "id" not in fields or "text" not in fields:
+        raise DocumentError(f"{name}: a CSV needs the columns id and text; it has {fields or 'none'}")
+    at_id, at_text = fields.index("id"), fields.index("text")
+    for line, cells, problem in records:
+        ident = (cells[at_id] if at_id < len(cells) else "").strip()
+        body = cells[at_text] if at_text < len(cells) else ""
+        if problem or not body.strip():
+            where = f"line {line} of {name}"
+            reason = problem or "the text is empty"
+            yield _refused(ident, f"{where}: {reason}") if ident else _refused(where, reason)
+            continue
+        # A CSV row becomes a text file of the batch, read like any other.
+        yield _Pending(f"{ident or f'line {line}'}.txt", ident, _given(body.encode("utf-8"), limits.max_bytes))
+
+
+class _Lines:
+    """The lines of a text, counted, keeping those of the record being read."""
+
+    def __init__(self, text: str) -> None:
+        self._lines = iter(io.StringIO(text, newline=""))  # newline="" as the csv docs ask
+        self.number = 0
+        self.record: list[str] = []
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        line = next(self._lines)
+        self.number += 1
+        self.record.append(line)
+        return line
+
+
+def _csv_records(text: str) -> Iterator[tuple[int, list[str], str | None]]:
+    """(first line, cells, None) per record; (first line, its leading cells, why) for one the csv module refused.
+
+    A refused record (most often a cell over the csv module's field limit)
+    costs only itself: the csv module parses it again with every ordinary
+    character removed, which keeps its quotes, commas and line ends, so it
+    finds where the record ends and the next one is read as usual.
+    """
+    lines = _Lines(text)
+    limit = csv.field_size_limit()
+    while True:
+        lines.record.clear()
+        start = lines.number + 1
+        try:
+            cells = next(csv.reader(lines))
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            # Its cells up to the limit (the id, most often), for the message.
+            head = next(csv.reader(io.StringIO("".join(lines.record)[: limit - 1], newline="")), [])
+            bones = (re.sub(r'[^",\r\n]+', "", line) for line in itertools.chain(tuple(lines.record), lines))
+            try:
+                next(csv.reader(bones), None)
+            except csv.Error:
+                raise DocumentError(
+                    f"the CSV is malformed near line {lines.number} ({exc}); "
+                    "save it again as CSV (UTF-8) with the columns id and text"
+                ) from None
+            if "field larger than field limit" in str(exc):
+                why = (f"a cell holds more than {limit:,} characters, the most a CSV cell may (or a quote is "
+                       "never closed); put that CV in a file of its own")  # fmt: skip
+            else:
+                why = f"the row is malformed ({exc}); save the CSV again"
+            yield start, head, why
+            continue
+        if cells:  # a blank line is no record
+            yield start, cells, None

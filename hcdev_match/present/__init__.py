@@ -1,0 +1,1 @@
+"""Presentation: charts, Markdown reports and spreadsheet-safe CSV."""

@@ -1,0 +1,1 @@
+"""Scoring: the matcher, its domain and trust signals, assessments, advice and evaluation."""

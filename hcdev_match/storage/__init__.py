@@ -1,0 +1,1 @@
+"""Storage: the database, its schema and guard, assessments, accounts, audit, insights and demo data."""

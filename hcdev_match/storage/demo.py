@@ -1,0 +1,187 @@
+"""Demo data: generated assessments, clearly marked, so every HR chart shows something.
+
+Rows are written in bulk (no CV is read or scored) and carry ``demo = true``;
+the HR page says when what it shows includes them. Demo accounts are made
+only when asked for, only in a local SQLite database that holds nothing but
+demo data, with random passwords that are returned once and never stored
+in clear; the app shows a banner while one exists.
+"""
+
+from __future__ import annotations
+
+import random
+import secrets
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+
+from ..catalogue.model import Catalogue
+from ..errors import AccountError
+from .accounts import DEMO_PREFIX, User, add_user, list_users
+from .database import read_transaction, write_transaction
+from .schema import assessment_fits, assessment_skills, assessments, decisions, users
+from .store import DECISIONS, Store, append_audit, utc_now
+
+__all__ = ["DEMO_ACCOUNTS", "DEMO_AUTHOR", "add_demo_accounts", "seed_demo"]
+
+#: The demo accounts' names and roles; their passwords are made when they are.
+DEMO_ACCOUNTS = {"demo-hr": "hr", "demo-recruiter": "recruiter"}
+#: The author of the demo assessments and decisions: an account row with no
+#: password, so nobody can sign in as it.
+DEMO_AUTHOR = "demo-data"
+FUTURE = ("machine_learning", "iot", "blockchain", "ar_vr")
+ESSENTIALS = ("regulatory_compliance", "hipaa", "interoperability", "security", "usability")
+_ROLE_SHARE = {
+    "ehr": 0.26,
+    "telemedicine": 0.16,
+    "mobile": 0.16,
+    "analytics": 0.14,
+    "cds": 0.12,
+    "imaging": 0.1,
+    "device": 0.06,
+}
+
+
+def seed_demo(
+    store: Store, catalogue: Catalogue, *, assessments_count: int, seed: int = 1, now: datetime | None = None
+) -> int:
+    """Add ``assessments_count`` generated assessments over the last year; return how many."""
+    rng = random.Random(seed)
+    now = now or utc_now()
+    recruiter = _demo_author(store)
+    roles = [r for r in catalogue.roles if r in _ROLE_SHARE] or list(catalogue.roles)
+    weights = [_ROLE_SHARE.get(r, 0.1) for r in roles]
+    done = 0
+    while done < assessments_count:
+        chunk = min(5000, assessments_count - done)
+        _write_chunk(store, catalogue, rng, roles, weights, chunk, now, recruiter)
+        done += chunk
+    store.audit("demo", "demo_seeded", None, f"{assessments_count} demo assessment(s)")
+    return assessments_count
+
+
+def add_demo_accounts(store: Store) -> dict[str, str]:
+    """Create the demo accounts with random passwords; return name -> password (shown once, kept nowhere).
+
+    Refused unless the database is a local SQLite file holding only demo
+    data: demo accounts never reach a shared or real database.
+    """
+    if store.engine.dialect.name != "sqlite":
+        raise AccountError("demo accounts are made only in a local SQLite database, never in a shared one")
+    with read_transaction(store.engine) as connection:
+        real_users = connection.execute(
+            sa.select(sa.func.count()).select_from(users).where(~users.c.name.startswith(DEMO_PREFIX))
+        ).scalar_one()
+        real_rows = connection.execute(
+            sa.select(sa.func.count()).select_from(assessments).where(assessments.c.demo == sa.false())
+        ).scalar_one()
+    if real_users or real_rows:
+        raise AccountError(
+            f"this database holds {real_users} real account(s) and {real_rows} real assessment(s); demo accounts "
+            "are made only in a database of demo data alone (e.g. a fresh var/hcdev.sqlite3)"
+        )
+    existing = {u.name for u in list_users(store)}
+    made = {}
+    for name, role in DEMO_ACCOUNTS.items():
+        if name in existing:
+            continue
+        password = secrets.token_urlsafe(15)
+        add_user(store, name, role=role, password=password, actor="demo", demo=True)
+        made[name] = password
+    return made
+
+
+def _demo_author(store: Store) -> User:
+    for user in list_users(store):
+        if user.name == DEMO_AUTHOR:
+            return user
+    with write_transaction(store.engine) as connection:
+        user_id = connection.execute(
+            users.insert()
+            .values(name=DEMO_AUTHOR, role="recruiter", password_hash=None, created_at=utc_now())
+            .returning(users.c.id)
+        ).scalar_one()
+        append_audit(connection, "demo", "user_added", f"user:{DEMO_AUTHOR}", "recruiter, no password")
+    return User(int(user_id), DEMO_AUTHOR, "recruiter")
+
+
+def _write_chunk(
+    store: Store,
+    catalogue: Catalogue,
+    rng: random.Random,
+    roles: list[str],
+    weights: list[float],
+    count: int,
+    now: datetime,
+    recruiter: User,
+) -> None:
+    odds = {"machine_learning": 0.35, "iot": 0.18, "blockchain": 0.05, "ar_vr": 0.06}
+    people = []
+    for _ in range(count):
+        pool = rng.choices(roles, weights)[0]  # the role this candidate is closest to
+        created = now - timedelta(days=rng.uniform(0, 365), minutes=rng.uniform(0, 1440))
+        source = "candidate" if rng.random() < 0.15 else "recruiter"
+        found = {s for s in catalogue.roles[pool].must_have if rng.random() < 0.62}
+        found |= {s for s in catalogue.roles[pool].nice_to_have if rng.random() < 0.3}
+        found |= {s for s in ESSENTIALS if rng.random() < 0.45}
+        found |= {s for s in FUTURE if rng.random() < odds[s]}
+        fits = {
+            role: round(max(0.0, min(99.0, rng.gauss(58, 16) if role == pool else rng.gauss(22, 11))), 2)
+            for role in catalogue.roles
+        }
+        best = max(fits, key=lambda r: (fits[r], r))
+        people.append((created, source, found & set(catalogue.skills), fits, best))
+    with write_transaction(store.engine) as connection:
+        inserted = connection.execute(
+            assessments.insert().returning(assessments.c.id, sort_by_parameter_order=True),
+            [
+                {
+                    "candidate_ref": f"demo-{rng.getrandbits(48):012x}",
+                    "created_at": created,
+                    "created_by": recruiter.id if source == "recruiter" else None,
+                    "source": source,
+                    "batch": None,
+                    "best_role": best,
+                    "best_fit": fits[best],
+                    "flags": "",
+                    "catalogue_version": catalogue.version,
+                    "legal_basis": "consent" if source == "candidate" else "legitimate_interest",
+                    "consent_at": created if source == "candidate" else None,
+                    "expires_at": created + timedelta(days=180),
+                    "demo": True,
+                }
+                for created, source, _, fits, best in people
+            ],
+        )
+        ids = [row[0] for row in inserted]
+        fit_rows, skill_rows, decision_rows = [], [], []
+        for assessment_id, (created, source, found, fits, best) in zip(ids, people, strict=True):
+            reporting = {"created_at": created, "source": source, "best_role": best}
+            for role, fit in fits.items():
+                missing = ";".join(s for s in catalogue.roles[role].must_have if s not in found)
+                fit_rows.append(
+                    {
+                        "assessment_id": assessment_id,
+                        "role": role,
+                        "fit": fit,
+                        "missing_must_have": missing,
+                        **reporting,
+                    }
+                )
+            skill_rows += [
+                {"assessment_id": assessment_id, "skill": s, "strength": 1.0, **reporting} for s in sorted(found)
+            ]
+            if source == "recruiter" and rng.random() < 0.3:
+                decision_rows.append(
+                    {
+                        "assessment_id": assessment_id,
+                        "user_id": recruiter.id,
+                        "decision": rng.choices(DECISIONS, [0.25, 0.35, 0.4])[0],
+                        "reason": "demo decision",
+                        "created_at": created + timedelta(days=2),
+                    }
+                )
+        connection.execute(assessment_fits.insert(), fit_rows)
+        connection.execute(assessment_skills.insert(), skill_rows)
+        if decision_rows:
+            connection.execute(decisions.insert(), decision_rows)

@@ -1,0 +1,264 @@
+"""The database schema and its versions.
+
+Each entry of ``MIGRATIONS`` moves a database one version up; ``migrate``
+applies the missing ones in order, inside one transaction, so an existing
+database upgrades in place and a new one is built the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "metadata", "migrate", "schema_version"]
+
+metadata = sa.MetaData()
+
+schema_info = sa.Table(
+    "schema_info",
+    metadata,
+    sa.Column("version", sa.Integer, nullable=False),
+)
+
+users = sa.Table(
+    "users",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("name", sa.String(100), nullable=False, unique=True),
+    sa.Column("role", sa.String(20), nullable=False),
+    sa.Column("password_hash", sa.String(300), nullable=True),  # None for single sign-on users
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("failed_attempts", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("locked_until", sa.DateTime, nullable=True),
+    sa.CheckConstraint("role IN ('recruiter', 'hr')", name="ck_users_role"),
+)
+
+assessments = sa.Table(
+    "assessments",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("candidate_ref", sa.String(100), nullable=False, index=True),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("created_by", sa.Integer, sa.ForeignKey("users.id"), nullable=True),
+    sa.Column("source", sa.String(20), nullable=False),
+    sa.Column("batch", sa.String(100), nullable=True),
+    sa.Column("best_role", sa.String(40), nullable=False),
+    sa.Column("best_fit", sa.Float, nullable=False),
+    sa.Column("flags", sa.String(200), nullable=False, server_default=""),
+    sa.Column("catalogue_version", sa.String(40), nullable=False),
+    sa.Column("legal_basis", sa.String(40), nullable=False),
+    sa.Column("consent_at", sa.DateTime, nullable=True),
+    sa.Column("expires_at", sa.DateTime, nullable=False, index=True),
+    sa.Column("cv_text", sa.Text, nullable=True),  # only with explicit consent
+    sa.Column("erase_code_hash", sa.String(64), nullable=True, index=True),
+    sa.Column("demo", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.CheckConstraint("source IN ('recruiter', 'candidate', 'demo')", name="ck_assessments_source"),
+    sa.CheckConstraint("cv_text IS NULL OR consent_at IS NOT NULL", name="ck_assessments_cv_needs_consent"),
+)
+
+
+def _fit_and_skill_tables(meta: sa.MetaData, *, reporting: bool) -> tuple[sa.Table, sa.Table]:
+    def extra() -> list[sa.Column[object]]:
+        if not reporting:
+            return []
+        return [
+            sa.Column("created_at", sa.DateTime, nullable=True),
+            sa.Column("source", sa.String(20), nullable=True),
+            sa.Column("best_role", sa.String(40), nullable=True),
+        ]
+
+    fits = sa.Table(
+        "assessment_fits",
+        meta,
+        sa.Column("assessment_id", sa.Integer, sa.ForeignKey("assessments.id", ondelete="CASCADE"), primary_key=True),
+        sa.Column("role", sa.String(40), primary_key=True),
+        sa.Column("fit", sa.Float, nullable=False),
+        sa.Column("missing_must_have", sa.String(400), nullable=False, server_default=""),
+        *extra(),
+    )
+    skills = sa.Table(
+        "assessment_skills",
+        meta,
+        sa.Column("assessment_id", sa.Integer, sa.ForeignKey("assessments.id", ondelete="CASCADE"), primary_key=True),
+        sa.Column("skill", sa.String(60), primary_key=True),
+        sa.Column("strength", sa.Float, nullable=False),
+        *extra(),
+    )
+    return fits, skills
+
+
+assessment_fits, assessment_skills = _fit_and_skill_tables(metadata, reporting=True)
+
+decisions = sa.Table(
+    "decisions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("assessment_id", sa.Integer, sa.ForeignKey("assessments.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id"), nullable=False),
+    sa.Column("decision", sa.String(20), nullable=False),
+    sa.Column("reason", sa.Text, nullable=False),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.CheckConstraint("decision IN ('shortlist', 'hold', 'reject')", name="ck_decisions_decision"),
+)
+
+# Failed sign-ins per (name as typed, source), for growing delays: counted
+# for unknown names too, so the delay tells nothing about which names exist.
+sign_in_throttle = sa.Table(
+    "sign_in_throttle",
+    metadata,
+    sa.Column("name", sa.String(100), primary_key=True),
+    sa.Column("source", sa.String(64), primary_key=True),
+    sa.Column("failures", sa.Integer, nullable=False),
+    sa.Column("last_failed_at", sa.DateTime, nullable=False),
+)
+
+audit_log = sa.Table(
+    "audit_log",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("at", sa.DateTime, nullable=False),
+    sa.Column("actor", sa.String(100), nullable=False),
+    sa.Column("action", sa.String(40), nullable=False),
+    sa.Column("target", sa.String(100), nullable=True),
+    sa.Column("detail", sa.String(400), nullable=True),
+)
+
+
+def _v1_tables_and_append_only_audit(connection: Connection) -> None:
+    # Version 1's own shape of the fit and skill tables (v3 adds columns).
+    v1 = sa.MetaData()
+    for table in (schema_info, users, assessments):
+        table.to_metadata(v1)
+    fits, skills = _fit_and_skill_tables(v1, reporting=False)
+    for table in (decisions, audit_log):
+        table.to_metadata(v1)
+    for table in v1.sorted_tables:
+        table.create(connection, checkfirst=True)
+    if connection.dialect.name == "sqlite":
+        for event in ("UPDATE", "DELETE"):
+            connection.exec_driver_sql(
+                f"CREATE TRIGGER audit_log_no_{event.lower()} BEFORE {event} ON audit_log "
+                "BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END"
+            )
+    else:
+        connection.exec_driver_sql(
+            "CREATE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS "
+            "$$ BEGIN RAISE EXCEPTION 'audit_log is append-only'; END $$"
+        )
+        connection.exec_driver_sql(
+            "CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON audit_log "
+            "FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only()"
+        )
+
+
+def _v2_reporting_indexes(connection: Connection) -> None:
+    # The HR page aggregates by time, role and skill over many rows. Plain DDL
+    # (the same on both backends): Index objects would attach to the tables
+    # and be created by version 1 as well.
+    for name, table, columns in (
+        ("ix_assessments_created_at", "assessments", "created_at"),
+        ("ix_assessments_best_role", "assessments", "best_role"),
+        ("ix_assessment_fits_role_fit", "assessment_fits", "role, fit"),
+        ("ix_assessment_skills_skill", "assessment_skills", "skill"),
+        ("ix_decisions_assessment", "decisions", "assessment_id"),
+    ):
+        connection.exec_driver_sql(f"CREATE INDEX IF NOT EXISTS {name} ON {table} ({columns})")
+
+
+# Columns copied from assessments onto their (never changing) fit and skill
+# rows, so the HR aggregates filter and group without a join.
+REPORTING_COLUMNS = (("created_at", "TIMESTAMP"), ("source", "VARCHAR(20)"), ("best_role", "VARCHAR(40)"))
+
+
+def _v3_reporting_columns(connection: Connection) -> None:
+    for table in ("assessment_fits", "assessment_skills"):
+        for column, kind in REPORTING_COLUMNS:
+            connection.exec_driver_sql(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
+        assignments = ", ".join(
+            f"{column} = (SELECT assessments.{column} FROM assessments WHERE assessments.id = {table}.assessment_id)"
+            for column, _ in REPORTING_COLUMNS
+        )
+        connection.exec_driver_sql(f"UPDATE {table} SET {assignments}")
+    # Covering indexes: one index scan answers each HR aggregate, filters
+    # included, with no look-up of the rows (they replace version 2's
+    # narrower indexes, which they begin with).
+    connection.exec_driver_sql("DROP INDEX IF EXISTS ix_assessments_created_at")
+    connection.exec_driver_sql(
+        "CREATE INDEX IF NOT EXISTS ix_assessments_report ON assessments (created_at, source, best_role, demo)"
+    )
+    connection.exec_driver_sql("DROP INDEX IF EXISTS ix_assessment_fits_role_fit")
+    connection.exec_driver_sql("DROP INDEX IF EXISTS ix_assessment_skills_skill")
+    connection.exec_driver_sql(
+        "CREATE INDEX IF NOT EXISTS ix_assessment_fits_report "
+        "ON assessment_fits (role, fit, created_at, source, best_role)"
+    )
+    connection.exec_driver_sql(
+        "CREATE INDEX IF NOT EXISTS ix_assessment_skills_report "
+        "ON assessment_skills (skill, best_role, created_at, source)"
+    )
+
+
+def _v4_sign_in_throttle_and_no_published_demo_passwords(connection: Connection) -> None:
+    sign_in_throttle.create(connection, checkfirst=True)
+    # Demo accounts made before version 4 have the passwords the README
+    # published: no password opens them any more ("!" matches no hash).
+    connection.execute(users.update().where(users.c.name.in_(("demo-hr", "demo-recruiter"))).values(password_hash="!"))
+
+
+def _v5_month_group_indexes(connection: Connection) -> None:
+    # The HR figures count people per month, best role and source (insights.py).
+    # SQLite groups by sorting every row unless an index already holds that
+    # order, so these indexes hold the month and the 10-point fit step as
+    # expressions, written as insights.py queries them. PostgreSQL hashes its
+    # groups and needs none. They replace version 3's fit and skill indexes,
+    # which nothing else reads. (The assessments table, 7 to 10 times smaller,
+    # sorts its groups in a few milliseconds.)
+    if connection.dialect.name != "sqlite":
+        return
+    month = "substr(created_at, 1, 7)"
+    for name, table, columns in (
+        ("ix_assessment_fits_month", "assessment_fits", f"role, CAST(fit / 10 AS INTEGER), {month}, best_role, source"),
+        ("ix_assessment_skills_month", "assessment_skills", f"skill, {month}, best_role, source"),
+    ):
+        connection.exec_driver_sql(f"CREATE INDEX IF NOT EXISTS {name} ON {table} ({columns})")
+    connection.exec_driver_sql("DROP INDEX IF EXISTS ix_assessment_fits_report")
+    connection.exec_driver_sql("DROP INDEX IF EXISTS ix_assessment_skills_report")
+
+
+MIGRATIONS: tuple[Callable[[Connection], None], ...] = (
+    _v1_tables_and_append_only_audit,
+    _v2_reporting_indexes,
+    _v3_reporting_columns,
+    _v4_sign_in_throttle_and_no_published_demo_passwords,
+    _v5_month_group_indexes,
+)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def schema_version(connection: Connection) -> int:
+    """The version a database is at (0 when it is empty)."""
+    if not sa.inspect(connection).has_table("schema_info"):
+        return 0
+    value = connection.execute(sa.select(schema_info.c.version)).scalar()
+    return int(value or 0)
+
+
+def migrate(connection: Connection, *, target: int = SCHEMA_VERSION) -> int:
+    """Apply the missing migrations up to ``target``; return the version reached."""
+    current = schema_version(connection)
+    if current > SCHEMA_VERSION:
+        from ..errors import StoreError
+
+        raise StoreError(
+            f"the database is at schema version {current}, newer than this program's {SCHEMA_VERSION}; "
+            "upgrade hcdev-match before using it"
+        )
+    for version in range(current + 1, target + 1):
+        MIGRATIONS[version - 1](connection)
+        if version == 1:
+            connection.execute(schema_info.insert().values(version=1))
+        else:
+            connection.execute(schema_info.update().values(version=version))
+    return max(current, target)

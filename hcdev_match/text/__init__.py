@@ -1,0 +1,1 @@
+"""Reading text: tokens, catalogue terms, snippets, personal details, postings and careers."""

@@ -1,0 +1,215 @@
+"""Ranking a batch of CVs for an opening, re-weighted without reading them again.
+
+A :class:`Ranking` reads and scores a batch once and keeps each CV's term
+strengths. Changing the opening's roles, the tier weights or the required
+skills only rebuilds the role vectors and multiplies matrices: milliseconds,
+even for a full batch.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from ..catalogue.model import Catalogue
+from ..config import DEFAULT_TIER_WEIGHTS
+from ..documents.intake import UploadItem
+from ..present.spreadsheet import csv_writer
+from ..scoring.assessment import Assessment
+from ..scoring.matcher import Matcher
+from ..text.posting import split_posting
+from ..text.redaction import MASK, mask_file_names, mask_personal_details
+from ..text.tokenizer import tokenize_phrase
+from .fitcheck import FitCheck, check_fit
+
+__all__ = ["Ranking", "RankingFailure", "mask_fit_check", "ranking_csv"]
+
+
+@dataclass(frozen=True)
+class RankingFailure:
+    name: str
+    error: str
+
+
+class Ranking:
+    """A scored batch: the CVs that could be read, and why the others could not."""
+
+    def __init__(self, matcher: Matcher, items: Sequence[UploadItem]) -> None:
+        self.matcher = matcher
+        readable = [item for item in items if item.document is not None]
+        self.failures = [RankingFailure(item.name, item.error or "not read") for item in items if item.document is None]
+        self.sources = [item.name for item in readable]
+        self.texts = [item.document.text for item in readable if item.document is not None]
+        self.kinds = [item.document.kind for item in readable if item.document is not None]
+        self.ids = [f"C{n:03d}" for n in range(1, len(readable) + 1)]
+        evidence = matcher.read(self.texts)
+        self.strengths: sp.csr_matrix = (
+            matcher.strengths(evidence) if evidence else sp.csr_matrix((0, len(matcher.terms)))
+        )
+        self.evidence: sp.csr_matrix = matcher.evidence_strengths(self.strengths, [e.listed_only for e in evidence])
+        self.flags = [
+            tuple(dict.fromkeys((item.document.flags if item.document else ()) + matcher.flags_of(e)))
+            for item, e in zip(readable, evidence, strict=True)
+        ]
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+    def explain(self, candidate: str, *, blind: bool) -> FitCheck:
+        """The fit check of one candidate, as the page shows it.
+
+        It is scored from the text as read, like the candidate's row, and only
+        then masked when ``blind``: the text, the snippets and the source are
+        what is hidden, never what is scored.
+        """
+        n = self.ids.index(candidate)
+        check = replace(
+            check_fit(self.matcher, text=self.texts[n]), source=self.sources[n], kind=self.kinds[n], flags=self.flags[n]
+        )
+        return mask_fit_check(check, self.matcher, source=candidate) if blind else check
+
+    def assessments(self) -> list[Assessment]:
+        """Each CV's assessment as it is saved: its fits, and every flag its row shows
+        (reading the file raises some, such as hidden text or a scan)."""
+        scored = self.matcher.assess_many(self.texts, snippets=False)
+        return [replace(a, flags=flags) for a, flags in zip(scored, self.flags, strict=True)]
+
+    def failure_lines(self, *, blind: bool) -> list[str]:
+        """One line per file that could not be read; under blind review no file or member name shows."""
+        if not blind:
+            return [f"{f.name}: {f.error}" for f in self.failures]
+        names = [f.name for f in self.failures] + self.sources
+        lines = []
+        for n, failure in enumerate(self.failures, 1):
+            reason = mask_file_names(failure.error, names, label=f"file {n}")
+            lines.append(reason if reason.startswith(f"file {n}") else f"file {n}: {reason}")
+        return lines
+
+    def fits(
+        self,
+        *,
+        tier_weights: Mapping[str, float] = DEFAULT_TIER_WEIGHTS,
+        required: Sequence[str] = (),
+        roles: Sequence[str] = (),
+    ) -> np.ndarray:
+        """Fits (candidates x all roles) under these weights; required skills join the opening's roles."""
+        matcher = self.matcher
+        weights = matcher.weigh_roles(tier_weights)
+        for skill in required:
+            i = matcher.index.get(skill)
+            if i is None:
+                continue
+            for role in roles:
+                j = matcher.roles.index(role)
+                weights[i, j] = max(weights[i, j], matcher.term_weight(i, tier_weights["must_have"]))
+        fits, _, _ = matcher.fit_matrix(self.strengths, role_weights=weights, evidence=self.evidence)
+        return fits
+
+    def table(
+        self,
+        *,
+        roles: Sequence[str],
+        tier_weights: Mapping[str, float] = DEFAULT_TIER_WEIGHTS,
+        required: Sequence[str] = (),
+    ) -> pd.DataFrame:
+        """One row per candidate, best for the opening first.
+
+        The opening fit is the mean of the fits to the opening's roles; the
+        must-haves are those of the opening's roles plus the required skills.
+        """
+        matcher, catalogue = self.matcher, self.matcher.catalogue
+        roles = list(roles) or list(matcher.roles)
+        fits = self.fits(tier_weights=tier_weights, required=required, roles=roles)
+        columns = [matcher.roles.index(r) for r in roles]
+        opening = fits[:, columns].mean(axis=1) if len(self) else np.zeros(0)
+        must = list(dict.fromkeys([s for r in roles for s in catalogue.roles[r].must_have] + list(required)))
+        present = self._present(must)
+        required_present = self._present(list(required))
+        best = fits.argmax(axis=1) if len(self) else np.zeros(0, dtype=int)
+        rows = []
+        for n in range(len(self)):
+            shown = [s for s, p in zip(must, present[n], strict=True) if p]
+            missing = [catalogue.skills[s].label for s, p in zip(must, present[n], strict=True) if not p]
+            rows.append(
+                {
+                    "candidate": self.ids[n],
+                    "source": self.sources[n],
+                    "opening fit": round(float(opening[n]), 1),
+                    "best role": catalogue.roles[matcher.roles[int(best[n])]].label,
+                    "best fit": round(float(fits[n, best[n]]), 1),
+                    "must-haves shown": f"{len(shown)} of {len(must)}",
+                    "missing must-haves": ", ".join(missing),
+                    "required shown": f"{int(sum(required_present[n]))} of {len(required)}" if required else "",
+                    "flags": ", ".join(self.flags[n]),
+                    **{role: round(float(fits[n, j]), 1) for j, role in enumerate(matcher.roles)},
+                }
+            )
+        frame = pd.DataFrame(rows)
+        if frame.empty:
+            return frame
+        return frame.sort_values(["opening fit", "candidate"], ascending=[False, True], kind="stable").reset_index(
+            drop=True
+        )
+
+    def _present(self, skills: Sequence[str]) -> np.ndarray:
+        """(candidates x skills) booleans: the text shows the skill."""
+        if not skills or not len(self):
+            return np.zeros((len(self), len(skills)), dtype=bool)
+        index = [self.matcher.index[s] for s in skills if s in self.matcher.index]
+        found = (self.strengths[:, index] > 0).toarray()
+        out = np.zeros((len(self), len(skills)), dtype=bool)
+        k = 0
+        for j, s in enumerate(skills):
+            if s in self.matcher.index:
+                out[:, j] = found[:, k]
+                k += 1
+        return out
+
+
+def mask_fit_check(check: FitCheck, matcher: Matcher, *, source: str) -> FitCheck:
+    """``check`` as blind review shows it: its assessment (fits, skills, contributions) unchanged,
+    its text masked, each snippet cut from the masked text, its source replaced by ``source``."""
+    work_words = _work_words(matcher.catalogue)
+    text = mask_personal_details(check.text, work_words=work_words)
+    # Snippets come from what was read, as unmasked ones do: never from a pasted posting.
+    read = split_posting(check.text)[0] if "posting_in_cv" in check.flags else check.text
+    read = text if read is check.text else mask_personal_details(read, work_words=work_words)
+    canon = matcher.canonicaliser
+    snippets = {m.skill: m.snippet for fit in check.assessment.fits for m in fit.matched}
+    masked = {skill: (canon.find_snippet(read, skill) or MASK) if old else "" for skill, old in snippets.items()}
+    fits = tuple(
+        replace(fit, matched=tuple(replace(m, snippet=masked[m.skill]) for m in fit.matched))
+        for fit in check.assessment.fits
+    )
+    return replace(check, text=text, source=source, assessment=replace(check.assessment, fits=fits))
+
+
+_WORK_WORDS: dict[str, frozenset[str]] = {}
+
+
+def _work_words(catalogue: Catalogue) -> frozenset[str]:
+    """Every word of the catalogue's phrases: a surname that is one (Swift) is not hidden where it stands alone."""
+    cached = _WORK_WORDS.get(catalogue.version)
+    if cached is not None:
+        return cached
+    phrases = [a for s in catalogue.skills.values() for a in (*s.aliases, *s.exact)]
+    phrases += [k for r in catalogue.roles.values() for k in r.keywords]
+    phrases += [*catalogue.software_signals, *catalogue.healthcare_signals, *catalogue.practice_signals]
+    words = _WORK_WORDS[catalogue.version] = frozenset(t for phrase in phrases for t in tokenize_phrase(phrase))
+    return words
+
+
+def ranking_csv(frame: pd.DataFrame, *, context: Mapping[str, str]) -> str:
+    """The ranking as CSV: the table's rows and columns, then the context of every row
+    (opening roles, weights, catalogue version, export time) so the file stands alone."""
+    out = io.StringIO()
+    writer = csv_writer(out)
+    writer.writerow([*frame.columns, *context])
+    for row in frame.itertuples(index=False):
+        writer.writerow([*row, *context.values()])
+    return out.getvalue()
