@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from hcdev_match.matcher import Matcher
-from hcdev_match.store import Store, StoreConfig
+from hcdev_match.scoring.matcher import Matcher
+from hcdev_match.storage.store import Store, StoreConfig
 
 from .conftest import ROOT
 from .writer import synthetic_assessment
@@ -157,3 +157,15 @@ def test_an_erase_held_up_by_a_reader_finishes_in_the_background_when_it_ends(
     assert files_containing(folder, CANARY) == []
     assert store.integrity_check() == "ok"
     store.engine.dispose()
+
+
+def test_a_uri_form_url_names_its_file_and_makes_no_folder_called_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from hcdev_match.storage.database import create_database_engine, sqlite_path
+
+    monkeypatch.chdir(tmp_path)
+    url = f"sqlite:///file:{tmp_path / 'sub' / 'x.sqlite3'}?mode=rwc&uri=true"
+    assert sqlite_path(url) == tmp_path / "sub" / "x.sqlite3"
+    create_database_engine(url).dispose()
+    assert not (tmp_path / "file:").exists() and (tmp_path / "sub").is_dir()
