@@ -105,7 +105,7 @@ class StreamlitSession:
         protocols = ["streamlit"]
         if browser:
             cookie = await asyncio.to_thread(self._xsrf_cookie)
-            headers = {"Cookie": f"{cookie.name}={cookie.value}", "Origin": self.base_url}
+            headers = {"Cookie": self._cookie_header(), "Origin": self.base_url}
             protocols.append(str(cookie.value))
         elif session_id:
             protocols.append("no-token")  # the session id must be the third entry
@@ -130,6 +130,10 @@ class StreamlitSession:
             with self._opener.open(self.base_url + "/_stcore/health", timeout=self.timeout) as response:
                 response.read()
         return next(c for c in self._cookies if c.name == "_streamlit_xsrf")
+
+    def _cookie_header(self) -> str:
+        """Every cookie this tab holds, as a browser sends them (a proxy in front may route by its own)."""
+        return "; ".join(f"{c.name}={c.value}" for c in self._cookies)
 
     def get(self, path: str) -> tuple[int, bytes]:
         """GET a path of the server with this tab's cookies: (status, body), error statuses included."""
@@ -237,7 +241,7 @@ class StreamlitSession:
             connection.putheader("Content-Type", f"multipart/form-data; boundary={boundary}")
             connection.putheader("Content-Length", str(len(body)))
             connection.putheader("X-Xsrftoken", str(cookie.value))
-            connection.putheader("Cookie", f"{cookie.name}={cookie.value}")
+            connection.putheader("Cookie", self._cookie_header())
             connection.endheaders()
             # A server that refuses on the headers closes before the body is sent.
             with contextlib.suppress(BrokenPipeError, ConnectionResetError):
