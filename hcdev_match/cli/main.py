@@ -1,4 +1,4 @@
-"""The command line: ``python -m hcdev_match score|rank|evaluate``.
+"""The command line: ``python -m hcdev_match score|rank|rank-table|evaluate`` and the privacy commands.
 
 Errors print one line on stderr and exit with status 2; no traceback
 reaches the user.
@@ -59,6 +59,12 @@ def _build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("file", help='a .jsonl file of {"id", "text", "label"} objects')
     evaluate.add_argument("--format", choices=("text", "json"), default="text")
 
+    table = sub.add_parser("rank-table", help="score a table of id,text (Parquet or CSV) into one row per text")
+    table.add_argument("input", help="a .parquet or .csv table with columns id and text")
+    table.add_argument("output", help="where to write the scores: .parquet or .csv")
+    table.add_argument("--engine", choices=("local", "spark"), default="local", help="this process, or Spark")
+    table.add_argument("--master", default="local[*]", help="Spark master URL (default local[*]: this machine)")
+
     database_help = "database URL (default: $HCDEV_DATABASE_URL, else var/hcdev.sqlite3)"
     add_user = sub.add_parser("add-user", help="create a recruiter or HR account (password from a prompt or stdin)")
     add_user.add_argument("name")
@@ -116,6 +122,8 @@ def _run(args: argparse.Namespace, stdin: TextIO, out: TextIO) -> int:
         return _rank(args, out)
     if args.command == "evaluate":
         return _evaluate(args, out)
+    if args.command == "rank-table":
+        return _rank_table(args, out)
     return _privacy(args, stdin, out)
 
 
@@ -326,4 +334,31 @@ def _evaluate(args: argparse.Namespace, out: TextIO) -> int:
     for row in report.misses:
         top = ", ".join(f"{role} {fit:.0f}" for role, fit in row["top3"])
         out.write(f"miss: {row['id']} ({row['label']}): {top}\n")
+    return 0
+
+
+def _rank_table(args: argparse.Namespace, out: TextIO) -> int:
+    if Path(args.input).resolve() == Path(args.output).resolve():
+        raise DocumentError(f"{args.output}: the output would overwrite the input; name another file")
+    if args.engine == "local":
+        from .archive import rank_table
+
+        rows = rank_table(args.input, args.output, matcher=_matcher(args))
+    else:
+        from .archive_spark import SparkConfig, rank_table_spark
+
+        # PySpark starts its Python workers with $PYSPARK_PYTHON: this interpreter (and its
+        # libraries) unless the environment names another, as a cluster's may.
+        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+        spark = SparkConfig(master=args.master)
+        if spark.local:
+            os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+        rows = rank_table_spark(
+            args.input,
+            args.output,
+            catalogue=load_catalogue(args.catalogue),
+            reference_texts=load_reference_corpus(args.reference),
+            spark=spark,
+        )
+    out.write(f"scored {rows} texts into {args.output} ({args.engine} engine)\n")
     return 0

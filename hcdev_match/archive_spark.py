@@ -1,0 +1,157 @@
+"""The Spark engine of ``rank-table``: the same chunk scoring, on Spark's Python workers.
+
+Spark reads the table and hands each Python worker Arrow batches through
+``mapInPandas``; a worker builds the matcher once, from the catalogue and
+reference texts shipped with the task (so a cluster needs no copy of
+data/), and keeps it for every later batch. The package itself travels as
+a zip (``addPyFile``); the workers need the same Python libraries
+(``pip install hcdev-match[spark]`` on each). Results stream back to the
+driver partition by partition and are written by ``archive.write_chunks``,
+the same writer as the local engine's. PySpark is an optional extra, and
+imported only here.
+"""
+
+from __future__ import annotations
+
+import functools
+import tempfile
+import warnings
+import zipfile
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .archive import ArchiveConfig, check_table, output_columns, score_chunk, table_format, write_chunks
+from .catalogue import Catalogue
+from .config import MatchConfig
+from .errors import HcdevMatchError
+
+__all__ = ["SparkConfig", "rank_table_spark"]
+
+_PACKAGE = Path(__file__).resolve().parent
+# One matcher per Python worker process, built on its first batch.
+_WORKER_MATCHERS: dict[tuple[str, int], Any] = {}
+
+
+class SparkConfig:
+    """Where Spark runs: ``local[*]`` (this machine's cores) by default, or a cluster's master URL."""
+
+    def __init__(self, *, master: str = "local[*]", app_name: str = "hcdev-match rank-table") -> None:
+        self.master = master
+        self.app_name = app_name
+
+    @property
+    def local(self) -> bool:
+        return self.master == "local" or self.master.startswith("local[")
+
+
+def _score_batches(
+    payload: tuple[Catalogue, tuple[str, ...], MatchConfig, ArchiveConfig], batches: Iterator[pd.DataFrame]
+) -> Iterator[pd.DataFrame]:
+    """What runs on a worker: build (or reuse) the matcher, score each batch."""
+    catalogue, reference, match_config, config = payload
+    key = (catalogue.version, hash((reference, repr(match_config))))
+    matcher = _WORKER_MATCHERS.get(key)
+    if matcher is None:
+        from .matcher import Matcher
+
+        matcher = _WORKER_MATCHERS[key] = Matcher(catalogue, reference, config=match_config)
+    for batch in batches:
+        frame = pd.DataFrame({"id": batch["id"].astype(str), "text": batch["text"].fillna("").astype(str)})
+        yield score_chunk(matcher, frame, config=config)
+
+
+def _spark_schema(roles: Sequence[str]) -> str:
+    types = {"id": "string", "best_role": "string", "flags": "string", "catalogue_version": "string"}
+    return ", ".join(f"`{column}` {types.get(column, 'double')}" for column in output_columns(roles))
+
+
+def _package_zip(folder: Path) -> Path:
+    """hcdev_match as a zip for the workers' sys.path."""
+    path = folder / "hcdev_match.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for file in sorted(_PACKAGE.rglob("*")):
+            if file.is_file() and "__pycache__" not in file.parts:
+                archive.write(file, Path("hcdev_match") / file.relative_to(_PACKAGE))
+    return path
+
+
+def rank_table_spark(
+    source: str | Path,
+    output: str | Path,
+    *,
+    catalogue: Catalogue,
+    reference_texts: Sequence[str],
+    match_config: MatchConfig | None = None,
+    config: ArchiveConfig | None = None,
+    spark: SparkConfig | None = None,
+) -> int:
+    """Score every text of ``source`` into ``output`` on Spark; return the rows written."""
+    config, spark = config or ArchiveConfig(), spark or SparkConfig()
+    check_table(source)  # the same refusals, before Spark takes its seconds to start
+    table_format(output)
+    try:
+        from py4j.protocol import Py4JError
+        from pyspark.errors import PySparkException
+    except ImportError as exc:
+        raise HcdevMatchError(
+            "the Spark engine needs PySpark and Java 17: pip install 'hcdev-match[spark]' and "
+            "apt-get install openjdk-17-jre-headless, or use --engine local"
+        ) from exc
+    with warnings.catch_warnings():
+        # PySpark 4.3 warns on pandas 3 at every import; mapInPandas's Arrow path, all this uses, works with it.
+        warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas")
+        try:
+            return _run(source, output, catalogue, tuple(reference_texts), match_config or MatchConfig(), config, spark)
+        except (PySparkException, Py4JError) as exc:
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise HcdevMatchError(f"Spark could not score {source}: {first}; its log above says more") from exc
+
+
+def _run(
+    source: str | Path, output: str | Path, catalogue: Catalogue, reference: tuple[str, ...],
+    match_config: MatchConfig, config: ArchiveConfig, spark: SparkConfig,
+) -> int:  # fmt: skip
+    from pyspark.sql import SparkSession
+
+    builder = (
+        SparkSession.builder.master(spark.master)
+        .appName(spark.app_name)
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.sql.execution.arrow.maxRecordsPerBatch", str(config.chunk_rows))
+    )
+    if spark.local:  # on this machine only: loopback
+        builder = builder.config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
+    session = builder.getOrCreate()
+    session.sparkContext.setLogLevel("ERROR")
+    roles = tuple(catalogue.roles)
+    try:
+        with tempfile.TemporaryDirectory(prefix="hcdev-spark-") as folder:
+            session.sparkContext.addPyFile(str(_package_zip(Path(folder))))
+            if table_format(source) == "parquet":
+                table = session.read.parquet(str(source))
+            else:  # CVs hold line breaks: quoted multi-line cells, as the csv module writes them
+                table = session.read.options(header=True, multiLine=True, escape='"', encoding="UTF-8").csv(str(source))
+            payload = (catalogue, reference, match_config, config)
+            scored = table.select(table["id"].cast("string"), table["text"].cast("string")).mapInPandas(
+                functools.partial(_score_batches, payload), schema=_spark_schema(roles)
+            )
+            return write_chunks(_local_chunks(scored, config.chunk_rows), output, roles=roles)
+    finally:
+        session.stop()
+
+
+def _local_chunks(scored: Any, rows: int) -> Iterator[pd.DataFrame]:
+    """The scored rows, streamed to the driver a partition at a time, regrouped in chunks."""
+    columns = list(scored.columns)
+    buffer: list[tuple[Any, ...]] = []
+    for row in scored.toLocalIterator(prefetchPartitions=True):
+        buffer.append(tuple(row))
+        if len(buffer) >= rows:
+            yield pd.DataFrame(buffer, columns=columns)
+            buffer = []
+    if buffer:
+        yield pd.DataFrame(buffer, columns=columns)
