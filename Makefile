@@ -10,6 +10,8 @@ PORT ?= 8501
 
 CHROMIUM := /usr/bin/chromium
 PG_BIN := /usr/lib/postgresql/15/bin
+NGINX := /usr/sbin/nginx
+JAVA17 := /usr/lib/jvm/java-17-openjdk-$(shell dpkg --print-architecture 2>/dev/null)/bin/java
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
 .PHONY: run test lint bench fuzz install system-packages clean
@@ -37,13 +39,16 @@ lint: $(STAMP)
 	$(PY) -m ruff format --check .
 	$(PY) -m mypy
 
-# The browser tests drive Debian's Chromium (never a downloaded browser) and
-# the store tests a real PostgreSQL that the tests start on loopback.
-# Installs only what is missing, so a second run costs nothing.
+# The browser tests drive Debian's Chromium (never a downloaded browser), the
+# store tests a real PostgreSQL that the tests start on loopback, the cluster
+# tests Debian's nginx in front of replicas, and rank-table's Spark engine
+# Java 17. Installs only what is missing, so a second run costs nothing.
 system-packages:
 	@missing=""; \
 	test -x $(CHROMIUM) || missing="$$missing chromium"; \
 	test -x $(PG_BIN)/initdb || missing="$$missing postgresql"; \
+	test -x $(NGINX) || missing="$$missing nginx"; \
+	test -x $(JAVA17) || missing="$$missing openjdk-17-jre-headless"; \
 	if [ -n "$$missing" ]; then \
 		echo "installing Debian packages:$$missing"; \
 		$(SUDO) apt-get update -qq && \
