@@ -10,7 +10,10 @@ engine (``archive_spark``), which is why fits agree between the two.
 from __future__ import annotations
 
 import contextlib
+import gc
+import multiprocessing
 import os
+from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +21,9 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from .canonicaliser import Canonicaliser, TextEvidence
+from .catalogue import Catalogue
+from .config import MatchConfig
 from .documents import DocumentLimits
 from .errors import DocumentError
 from .spreadsheet import csv_writer
@@ -28,6 +34,7 @@ if TYPE_CHECKING:
 __all__ = [
     "INPUT_COLUMNS",
     "ArchiveConfig",
+    "capped_texts",
     "check_table",
     "output_columns",
     "rank_table",
@@ -43,9 +50,10 @@ _FORMATS = {".parquet": "parquet", ".pq": "parquet", ".csv": "csv"}
 
 @dataclass(frozen=True)
 class ArchiveConfig:
-    """How an archive is read: rows per chunk, and the same cap on one text as a pasted CV."""
+    """How an archive is read: rows per chunk, reading processes, the same cap on one text as a pasted CV."""
 
-    chunk_rows: int = 2_000
+    chunk_rows: int = 500  # small: a few chunks in flight keep the resident set flat (bench/rank_table.py)
+    workers: int | None = None  # processes that canonicalise texts (None: one per core)
     limits: DocumentLimits = field(default_factory=DocumentLimits)
 
 
@@ -143,11 +151,29 @@ def _as_text(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({"id": ids.astype(str), "text": frame["text"].fillna("").astype(str)})
 
 
-def score_chunk(matcher: Matcher, chunk: pd.DataFrame, *, config: ArchiveConfig | None = None) -> pd.DataFrame:
-    """One output row per input row, in order: the fits of ``matcher.fit_table``, the best first."""
+def capped_texts(chunk: pd.DataFrame, *, config: ArchiveConfig | None = None) -> list[str]:
+    """The chunk's texts cut at the cap on one text (``truncated`` is flagged by ``score_chunk``)."""
+    cap = (config or ArchiveConfig()).limits.max_chars
+    return [text[:cap] for text in chunk["text"].tolist()]
+
+
+def score_chunk(
+    matcher: Matcher,
+    chunk: pd.DataFrame,
+    *,
+    evidence: Sequence[TextEvidence] | None = None,
+    config: ArchiveConfig | None = None,
+) -> pd.DataFrame:
+    """One output row per input row, in order: the fits of ``matcher.fit_table``, the best first.
+
+    ``evidence`` is the chunk's capped texts already canonicalised (in other processes); without it
+    the matcher reads them here.
+    """
     cap = (config or ArchiveConfig()).limits.max_chars
     texts = chunk["text"].tolist()
-    table = matcher.fit_table([text[:cap] for text in texts])
+    if evidence is None:
+        evidence = matcher.read(capped_texts(chunk, config=config))
+    table = matcher.fit_evidence(evidence)
     roles = list(matcher.roles)
     best = table.fits.argmax(axis=1)  # the first of equal fits, as `rank` picks
     out = pd.DataFrame(
@@ -200,10 +226,62 @@ def _write_parquet(chunks: Iterable[pd.DataFrame], path: Path, roles: Sequence[s
     return rows
 
 
-def rank_table(source: str | Path, output: str | Path, *, matcher: Matcher, config: ArchiveConfig | None = None) -> int:
-    """Score every text of ``source`` into ``output`` in this process, chunk by chunk; return the rows."""
+def rank_table(
+    source: str | Path,
+    output: str | Path,
+    *,
+    catalogue: Catalogue,
+    reference_texts: Sequence[str],
+    match_config: MatchConfig | None = None,
+    config: ArchiveConfig | None = None,
+) -> int:
+    """Score every text of ``source`` into ``output`` on this machine, chunk by chunk; return the rows.
+
+    Canonicalising is nearly all the work, so it runs in worker processes forked before scikit-learn
+    is imported (they stay small); this process reads, scores each chunk in one vectorised pass and
+    writes, with a few chunks in flight at most, so memory does not grow with the table.
+    """
     config = config or ArchiveConfig()
     check_table(source)
     table_format(output)
-    scored = (score_chunk(matcher, chunk, config=config) for chunk in read_chunks(source, config=config))
-    return write_chunks(scored, output, roles=matcher.roles)
+    workers = max(1, config.workers or os.cpu_count() or 1)
+    _WORKER["canonicaliser"] = Canonicaliser(catalogue, match_config)
+    pool = multiprocessing.get_context("fork").Pool(workers) if workers > 1 else None
+    try:
+        from .matcher import Matcher
+
+        matcher = Matcher(catalogue, reference_texts, config=match_config)
+        gc.freeze()  # the model lives as long as the run: keep full collections from walking it
+        chunks = read_chunks(source, config=config)
+        if pool is None:
+            scored: Iterator[pd.DataFrame] = (score_chunk(matcher, c, config=config) for c in chunks)
+        else:
+            scored = _score_in_workers(pool, matcher, chunks, config=config, in_flight=workers + 1)
+        return write_chunks(scored, output, roles=matcher.roles)
+    finally:
+        if pool is not None:
+            pool.terminate()
+        _WORKER.clear()
+
+
+# What forked workers inherit (set just before the fork).
+_WORKER: dict[str, Canonicaliser] = {}
+
+
+def _canonicalise(texts: list[str]) -> list[TextEvidence]:
+    return [_WORKER["canonicaliser"].read(text) for text in texts]
+
+
+def _score_in_workers(
+    pool: Any, matcher: Matcher, chunks: Iterator[pd.DataFrame], *, config: ArchiveConfig, in_flight: int
+) -> Iterator[pd.DataFrame]:
+    """Chunks scored in order, at most ``in_flight`` of them handed to the workers at once."""
+    pending: deque[tuple[pd.DataFrame, Any]] = deque()
+    for chunk in chunks:
+        pending.append((chunk, pool.apply_async(_canonicalise, (capped_texts(chunk, config=config),))))
+        if len(pending) >= in_flight:
+            done, evidence = pending.popleft()
+            yield score_chunk(matcher, done, evidence=evidence.get(), config=config)
+    while pending:
+        done, evidence = pending.popleft()
+        yield score_chunk(matcher, done, evidence=evidence.get(), config=config)

@@ -26,6 +26,7 @@ from hcdev_match.archive import ArchiveConfig, rank_table, read_chunks
 from hcdev_match.cli import main
 from hcdev_match.errors import HcdevMatchError
 from hcdev_match.matcher import Matcher
+from hcdev_match.reference import load_reference_corpus
 
 from .load import vary_cv
 
@@ -41,6 +42,11 @@ def texts_table(samples: dict[str, str], count: int) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["id", "text"])
 
 
+def model(matcher: Matcher) -> dict[str, object]:
+    """What rank_table builds its matcher from: the shipped catalogue and reference corpus."""
+    return {"catalogue": matcher.catalogue, "reference_texts": load_reference_corpus()}
+
+
 def run_cli(*args: str, capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
     status = main(list(args))
     captured = capsys.readouterr()
@@ -54,10 +60,10 @@ def test_the_local_engine_gives_each_row_the_fits_of_the_fit_check(
     table = texts_table(samples, 45)
     source = tmp_path / f"in.{kind}"
     table.to_csv(source, index=False) if kind == "csv" else table.to_parquet(source)
-    config = ArchiveConfig(chunk_rows=8)  # the table is read in six chunks
+    config = ArchiveConfig(chunk_rows=8, workers=2)  # six chunks, canonicalised in two worker processes
     assert [len(c) for c in read_chunks(source, config=config)] == [8, 8, 8, 8, 8, 5]
     output = tmp_path / f"out.{kind}"
-    assert rank_table(source, output, matcher=matcher, config=config) == len(table)
+    assert rank_table(source, output, **model(matcher), config=config) == len(table)
     out = pd.read_csv(output, dtype={"id": str}, keep_default_na=False) if kind == "csv" else pd.read_parquet(output)
     assert list(out.columns) == ["id", "best_role", "best_fit", *matcher.roles, "flags", "catalogue_version"]
     assert out["id"].tolist() == table["id"].tolist()  # one row per text, in order
@@ -75,7 +81,7 @@ def test_the_local_engine_gives_each_row_the_fits_of_the_fit_check(
 def test_a_csv_output_is_data_not_formulas(tmp_path: Path, samples: dict[str, str], matcher: Matcher) -> None:
     source, output = tmp_path / "in.csv", tmp_path / "out.csv"
     pd.DataFrame({"id": ["=HYPERLINK(1)", "+cmd"], "text": [samples["ehr_1"]] * 2}).to_csv(source, index=False)
-    rank_table(source, output, matcher=matcher)
+    rank_table(source, output, **model(matcher), config=ArchiveConfig(workers=1))
     ids = [row[0] for row in csv.reader(io.StringIO(output.read_text()))][1:]
     assert ids == ["'=HYPERLINK(1)", "'+cmd"]
 
@@ -109,7 +115,7 @@ def test_bad_tables_are_refused_with_a_message_and_nothing_is_written(
     for name, (source, expected) in _bad_tables(tmp_path / "bad").items():
         output = tmp_path / "out.csv"
         with pytest.raises(HcdevMatchError) as refused:
-            rank_table(source, output, matcher=matcher)
+            rank_table(source, output, **model(matcher))
         assert expected in str(refused.value), (name, str(refused.value))
         assert not output.exists() and not list(tmp_path.glob(".out.csv*")), name
         # The CLI says the same on one line and exits 2, on either engine (Spark is not started for it).
@@ -122,7 +128,7 @@ def test_a_row_that_breaks_halfway_leaves_no_half_written_table(tmp_path: Path, 
     source, output = tmp_path / "in.parquet", tmp_path / "out.parquet"
     pq.write_table(pa.table({"id": ["a", "b", None], "text": ["a CV", "another", "a third"]}), source, row_group_size=1)
     with pytest.raises(HcdevMatchError, match="a row has no id"):
-        rank_table(source, output, matcher=matcher, config=ArchiveConfig(chunk_rows=1))
+        rank_table(source, output, **model(matcher), config=ArchiveConfig(chunk_rows=1, workers=2))
     assert not output.exists() and list(tmp_path.iterdir()) == [source]
 
 

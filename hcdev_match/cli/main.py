@@ -343,7 +343,12 @@ def _rank_table(args: argparse.Namespace, out: TextIO) -> int:
     if args.engine == "local":
         from .archive import rank_table
 
-        rows = rank_table(args.input, args.output, matcher=_matcher(args))
+        rows = rank_table(
+            args.input,
+            args.output,
+            catalogue=load_catalogue(args.catalogue),
+            reference_texts=load_reference_corpus(args.reference),
+        )
     else:
         from .archive_spark import SparkConfig, rank_table_spark
 
