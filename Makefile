@@ -68,6 +68,8 @@ bench: $(STAMP) system-packages
 	$(PY) bench/hr.py
 	$(PY) bench/hostile.py
 	$(PY) bench/load.py
+	$(PY) bench/cluster.py
+	$(PY) bench/rank_table.py
 
 # Coverage-guided fuzzing of text extraction (tests/fuzz_documents.py). The
 # corpus grows in var/fuzz/corpus across runs; a failing input is saved in

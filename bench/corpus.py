@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import tomllib
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,13 +33,11 @@ def _vocabulary() -> tuple[list[str], list[str]]:
     return aliases, keywords
 
 
-def generate_cvs(directory: Path, count: int, *, seed: int = 7, length: tuple[int, int] = (600, 900)) -> list[Path]:
-    """Write ``count`` CVs of ``length`` (600 to 900 by default) words into ``directory``."""
+def generate_texts(count: int, *, seed: int = 7, length: tuple[int, int] = (600, 900)) -> Iterator[str]:
+    """``count`` CV texts of ``length`` (600 to 900 by default) words, one at a time."""
     rng = random.Random(seed)
     aliases, keywords = _vocabulary()
-    directory.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for n in range(count):
+    for _ in range(count):
         target = rng.randint(*length)
         lines = [f"{rng.choice(_FIRST)} {rng.choice(_LAST)}", "Summary"]
         words = 3
@@ -50,7 +49,15 @@ def generate_cvs(directory: Path, count: int, *, seed: int = 7, length: tuple[in
             )
             lines.append(sentence)
             words += len(sentence.split())
+        yield "\n".join(lines) + "\n"
+
+
+def generate_cvs(directory: Path, count: int, *, seed: int = 7, length: tuple[int, int] = (600, 900)) -> list[Path]:
+    """Write ``count`` CVs of ``length`` (600 to 900 by default) words into ``directory``."""
+    directory.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for n, text in enumerate(generate_texts(count, seed=seed, length=length)):
         path = directory / f"cv_{n:05d}.txt"
-        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        path.write_text(text, encoding="utf-8")
         paths.append(path)
     return paths
