@@ -184,7 +184,7 @@ class Cluster:
         url = f"{server}/{DATABASE}"
         # The schema once, before any replica opens the database (two replicas migrating at once would race).
         sys.path.insert(0, str(ROOT))
-        from hcdev_match.store import Store
+        from hcdev_match.storage.store import Store
 
         Store.from_url(url).engine.dispose()
         self.state["postgres"]["url"] = url

@@ -22,11 +22,11 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from hcdev_match.archive import ArchiveConfig, rank_table, read_chunks
-from hcdev_match.cli import main
+from hcdev_match.catalogue.reference import load_reference_corpus
+from hcdev_match.cli.main import main
 from hcdev_match.errors import HcdevMatchError
-from hcdev_match.matcher import Matcher
-from hcdev_match.reference import load_reference_corpus
+from hcdev_match.scoring.matcher import Matcher
+from hcdev_match.workflows.archive import ArchiveConfig, rank_table, read_chunks
 
 from .load import vary_cv
 

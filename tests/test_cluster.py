@@ -24,8 +24,8 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from hcdev_match.accounts import add_user
-from hcdev_match.store import LEGAL_BASES, Store
+from hcdev_match.storage.accounts import add_user
+from hcdev_match.storage.store import LEGAL_BASES, Store
 
 from .conftest import ROOT, SAMPLES
 from .streamlit_client import Run, StreamlitSession

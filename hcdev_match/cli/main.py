@@ -341,7 +341,7 @@ def _rank_table(args: argparse.Namespace, out: TextIO) -> int:
     if Path(args.input).resolve() == Path(args.output).resolve():
         raise DocumentError(f"{args.output}: the output would overwrite the input; name another file")
     if args.engine == "local":
-        from .archive import rank_table
+        from ..workflows.archive import rank_table
 
         rows = rank_table(
             args.input,
@@ -350,7 +350,7 @@ def _rank_table(args: argparse.Namespace, out: TextIO) -> int:
             reference_texts=load_reference_corpus(args.reference),
         )
     else:
-        from .archive_spark import SparkConfig, rank_table_spark
+        from ..workflows.archive_spark import SparkConfig, rank_table_spark
 
         # PySpark starts its Python workers with $PYSPARK_PYTHON: this interpreter (and its
         # libraries) unless the environment names another, as a cluster's may.

@@ -1,1 +1,1 @@
-"""Workflows: the fit check, the recruiter's ranking and batch scoring for the command line."""
+"""Workflows: the fit check, the recruiter's ranking, batch scoring for the CLI, and archive tables (rank-table)."""

@@ -21,15 +21,15 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from .canonicaliser import Canonicaliser, TextEvidence
-from .catalogue import Catalogue
-from .config import MatchConfig
-from .documents import DocumentLimits
-from .errors import DocumentError
-from .spreadsheet import csv_writer
+from ..catalogue.model import Catalogue
+from ..config import MatchConfig
+from ..documents.document import DocumentLimits
+from ..errors import DocumentError
+from ..present.spreadsheet import csv_writer
+from ..text.canonicaliser import Canonicaliser, TextEvidence
 
 if TYPE_CHECKING:
-    from .matcher import Matcher
+    from ..scoring.matcher import Matcher
 
 __all__ = [
     "INPUT_COLUMNS",
@@ -248,7 +248,7 @@ def rank_table(
     _WORKER["canonicaliser"] = Canonicaliser(catalogue, match_config)
     pool = multiprocessing.get_context("fork").Pool(workers) if workers > 1 else None
     try:
-        from .matcher import Matcher
+        from ..scoring.matcher import Matcher
 
         matcher = Matcher(catalogue, reference_texts, config=match_config)
         gc.freeze()  # the model lives as long as the run: keep full collections from walking it

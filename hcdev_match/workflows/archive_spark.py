@@ -23,14 +23,14 @@ from typing import Any
 
 import pandas as pd
 
+from ..catalogue.model import Catalogue
+from ..config import MatchConfig
+from ..errors import HcdevMatchError
 from .archive import ArchiveConfig, check_table, output_columns, score_chunk, table_format, write_chunks
-from .catalogue import Catalogue
-from .config import MatchConfig
-from .errors import HcdevMatchError
 
 __all__ = ["SparkConfig", "rank_table_spark"]
 
-_PACKAGE = Path(__file__).resolve().parent
+_PACKAGE = Path(__file__).resolve().parent.parent  # hcdev_match/
 # One matcher per Python worker process, built on its first batch.
 _WORKER_MATCHERS: dict[tuple[str, int], Any] = {}
 
@@ -55,7 +55,7 @@ def _score_batches(
     key = (catalogue.version, hash((reference, repr(match_config))))
     matcher = _WORKER_MATCHERS.get(key)
     if matcher is None:
-        from .matcher import Matcher
+        from ..scoring.matcher import Matcher
 
         matcher = _WORKER_MATCHERS[key] = Matcher(catalogue, reference, config=match_config)
     for batch in batches:
