@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import itertools
 import multiprocessing
 import os
 from collections import deque
@@ -239,7 +240,7 @@ def rank_table(
 
     Canonicalising is nearly all the work, so it runs in worker processes forked before scikit-learn
     is imported (they stay small); this process reads, scores each chunk in one vectorised pass and
-    writes, with a few chunks in flight at most, so memory does not grow with the table.
+    writes, with two chunks per worker in flight, so memory does not grow with the table.
     """
     config = config or ArchiveConfig()
     check_table(source)
@@ -248,20 +249,30 @@ def rank_table(
     _WORKER["canonicaliser"] = Canonicaliser(catalogue, match_config)
     pool = multiprocessing.get_context("fork").Pool(workers) if workers > 1 else None
     try:
-        from ..scoring.matcher import Matcher
-
-        matcher = Matcher(catalogue, reference_texts, config=match_config)
-        gc.freeze()  # the model lives as long as the run: keep full collections from walking it
         chunks = read_chunks(source, config=config)
+        scored: Iterator[pd.DataFrame]
         if pool is None:
-            scored: Iterator[pd.DataFrame] = (score_chunk(matcher, c, config=config) for c in chunks)
+            matcher = _build_matcher(catalogue, reference_texts, match_config)
+            scored = (score_chunk(matcher, c, config=config) for c in chunks)
         else:
-            scored = _score_in_workers(pool, matcher, chunks, config=config, in_flight=workers + 1)
+            # The first chunks go to the workers before scikit-learn is imported: they
+            # canonicalise while this process builds the model.
+            pending = deque(_hand_over(pool, c, config) for c in itertools.islice(chunks, 2 * workers))
+            matcher = _build_matcher(catalogue, reference_texts, match_config)
+            scored = _score_in_workers(pool, matcher, chunks, pending, config=config)
         return write_chunks(scored, output, roles=matcher.roles)
     finally:
         if pool is not None:
             pool.terminate()
         _WORKER.clear()
+
+
+def _build_matcher(catalogue: Catalogue, reference_texts: Sequence[str], match_config: MatchConfig | None) -> Matcher:
+    from ..scoring.matcher import Matcher
+
+    matcher = Matcher(catalogue, reference_texts, config=match_config)
+    gc.freeze()  # the model lives as long as the run: keep full collections from walking it
+    return matcher
 
 
 # What forked workers inherit (set just before the fork).
@@ -272,16 +283,17 @@ def _canonicalise(texts: list[str]) -> list[TextEvidence]:
     return [_WORKER["canonicaliser"].read(text) for text in texts]
 
 
+def _hand_over(pool: Any, chunk: pd.DataFrame, config: ArchiveConfig) -> tuple[pd.DataFrame, Any]:
+    return chunk, pool.apply_async(_canonicalise, (capped_texts(chunk, config=config),))
+
+
 def _score_in_workers(
-    pool: Any, matcher: Matcher, chunks: Iterator[pd.DataFrame], *, config: ArchiveConfig, in_flight: int
-) -> Iterator[pd.DataFrame]:
-    """Chunks scored in order, at most ``in_flight`` of them handed to the workers at once."""
-    pending: deque[tuple[pd.DataFrame, Any]] = deque()
-    for chunk in chunks:
-        pending.append((chunk, pool.apply_async(_canonicalise, (capped_texts(chunk, config=config),))))
-        if len(pending) >= in_flight:
-            done, evidence = pending.popleft()
-            yield score_chunk(matcher, done, evidence=evidence.get(), config=config)
+    pool: Any, matcher: Matcher, chunks: Iterator[pd.DataFrame], pending: deque[tuple[pd.DataFrame, Any]], *,
+    config: ArchiveConfig,
+) -> Iterator[pd.DataFrame]:  # fmt: skip
+    """Chunks scored in order; a new one goes to the workers as each is done, so as many stay in flight."""
     while pending:
         done, evidence = pending.popleft()
         yield score_chunk(matcher, done, evidence=evidence.get(), config=config)
+        for chunk in itertools.islice(chunks, 1):
+            pending.append(_hand_over(pool, chunk, config))
