@@ -106,14 +106,11 @@ def wait_healthy(port: int, *, process: dict[str, Any] | None = None, timeout: f
 def render_nginx(*, replicas: list[int], listen: str, access_log: Path, server_name: str = "127.0.0.1") -> str:
     """deploy/nginx.conf with its placeholders filled."""
     servers = "\n    ".join(f"server 127.0.0.1:{port} max_fails=1 fail_timeout=10s;" for port in replicas)
-    values = {"REPLICAS": servers, "LISTEN": listen, "SERVER_NAME": server_name, "ACCESS_LOG": str(access_log)}
-    lines = TEMPLATE.read_text().splitlines(keepends=True)
-    for n, line in enumerate(lines):
-        if not line.lstrip().startswith("#"):  # the comments name the placeholders; they stay as written
-            for name, value in values.items():
-                line = line.replace(f"@{name}@", value)
-            lines[n] = line
-    return "".join(lines)
+    text = TEMPLATE.read_text()
+    for name, value in (("REPLICAS", servers), ("LISTEN", listen), ("SERVER_NAME", server_name),
+                        ("ACCESS_LOG", str(access_log))):  # fmt: skip
+        text = text.replace(f"@{name}@", value)
+    return text
 
 
 class Cluster:
