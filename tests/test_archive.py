@@ -167,3 +167,22 @@ def test_the_spark_engine_gives_the_local_engines_fits(
     assert (spark[fits] - local[fits]).abs().to_numpy().max() <= 0.01
     assert spark["best_role"].tolist() == local["best_role"].tolist()
     assert spark["flags"].tolist() == local["flags"].tolist()
+
+
+def test_a_spark_worker_builds_the_matcher_once_for_all_its_batches(samples: dict[str, str], matcher: Matcher) -> None:
+    # What mapInPandas runs on a Python worker, called here as Spark calls it: batches of one task, then
+    # of another task on the same (reused) worker process.
+    from hcdev_match.config import MatchConfig
+    from hcdev_match.workflows import archive_spark
+
+    archive_spark._WORKER_MATCHERS.clear()
+    payload = (matcher.catalogue, tuple(load_reference_corpus()), MatchConfig(), ArchiveConfig())
+    table = texts_table(samples, 12)
+    batches = [table.iloc[:5], table.iloc[5:9]]
+    first = pd.concat(list(archive_spark._score_batches(payload, iter(batches))))
+    [built] = archive_spark._WORKER_MATCHERS.values()
+    second = pd.concat(list(archive_spark._score_batches(payload, iter([table.iloc[9:]]))))
+    [kept] = archive_spark._WORKER_MATCHERS.values()
+    assert kept is built  # the second task's batches used the same matcher: none was built again
+    assert first["id"].tolist() + second["id"].tolist() == table["id"].tolist()
+    assert first["best_fit"].tolist()[0] == pytest.approx(matcher.assess(table["text"][0]).fits[0].fit, abs=1e-6)
