@@ -40,6 +40,48 @@ def test_a_keyword_line_pasted_again_and_again_is_flagged_and_shows_no_healthcar
     assert stuffed.best.fit < 30
 
 
+def test_a_keyword_line_pasted_three_times_buys_nothing(matcher: Matcher, samples: dict[str, str]) -> None:
+    # Once it is an honest skills line (counted at a quarter); pasted again and again it is gamed.
+    for name in ("outside_webshop", "outside_nurse", "ehr_1"):
+        base = matcher.assess(samples[name])
+        stuffed = matcher.assess(samples[name] + "\n" + "\n".join([KEYWORDS] * 3))
+        assert "repeated_keywords" in stuffed.flags
+        for fit in base.fits:
+            assert stuffed.fit_of(fit.role).fit == pytest.approx(fit.fit), (name, fit.role)
+
+
+# Written for the test: a short, terse posting whose first lines (title, employer,
+# pay, mission) are in no one's voice, and a UK-style one with essential criteria.
+TERSE_POSTING = """Staff Engineer, EHR Platform
+Carewell Labs
+Boston, MA / Remote
+$180-210k base + equity
+The Mission: help clinics and patients share lab results between hospitals in real time.
+The Challenge: build the EHR integration platform that connects hundreds of health systems.
+What You'll Build: HL7 and FHIR adapters for Epic and Cerner, and patient record APIs.
+Healthcare experience helpful but not required; we'll teach you the domain.
+"""
+UK_POSTING = """PACS Systems Manager
+An exciting opportunity has arisen for a PACS manager in our radiology department.
+Main duties will be to run the PACS and RIS and the DICOM links to the modalities.
+You will work with radiologists and the imaging IT team.
+Experience of diagnostic imaging is essential; knowledge of HL7 is desirable.
+For further details and informal visits contact the radiology manager.
+"""
+
+
+def test_a_short_posting_is_set_apart_from_its_title_on(matcher: Matcher, samples: dict[str, str]) -> None:
+    for name in ("outside_fintech", "outside_consumer_ios", "outside_webshop"):
+        base = matcher.assess(samples[name])
+        for posting in (TERSE_POSTING, UK_POSTING):
+            cv, cut = split_posting(samples[name] + "\n\n" + posting)
+            # Every line of the posting is in the part set apart, its title and pay too.
+            assert all(line in cut and line not in cv for line in posting.splitlines()), (name, posting[:20])
+            stuffed = matcher.assess(samples[name] + "\n\n" + posting)
+            assert "posting_in_cv" in stuffed.flags
+            assert stuffed.best.fit <= base.best.fit + 1e-9, (name, posting[:20])
+
+
 def test_one_term_spammed_is_left_out(matcher: Matcher, samples: dict[str, str]) -> None:
     text = samples["ehr_1"]
     base = matcher.assess(text)

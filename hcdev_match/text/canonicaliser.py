@@ -193,7 +193,7 @@ class Canonicaliser:
         exact = self._exact_by_line("\n".join(unique.values())) if self._exact_re else {}
         table, lengths, starts, skill_ids = self._table, self._lengths, self._starts, self.skill_ids
         min_skills, min_density = cfg.list_line_min_skills, cfg.list_line_min_density
-        spam_at = cfg.stuffing_line_repeats
+        spam_at, list_copies = cfg.stuffing_line_repeats, cfg.stuffing_list_copies
         context: list[str] = []
         listed: list[str] = []
         context_weights: list[float] = []
@@ -232,7 +232,9 @@ class Canonicaliser:
                     is_list = n_skills >= min_skills and skill_tokens >= min_density * (i - line_start)
                     if is_list:
                         list_lines.append(line_no)
-                    if spam >= spam_at:
+                    # A line mostly one term, pasted many times, or a keyword list
+                    # pasted again and again is gamed: it buys nothing.
+                    if spam >= spam_at or (is_list and copies[keys[line_no]] > list_copies):
                         pass
                     elif is_list:
                         listed.extend(found)

@@ -23,8 +23,9 @@ __all__ = ["PostingRules", "may_hold_posting", "split_posting"]
 # The reader addressed, the employer speaking, the job to come, what the
 # candidate must bring: single words a CV hardly ever uses ...
 _CUE_WORDS = frozenset((
-    "you", "your", "yours", "yourself", "youll", "we", "us", "our", "ours", "will", "responsibilities",
-    "qualifications", "requirements", "duties", "required", "preferred", "perks", "eoe",
+    "you", "your", "yours", "yourself", "youll", "youre", "youve", "youd", "we", "us", "our", "ours", "will",
+    "responsibilities", "qualifications", "requirements", "duties", "required", "preferred", "essential",
+    "desirable", "perks", "salary", "applicants", "eoe",
 ))  # fmt: skip
 # ... and a posting's phrases: its sales pitch and its small print.
 _CUE_PHRASES = (
@@ -39,7 +40,9 @@ _CUE_PHRASES = (
     "familiarity with", "proficiency in", "proficiency with", "strong understanding", "working knowledge",
     "years of experience", "years of professional experience", "years of relevant experience",
     "years of hands-on experience", "bachelors degree", "masters degree or",
-    "bachelor s degree", "master s degree or",
+    "bachelor s degree", "master s degree or", "the mission", "the challenge", "the opportunity",
+    "further details", "further information", "informal visit", "informal visits", "closing date",
+    "per annum", "base salary", "base equity", "equity bonus",
 )  # fmt: skip
 # A CV's own voice: its author, and the past tense of work done.
 _CV_WORDS = frozenset((
@@ -72,8 +75,11 @@ def may_hold_posting(words: Sequence[str], *, rules: PostingRules | None = None)
     return sum(1 for _ in islice(_cue_positions(words), needed)) >= needed
 
 
+_WE_CONTRACTED = re.compile(r"\bwe'")  # "we'll", "we're", "we've": the employer speaking
+
+
 def _tokens(text: str) -> list[str]:
-    return text.lower().replace("'", "").translate(_SEPARATORS).split()
+    return _WE_CONTRACTED.sub("we ", text.lower()).replace("'", "").translate(_SEPARATORS).split()
 
 
 def _phrase_at(tokens: Sequence[str], i: int, offset: int, words: tuple[str, ...]) -> bool:
@@ -172,9 +178,29 @@ def split_posting(text: str, *, rules: PostingRules | None = None) -> tuple[str,
                 best = (excess, k, posting_at_end)
     if best is not None:
         _, k, posting_at_end = best
+        k = _widen(k, posting_at_end, [bool(y) or v for y, v in zip(years, voice, strict=True)], word_sum, rules)
         at = _find_segment(text, segments, k)
         return (text[:at], text[at:]) if posting_at_end else (text[at:], text[:at])
     return text, ""
+
+
+def _widen(k: int, posting_at_end: bool, own: list[bool], word_sum: list[int], rules: PostingRules) -> int:
+    """Move the cut from the first cue to where the CV's own evidence ends.
+
+    A posting opens (or closes) with lines in no one's voice: its title, the
+    employer, the place, the pay, a mission statement. They belong to it, so
+    the cut moves over every such segment up to the last one showing the CV's
+    own evidence (a year, or work done in its own voice), as long as the CV
+    part keeps its share of the words.
+    """
+    n, floor = len(own), rules.min_cv_share * (word_sum[-1] or 1)
+    if posting_at_end:
+        while k > 1 and not own[k - 1] and word_sum[k - 1] >= floor:
+            k -= 1
+    else:
+        while k < n - 1 and not own[k] and word_sum[n] - word_sum[k + 1] >= floor:
+            k += 1
+    return k
 
 
 def _prefix(values: list[bool] | list[int]) -> list[int]:
