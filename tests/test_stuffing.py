@@ -70,6 +70,30 @@ For further details and informal visits contact the radiology manager.
 """
 
 
+# Written for the test: a posting whose page about the employer has a year and
+# little of a posting's voice, around a dense block of requirements.
+LONG_POSTING = (
+    "Senior FHIR Engineer\nCarewell Health\n"
+    "Since 2014 Carewell has connected community hospitals and clinics across three states.\n"
+    + POSTING
+    + "Carewell runs the regional health information exchange for 40 hospitals.\n"
+    "Its platform carries lab results, discharge summaries and referrals between clinicians.\n"
+    "The engineering group is spread over Boston and Denver.\n"
+    "Teams ship weekly and own their services in production.\n"
+    "Most engineers came from hospitals, payers or health IT vendors.\n"
+    "The office is near the river.\n"
+)
+
+
+def test_a_posting_is_set_apart_whole_where_its_voice_thins(matcher: Matcher, samples: dict[str, str]) -> None:
+    for name in ("outside_fintech", "outside_webshop"):
+        for text in (samples[name] + "\n\n" + LONG_POSTING, LONG_POSTING + "\n\n" + samples[name]):
+            cv, cut = split_posting(text)
+            assert all(line in cut and line not in cv for line in POSTING.splitlines()), name
+            assert "Since 2014" in cut and "Senior FHIR Engineer" not in cv, name
+            assert matcher.assess(text).best.fit < 30, name
+
+
 def test_a_short_posting_is_set_apart_from_its_title_on(matcher: Matcher, samples: dict[str, str]) -> None:
     for name in ("outside_fintech", "outside_consumer_ios", "outside_webshop"):
         base = matcher.assess(samples[name])

@@ -16,7 +16,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-__all__ = ["CareerRules", "weigh_lines"]
+__all__ = ["CareerRules", "holds_date_range", "weigh_lines"]
 
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
 _DATE = rf"(?:{_MONTH}\s*,?\s*)?(?:19[5-9]\d|20[0-4]\d)(?:[-/.]\d{{1,2}}(?:[-/.]\d{{1,2}})?)?|{_MONTH}"
@@ -43,6 +43,11 @@ class CareerRules:
 
     half_life: float = 3.0
     floor: float = 0.5
+
+
+def holds_date_range(line: str) -> bool:
+    """Whether ``line`` holds the dates of a job or a degree ("2015 - 2018", "May 2019 - Present")."""
+    return bool(_YEAR.search(line)) and bool(_RANGE.search(line))
 
 
 def weigh_lines(lines: Sequence[str], *, rules: CareerRules | None = None) -> list[float]:

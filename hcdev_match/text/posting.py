@@ -13,10 +13,13 @@ the posting it is (recruiters score postings too).
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from itertools import compress, count, islice
+
+from .career import holds_date_range
 
 __all__ = ["PostingRules", "may_hold_posting", "split_posting"]
 
@@ -129,6 +132,8 @@ class PostingRules:
     min_cv_voice: int = 3
     #: ... and hold at least this share of the text's words.
     min_cv_share: float = 0.2
+    #: At most this many cuts (see split_posting).
+    max_cuts: int = 3
 
 
 def split_posting(text: str, *, rules: PostingRules | None = None) -> tuple[str, str]:
@@ -138,6 +143,19 @@ def split_posting(text: str, *, rules: PostingRules | None = None) -> tuple[str,
     posting (then ``cv`` is the text as it is, to be scored as a posting).
     """
     rules = rules or PostingRules()
+    cv, removed = text, []
+    # A posting's own rate of cues varies (a dense list of requirements, then a
+    # sparse page about the employer): what is left beside the CV after one
+    # cut may still read as a posting, so cutting goes on, a few times at most.
+    for _ in range(rules.max_cuts):
+        cv, posting = _split_once(cv, rules)
+        if not posting:
+            break
+        removed.append(posting)
+    return cv, "\n".join(removed)
+
+
+def _split_once(text: str, rules: PostingRules) -> tuple[str, str]:
     if not may_hold_posting(_tokens(text), rules=rules):
         return text, ""
     segments = _segments(text)
@@ -155,8 +173,10 @@ def split_posting(text: str, *, rules: PostingRules | None = None) -> tuple[str,
     years_before, years_after = _distinct_years(years), _distinct_years(years[::-1])[::-1]
     total = word_sum[n] or 1
     # Pasted at the end (the usual place) or at the start: of the splits that
-    # leave a CV on the other side, the one whose posting part has the most
-    # cues beyond the share expected, so the cut falls where the voice changes.
+    # leave a CV on the other side, the one that best explains the text as two
+    # parts with two rates of a posting's voice (the most likely change point
+    # of a Bernoulli sequence), so the cut falls where the voice changes, not
+    # where a posting's own rate dips for a paragraph about the employer.
     best: tuple[float, int, bool] | None = None
     for posting_at_end in (True, False):
         for k in range(1, n):
@@ -173,15 +193,28 @@ def split_posting(text: str, *, rules: PostingRules | None = None) -> tuple[str,
             dated = (years_before[k] if posting_at_end else years_after[k]) >= rules.min_cv_years
             if not dated and voice_sum[hi] - voice_sum[lo] < rules.min_cv_voice:
                 continue
-            excess = cues - rules.min_cue_share * post_len
-            if best is None or excess > best[0]:
-                best = (excess, k, posting_at_end)
+            likelihood = _log_likelihood(cv_cues, cv_len) + _log_likelihood(cues, post_len)
+            if best is None or likelihood > best[0]:
+                best = (likelihood, k, posting_at_end)
     if best is not None:
         _, k, posting_at_end = best
-        k = _widen(k, posting_at_end, [bool(y) or v for y, v in zip(years, voice, strict=True)], word_sum, rules)
+        # At the end, a year counts as the CV's own only in the dates of a job
+        # ("since 2013" in a page about the employer does not); at the start a
+        # CV opens with its header and summary, undated, so any year stops it.
+        own = [
+            v or (bool(y) and (not posting_at_end or holds_date_range(seg)))
+            for seg, y, v in zip(segments, years, voice, strict=True)
+        ]
+        k = _widen(k, posting_at_end, own, word_sum, rules)
         at = _find_segment(text, segments, k)
         return (text[:at], text[at:]) if posting_at_end else (text[at:], text[:at])
     return text, ""
+
+
+def _log_likelihood(hits: int, n: int) -> float:
+    """Log-likelihood of ``hits`` in ``n`` trials at their own rate."""
+    rate = hits / n
+    return (hits * math.log(rate) if hits else 0.0) + ((n - hits) * math.log(1 - rate) if hits < n else 0.0)
 
 
 def _widen(k: int, posting_at_end: bool, own: list[bool], word_sum: list[int], rules: PostingRules) -> int:
@@ -190,8 +223,8 @@ def _widen(k: int, posting_at_end: bool, own: list[bool], word_sum: list[int], r
     A posting opens (or closes) with lines in no one's voice: its title, the
     employer, the place, the pay, a mission statement. They belong to it, so
     the cut moves over every such segment up to the last one showing the CV's
-    own evidence (a year, or work done in its own voice), as long as the CV
-    part keeps its share of the words.
+    own evidence (``own``: a date, or work done in its own voice), as long as
+    the CV part keeps its share of the words.
     """
     n, floor = len(own), rules.min_cv_share * (word_sum[-1] or 1)
     if posting_at_end:
