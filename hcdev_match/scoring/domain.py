@@ -48,9 +48,19 @@ class DomainModel:
             (self.healthcare, catalogue.healthcare_signals),
             (self.practice, catalogue.practice_signals),
         ):
+            words: dict[str, float] = {}
             for phrase, weight in signals.items():
                 for term in canonicaliser.read(phrase).all_terms:
                     vector[index[term]] = max(vector[index[term]], weight)
+                    words[term] = max(words.get(term, 0.0), weight)
+            # A role keyword read as one phrase ("clinical application",
+            # "patient experience") still shows what its words show: the
+            # longer match must not hide the signal of "clinical" or "patient".
+            for term, i in index.items():
+                if term not in catalogue.skills and " " in term:
+                    shown = [words[w] for w in term.split(" ") if w in words]
+                    if shown:
+                        vector[i] = max(vector[i], max(shown))
 
     def work_strengths(self, strengths: sp.csr_matrix, listed_only: Sequence[Iterable[str]]) -> sp.csr_matrix:
         """The strengths that show the kind of work: terms only listed are left out.
