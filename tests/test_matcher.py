@@ -127,6 +127,17 @@ def test_keyword_list_counts_less_than_the_same_skills_in_sentences(matcher: Mat
     assert listed.fit_of("imaging").coverage < prose.fit_of("imaging").coverage
 
 
+def test_a_sentence_naming_many_skills_is_prose_and_a_bare_run_of_names_a_list(matcher: Matcher) -> None:
+    sentence = matcher.canonicaliser.read(
+        "Integrated HealthKit and Fitbit REST APIs to gather patient data for clinics."
+    )
+    assert not sentence.listed_only and {"healthkit", "wearables", "rest_api", "clinical_data"} <= set(
+        sentence.all_terms
+    )
+    for line in ("Python Java SQL Docker Kubernetes", "Skills: HealthKit, Fitbit, REST APIs, patient data"):
+        assert matcher.canonicaliser.read(line).listed_only, line
+
+
 def test_clinical_practice_lowers_the_fit_only_against_software_evidence(
     matcher: Matcher, samples: dict[str, str]
 ) -> None:

@@ -41,6 +41,10 @@ _EOL = "zzeolzz"
 # A line starting with one of these holds a person's name, not evidence.
 _NAME_LABELS = ("name:", "name -", "full name", "candidate name", "candidate:")
 _EOL_JOIN = f" {_EOL} "
+# Marks that separate a list's items, and the share of skill words at which
+# a line is a list even without them ("Python Java SQL Docker").
+_LIST_MARKS = frozenset(",;|/•·:\t")
+_BARE_LIST_DENSITY = 0.7
 # A term making up this share of a line's words is spam there, not prose.
 _SPAM_SHARE = 0.3
 
@@ -198,7 +202,8 @@ class Canonicaliser:
         listed: list[str] = []
         context_weights: list[float] = []
         listed_weights: list[float] = []
-        line_weights = weigh_lines(list(unique.values()))
+        lines = list(unique.values())
+        line_weights = weigh_lines(lines)
         dated = any(w != 1.0 for w in line_weights)  # else every mention weighs 1: no weights kept
         found: list[str] = []
         n_skills = skill_tokens = skill_mentions = listed_mentions = 0
@@ -229,7 +234,13 @@ class Canonicaliser:
                         spam = top
                     if spam > line_repeat:
                         line_repeat = spam
-                    is_list = n_skills >= min_skills and skill_tokens >= min_density * (i - line_start)
+                    words_in_line = i - line_start
+                    is_list = n_skills >= min_skills and skill_tokens >= min_density * words_in_line
+                    if is_list and skill_tokens < _BARE_LIST_DENSITY * words_in_line:
+                        # A list separates its items; a sentence naming four skills
+                        # without a comma ("Integrated HealthKit and Fitbit REST APIs
+                        # to gather health data") links them with words: prose.
+                        is_list = not _LIST_MARKS.isdisjoint(lines[line_no])
                     if is_list:
                         list_lines.append(line_no)
                     # A line mostly one term, pasted many times, or a keyword list
