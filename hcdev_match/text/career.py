@@ -42,7 +42,7 @@ class CareerRules:
     """How fast an old job's weight falls, and how low."""
 
     half_life: float = 3.0
-    floor: float = 0.5
+    floor: float = 0.25
 
 
 def holds_date_range(line: str) -> bool:
