@@ -166,6 +166,16 @@ def test_the_current_job_weighs_more_than_an_old_one(matcher: Matcher) -> None:
     assert matcher.assess(now_ehr).fit_of("ehr").fit > matcher.assess(then_ehr).fit_of("ehr").fit
 
 
+def test_one_mention_in_a_long_past_job_still_counts_a_little(matcher: Matcher) -> None:
+    text = (
+        "Game Developer, Fun Co (2020 - Present)\nBuilt gameplay systems in C++ for a puzzle game.\n"
+        "Intern, City Hospital (2001 - 2002)\nWrote one HL7 interface.\n"
+    )
+    strengths = matcher.assess(text).strengths
+    assert 0 < strengths["hl7"] < strengths["cpp"]
+    assert all(value > 0 for value in strengths.values())
+
+
 def test_line_weights_follow_the_dates_of_each_entry() -> None:
     lines = [
         "Summary: developer",
@@ -178,7 +188,7 @@ def test_line_weights_follow_the_dates_of_each_entry() -> None:
     ]
     weights = weigh_lines(lines)
     assert weights[0] == weights[1] == weights[2] == 1.0  # summary and the current job
-    assert 0.5 <= weights[3] == weights[4] < 1.0  # the older job
+    assert 0.4 <= weights[3] == weights[4] < 1.0  # the older job
     assert weights[5] == weights[6] == 1.0  # a heading ends the entry
     assert weigh_lines(["Engineer (2014 - 2017)", "did things"]) == [1.0, 1.0]  # one entry: nothing is older
 

@@ -42,7 +42,9 @@ class CareerRules:
     """How fast an old job's weight falls, and how low."""
 
     half_life: float = 3.0
-    floor: float = 0.25
+    #: Above 1/e, so that one mention in an old job keeps a positive strength
+    #: (the matcher's sublinear term frequency is 1 + ln of the weighed count).
+    floor: float = 0.4
 
 
 def holds_date_range(line: str) -> bool:
