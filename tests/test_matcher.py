@@ -127,6 +127,19 @@ def test_keyword_list_counts_less_than_the_same_skills_in_sentences(matcher: Mat
     assert listed.fit_of("imaging").coverage < prose.fit_of("imaging").coverage
 
 
+def test_a_web_stack_does_not_decide_which_healthcare_role_fits(matcher: Matcher) -> None:
+    # Written for the test: a full-stack engineer on an EHR product. The web stack
+    # is shared by every role; the EHR and FHIR work decide the role.
+    cv = (
+        "Software Engineer, Brightside Health (2019 - Present)\n"
+        "Built the electronic health record's FHIR API middleware in Go.\n"
+        "Wrote the React and TypeScript front end and the Node.js microservices behind it.\n"
+        "Deployed the back end on AWS with Docker and Kubernetes, and wrote the REST API tests.\n"
+        "Built the web application for medical practices and their patients.\n"
+    )
+    assert matcher.assess(cv).best.role == "ehr"
+
+
 def test_a_sentence_naming_many_skills_is_prose_and_a_bare_run_of_names_a_list(matcher: Matcher) -> None:
     sentence = matcher.canonicaliser.read(
         "Integrated HealthKit and Fitbit REST APIs to gather patient data for clinics."
