@@ -1,7 +1,7 @@
 """How the fit scale lands, and how its constants were chosen.
 
-The scale's five constants (MatchConfig.domain_term_boost, profile_terms,
-coverage_scale, healthcare_scale, healthcare_shape) were set on the
+The scale's six constants (MatchConfig.domain_term_boost, profile_terms,
+coverage_scale, healthcare_scale, healthcare_shape, software_scale) were set on the
 project's own samples (data/samples) and the real development sets
 (../shared/eval/dev.jsonl and dev_cvs.jsonl, read in place) together:
 `--search` reruns that search over a small grid and prints the best
@@ -41,6 +41,7 @@ GRID = {
     "coverage_scale": (0.15, 0.2, 0.25),
     "healthcare_scale": (3.0, 4.0, 5.0),
     "healthcare_shape": (1.5, 2.0, 3.0),
+    "software_scale": (2.0, 3.0, 4.0),
 }
 
 

@@ -51,8 +51,9 @@ class MatchConfig:
     #: Extra weight, in every role's profile, of terms that show a healthcare
     #: setting (0: none; 2: three times the weight of a software term).
     domain_term_boost: float = 2.0
-    #: Evidence of software work at which that factor reaches 63%.
-    software_scale: float = 4.0
+    #: Evidence of software work at which that factor reaches 63% (a
+    #: "software engineer" title that describes some work is software work).
+    software_scale: float = 2.0
     #: Evidence of a healthcare setting at which that factor reaches 63% ...
     healthcare_scale: float = 4.0
     #: ... and how sharply it rises there (1: like the software factor; more:
