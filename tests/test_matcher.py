@@ -24,7 +24,7 @@ def test_tiny_corpus_fit_matches_the_documented_formula(tiny: Matcher) -> None:
     weight_alpha, weight_beta = 1.0 * idf_alpha * idf_alpha * boost, 0.5 * 1.0 * 1.0 * boost
     strength = 1 / (1 + math.log(3))  # one mention, term_cap 3
     coverage = strength * weight_alpha / (weight_alpha + weight_beta)
-    software = 1 - math.exp(-strength / 4.0)  # software scale 4
+    software = 1 - math.exp(-strength / 2.0)  # software scale 2
     healthcare = 1 - math.exp(-((strength / 4.0) ** 2))  # healthcare scale 4, shape 2
     calibrated = (1 - math.exp(-coverage / 0.15)) / (1 - math.exp(-1 / 0.15))
     expected = 100 * software * healthcare * 1.0 * calibrated
