@@ -94,6 +94,18 @@ def test_a_posting_is_set_apart_whole_where_its_voice_thins(matcher: Matcher, sa
             assert matcher.assess(text).best.fit < 30, name
 
 
+def test_a_long_posting_pasted_after_a_short_cv_is_set_apart(matcher: Matcher) -> None:
+    cv = (
+        "Game Developer, Fun Co (2019 - Present)\nBuilt gameplay systems in C++ and Unity.\n"
+        "Junior Developer, Pixel Ltd (2015 - 2019)\nWrote tools in C# for level designers.\n"
+    )
+    text = cv + "\n" + LONG_POSTING
+    assert len(cv.split()) < 0.2 * len(text.split())  # the CV is a small part of the text
+    kept, cut = split_posting(text)
+    assert "Game Developer" in kept and all(line in cut for line in LONG_POSTING.splitlines())
+    assert matcher.assess(text).best.fit < 30
+
+
 def test_a_short_posting_is_set_apart_from_its_title_on(matcher: Matcher, samples: dict[str, str]) -> None:
     for name in ("outside_fintech", "outside_consumer_ios", "outside_webshop"):
         base = matcher.assess(samples[name])

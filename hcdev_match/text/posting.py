@@ -131,7 +131,7 @@ class PostingRules:
     min_cv_years: int = 2
     min_cv_voice: int = 3
     #: ... and hold at least this share of the text's words.
-    min_cv_share: float = 0.2
+    min_cv_share: float = 0.1
     #: At most this many cuts (see split_posting).
     max_cuts: int = 3
 
