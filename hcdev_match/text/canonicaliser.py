@@ -13,7 +13,6 @@ marked so that its terms count less than the same terms in a sentence.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass, replace
 from itertools import compress, count
@@ -23,21 +22,14 @@ from ..config import MatchConfig
 from .career import weigh_lines
 from .personal import TITLES as _TITLES
 from .personal import find_name_line, looks_like_name
+from .phrases import EOL as _EOL
+from .phrases import PhraseTable
 from .posting import may_hold_posting, split_posting
 from .snippets import find_snippet
-from .tokenizer import ADDRESS_RE, tokenize, tokenize_phrase
+from .tokenizer import ADDRESS_RE, tokenize
 
 __all__ = ["Canonicaliser", "TextEvidence"]
 
-_IGNORED = ""  # table value of a boilerplate phrase: consumed, emits nothing
-# An exact alias as short as "C", "R" or "Go" counts only in a list context
-# ("Languages: C, Go"), so that an initial ("Jane C. Smith") or a sentence
-# starting with "Go" does not read as a language.
-_LIST_BEFORE = frozenset(",;/|(:")
-_LIST_AFTER = frozenset(",;/|)")
-# Lines are joined with this word between them, so that line ends survive
-# tokenising as tokens of their own and no phrase runs across lines.
-_EOL = "zzeolzz"
 # A line starting with one of these holds a person's name, not evidence.
 _NAME_LABELS = ("name:", "name -", "full name", "candidate name", "candidate:")
 _EOL_JOIN = f" {_EOL} "
@@ -89,72 +81,17 @@ class Canonicaliser:
     def __init__(self, catalogue: Catalogue, config: MatchConfig | None = None) -> None:
         self.catalogue = catalogue
         self.config = config or MatchConfig()
-        self.skill_ids = frozenset(catalogue.skills)
-        table: dict[str, str] = {}
-
-        def add(tokens: tuple[str, ...], term: str) -> None:
-            for variant in _inflections(tokens):
-                table.setdefault(" ".join(variant), term)
-
-        # Skills first: a keyword or signal equal to a skill alias is that skill.
-        for skill in catalogue.skills.values():
-            for alias in skill.aliases:
-                add(tokenize_phrase(alias), skill.id)
-        for phrase in catalogue.ignore:
-            add(tokenize_phrase(phrase), _IGNORED)
-        phrases = [kw for role in catalogue.roles.values() for kw in role.keywords]
-        phrases += list(catalogue.software_signals) + list(catalogue.healthcare_signals)
-        phrases += list(catalogue.practice_signals)
-        for phrase in phrases:
-            tokens = tokenize_phrase(phrase)
-            add(tokens, " ".join(tokens))
-        self._table = table
-        lengths: dict[str, set[int]] = {}
-        for key in table:
-            first, _, _ = key.partition(" ")
-            lengths.setdefault(first, set()).add(key.count(" ") + 1)
-        self._lengths = {k: sorted(v, reverse=True) for k, v in lengths.items()}
-        self._lengths[_EOL] = []  # line ends are visited too
-        # Words of role keywords and signal phrases ("Engineer", "Developer",
-        # "Clinical"): a first line with one of them is a title, not a name.
-        self._title_words = frozenset(
-            token
-            for phrase in phrases
-            for token in tokenize_phrase(phrase)
-            if table.get(" ".join(tokenize_phrase(phrase))) not in self.skill_ids
-        )
-        # A two-level index over phrase starts: first word -> (its one-word
-        # term, {second word -> (two-word term, longer sizes)}), so most
-        # phrases are found without building a string.
-        self._starts: dict[str, tuple[str | None, dict[str, tuple[str | None, list[int]]]]] = {}
-        for key in table:
-            words = key.split(" ")
-            one, seconds = self._starts.setdefault(words[0], (table.get(words[0]), {}))
-            if len(words) > 1:
-                two, longer = seconds.setdefault(words[1], (table.get(" ".join(words[:2])), []))
-                if len(words) > 2 and len(words) not in longer:
-                    longer.append(len(words))
-                    longer.sort(reverse=True)
-
-        exact: dict[str, str] = {}
-        for skill in catalogue.skills.values():
-            for alias in skill.exact:
-                exact[alias] = skill.id
-        self._exact = exact
-        self._exact_sizes = {alias: len(tokenize_phrase(alias)) for alias in exact}
-        # No lookbehind in front: a pattern that starts with literal
-        # alternatives lets the regex engine skip ahead by first character,
-        # which is most of its speed. The preceding character is checked after.
-        self._exact_re = (
-            re.compile("(" + "|".join(re.escape(a) for a in sorted(exact, key=len, reverse=True)) + r")(?![\w+#]|-\w)")
-            if exact
-            else None
-        )
+        self.phrases = PhraseTable(catalogue)
+        # The reading loop's look-ups, bound once (see phrases.py).
+        self.skill_ids = self.phrases.skill_ids
+        self._table, self._lengths, self._starts = self.phrases.table, self.phrases.lengths, self.phrases.starts
+        self._title_words = self.phrases.title_words
+        self._exact_re = self.phrases.exact_re
 
     @property
     def terms(self) -> frozenset[str]:
         """Every term the canonicaliser can emit: the matcher's vocabulary."""
-        return frozenset(v for v in self._table.values() if v != _IGNORED) | frozenset(self._exact.values())
+        return self.phrases.terms
 
     def read(self, text: str) -> TextEvidence:
         """Find the catalogue terms in ``text``."""
@@ -194,7 +131,7 @@ class Canonicaliser:
         # One pass over the whole text, line ends marked by _EOL tokens.
         tokens = tokenize(_EOL_JOIN.join(unique))
         tokens.append(_EOL)
-        exact = self._exact_by_line("\n".join(unique.values())) if self._exact_re else {}
+        exact = self.phrases.exact_by_line("\n".join(unique.values())) if self._exact_re else {}
         table, lengths, starts, skill_ids = self._table, self._lengths, self._starts, self.skill_ids
         min_skills, min_density = cfg.list_line_min_skills, cfg.list_line_min_density
         spam_at, list_copies = cfg.stuffing_line_repeats, cfg.stuffing_list_copies
@@ -344,50 +281,14 @@ class Canonicaliser:
         with the words of role keywords and signal phrases as title words too."""
         return looks_like_name(line, not_name_words=self._title_words)
 
-    def _exact_by_line(self, body: str) -> dict[int, list[tuple[str, int]]]:
-        """Case-sensitive alias matches, grouped by line number."""
-        assert self._exact_re is not None
-        out: dict[int, list[tuple[str, int]]] = {}
-        line_no = counted_to = 0
-        for m in self._exact_re.finditer(body):
-            start = m.start()
-            if start > 0 and (body[start - 1].isalnum() or body[start - 1] in "._+#-"):
-                continue  # the end of a longer word
-            line_no += body.count("\n", counted_to, start)
-            counted_to = start
-            alias = m.group(1)
-            if len(alias) == 1 or (len(alias) == 2 and not alias.isupper()):
-                line_begin = body.rfind("\n", 0, start) + 1
-                line_end = body.find("\n", m.end())
-                before = body[line_begin:start].rstrip()[-1:]
-                after = body[m.end() : None if line_end == -1 else line_end].lstrip()[:1]
-                if not (before and before in _LIST_BEFORE) and not (after and after in _LIST_AFTER):
-                    continue
-            out.setdefault(line_no, []).append((self._exact[alias], self._exact_sizes[alias]))
-        return out
-
     def find_snippet(self, text: str, term: str, *, context: int | None = None) -> str:
         """Return the first passage of ``text`` that mentions ``term``, or "" (see snippets.py)."""
         return find_snippet(self, text, term, context=self.config.snippet_context if context is None else context)
 
     def phrases_of(self, term: str) -> list[str]:
         """The table keys (token strings) that produce ``term``."""
-        return [key for key, value in self._table.items() if value == term]
+        return self.phrases.phrases_of(term)
 
     def exact_aliases_of(self, term: str) -> list[str]:
         """The case-sensitive aliases ("Go", "R") that produce ``term``."""
-        return [alias for alias, value in self._exact.items() if value == term]
-
-
-def _inflections(tokens: tuple[str, ...]) -> list[tuple[str, ...]]:
-    """The phrase itself and its plural (last word), so "API" also finds "APIs"."""
-    if not tokens:
-        return []
-    out = [tokens]
-    last = tokens[-1]
-    if last.isalpha() and len(last) > 2 and not last.endswith("s"):
-        if last.endswith("y") and last[-2] not in "aeiou":
-            out.append(tokens[:-1] + (last[:-1] + "ies",))
-        else:
-            out.append(tokens[:-1] + (last + "s",))
-    return out
+        return self.phrases.exact_aliases_of(term)
