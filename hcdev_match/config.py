@@ -26,9 +26,10 @@ DEFAULT_TIER_WEIGHTS: Mapping[str, float] = MappingProxyType(
 class MatchConfig:
     """How text is turned into fits. Every field has a documented default.
 
-    The defaults were set on the project's own samples (``data/samples``) and
-    reference texts, never on the evaluation set; ``docs/fit-scale.md`` in the
-    README explains the scale they produce.
+    The scale's constants were set on the project's own samples
+    (``data/samples``) and the real development sets together
+    (``bench/calibration.py --search``); the README's "The fit scale" says how,
+    and what the scale measures on real text.
     """
 
     #: Weight of each tier in a role's profile (see :data:`TIERS`).
@@ -62,7 +63,7 @@ class MatchConfig:
     #: Fewer words than this raise the ``too_little_text`` flag.
     min_words: int = 80
     #: ``keyword_stuffing`` is raised by a keyword-list line pasted this many
-    #: extra times ...
+    #: extra times (such a line then counts nothing) ...
     stuffing_list_copies: int = 2
     #: ... one term this many times in a line that is mostly that term (or
     #: a line naming a term this many times over) ...
