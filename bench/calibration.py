@@ -53,11 +53,11 @@ def sample_items() -> list[EvaluationItem]:
     return out
 
 
-def real_items(roles: tuple[str, ...]) -> list[EvaluationItem]:
+def real_items(roles: tuple[str, ...], folder: Path = EVAL) -> list[EvaluationItem]:
     items: list[EvaluationItem] = []
     for name in ("dev.jsonl", "dev_cvs.jsonl"):
-        if (EVAL / name).exists():
-            items += load_evaluation_file(EVAL / name, roles=roles)
+        if (folder / name).exists():
+            items += load_evaluation_file(folder / name, roles=roles)
     return items
 
 
@@ -107,9 +107,10 @@ def search(samples: list[EvaluationItem], real: list[EvaluationItem]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--search", action="store_true", help="rerun the search that chose the scale's constants")
+    parser.add_argument("--eval-dir", type=Path, default=EVAL, help="the folder holding dev.jsonl and dev_cvs.jsonl")
     args = parser.parse_args()
     matcher = Matcher.from_paths()
-    samples, real = sample_items(), real_items(matcher.roles)
+    samples, real = sample_items(), real_items(matcher.roles, args.eval_dir)
     if args.search:
         search(samples, real)
         return
