@@ -16,7 +16,10 @@ from typing import TYPE_CHECKING
 import streamlit as st
 
 from hcdev_match import HcdevMatchError
-from webui import HUMAN_NOTE, connection_is_owner, get_matcher, get_store, guard, render_fit_check, retention_days
+from webui.auth import connection_is_owner, guard
+from webui.components import HUMAN_NOTE, render_fit_check
+from webui.resources import get_matcher, get_store
+from webui.settings import retention_days
 
 if TYPE_CHECKING:
     from hcdev_match.workflows.fitcheck import FitCheck
@@ -114,8 +117,8 @@ def show_save_choice() -> None:
         return
     try:
         days = retention_days()
-    except HcdevMatchError as exc:  # a bad HCDEV_RETENTION_DAYS: say so, offer no save
-        st.error(str(exc))
+    except HcdevMatchError:  # a bad HCDEV_RETENTION_DAYS: the page's top says which; offer no save
+        st.error("Saving is switched off until the retention setting named at the top of the page is fixed.")
         return
     st.caption(
         "Nothing about this CV is stored unless you tick the box. If you do, only the derived result is kept "

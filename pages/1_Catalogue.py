@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from hcdev_match import Catalogue, load_catalogue
-from webui import guard
+from webui.auth import guard
 
 
 @st.cache_resource(show_spinner=False)

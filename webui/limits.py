@@ -7,7 +7,6 @@ window (`write_refusals`), when the window has ended.
 
 from __future__ import annotations
 
-import os
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -16,18 +15,19 @@ import streamlit as st
 from hcdev_match.errors import HcdevMatchError
 from hcdev_match.storage.throttle import LIMITS, RateLimiter, client_source
 
+from .settings import read_settings
+
 if TYPE_CHECKING:
     from hcdev_match.storage.store import Store
 
 
 def trusted_proxies() -> int:
     """HCDEV_TRUSTED_PROXIES: how many proxies in front of the app add X-Forwarded-For (default 0: none)."""
-    value = os.environ.get("HCDEV_TRUSTED_PROXIES", "0").strip()
-    return int(value) if value.isdigit() else 0
+    return read_settings().trusted_proxies
 
 
 def store() -> Store:
-    from . import get_store
+    from .resources import get_store
 
     return get_store()
 

@@ -1,0 +1,241 @@
+"""Sign-in, the session's owner, and the guard every page calls first.
+
+Each page calls `guard(page_id)` first: it decides from the one policy in
+`hcdev_match.storage.access` (deny by default) and, when the visitor may not
+see the page, shows a sign-in prompt and stops the page before it shows any
+data.
+
+A signed-in session is bound to the browser that signed in: to the token of
+Streamlit's XSRF cookie, which the browser sends with every websocket it
+opens and which a session id (visible in upload URLs, so in proxy logs)
+does not carry. Streamlit re-masks the cookie on every response, so the
+token inside it is what is compared, never the cookie's text.
+"""
+
+from __future__ import annotations
+
+import binascii
+import hashlib
+from typing import Any
+
+import streamlit as st
+
+from hcdev_match.errors import HcdevMatchError
+from hcdev_match.storage.access import CANDIDATE, is_allowed, role_for_email, session_expired
+
+from .keys import AUTH_KEY, OWNER, SIGNIN_NOTICE
+from .resources import get_store
+from .settings import read_settings
+
+__all__ = [
+    "BROWSER_COOKIE", "NO_BROWSER", "NO_COOKIE", "browser_binding", "claim_session", "connection_is_owner",
+    "current_user", "demo_banner", "end_session", "guard", "oidc_configured", "settings_banner", "sidebar_account",
+    "sign_in_form",
+]  # fmt: skip
+
+BROWSER_COOKIE = "_streamlit_xsrf"
+NO_BROWSER = "no-browser-connection"  # a run with no websocket at all (Streamlit's AppTest)
+NO_COOKIE = "no-cookie"  # a browser connection that sent no readable cookie
+
+
+def oidc_configured() -> bool:
+    try:
+        return "auth" in st.secrets
+    except (FileNotFoundError, KeyError, AttributeError):
+        return False
+    except Exception:  # noqa: BLE001 - a secrets file that does not parse means no OIDC
+        return False
+
+
+def current_user() -> dict[str, Any] | None:
+    """The signed-in recruiter or HR user, or None for a candidate."""
+    claim_session()
+    if oidc_configured():
+        if not getattr(st.user, "is_logged_in", False):
+            return None
+        roles = st.secrets.get("hcdev_roles", {})
+        role = role_for_email(getattr(st.user, "email", None), roles)
+        # An organisation account without a mapped role is a candidate here.
+        return {"name": str(getattr(st.user, "email", "")), "role": role or CANDIDATE, "user_id": None}
+    auth = st.session_state.get(AUTH_KEY)
+    if not auth:
+        return None
+    from hcdev_match.storage.store import utc_now
+
+    now = utc_now()
+    if session_expired(auth["signed_in_at"], auth["last_seen"], now):
+        end_session("Your session ended; sign in again.")
+        return None
+    if auth.get("browser") != browser_binding():
+        # Another connection presented this session's id: it gets nothing,
+        # and the session it tried to take is ended for its owner too.
+        end_session("You were signed out because this session was opened from another connection; sign in again.")
+        return None
+    auth["last_seen"] = now
+    return dict(auth)
+
+
+def claim_session() -> None:
+    """Record which browser this session belongs to; empty it if another connection presents its id."""
+    current = browser_binding() or NO_COOKIE
+    owner = st.session_state.get(OWNER)
+    if owner is not None and owner != current:
+        end_session("This session was opened from another connection, so it was emptied; start again.")
+    st.session_state[OWNER] = current
+
+
+def connection_is_owner() -> bool:
+    """Whether this run comes from the browser that opened the session (for callbacks, which run first)."""
+    owner = st.session_state.get(OWNER)
+    return owner is None or owner == (browser_binding() or NO_COOKIE)
+
+
+def browser_binding() -> str | None:
+    """What this run's connection proves about its browser: a hash of its XSRF cookie's token.
+
+    None when a browser connection carries no readable cookie (it cannot be
+    signed in); NO_BROWSER for a run without any connection (AppTest).
+    """
+    if not len(st.context.headers):
+        return NO_BROWSER
+    token = _xsrf_token(st.context.cookies.get(BROWSER_COOKIE))
+    return hashlib.sha256(b"hcdev-session:" + token).hexdigest() if token else None
+
+
+def _xsrf_token(cookie: str | None) -> bytes | None:
+    """The token inside a "2|mask|masked token|time" cookie (Tornado's and Streamlit's format)."""
+    parts = (cookie or "").strip("\"'").split("|")
+    if len(parts) != 4 or parts[0] != "2":
+        return None
+    try:
+        mask, masked = binascii.unhexlify(parts[1]), binascii.unhexlify(parts[2])
+    except (binascii.Error, ValueError):
+        return None
+    if len(mask) != 4 or not masked:
+        return None
+    return bytes(b ^ mask[i % 4] for i, b in enumerate(masked))
+
+
+def end_session(notice: str | None = None) -> None:
+    """Forget everything this tab's session holds: sign-in, batch, selections, forms, downloads.
+
+    Downloads go with it: Streamlit serves a download only while a run of the
+    session still shows its button, and the next run shows the sign-in page.
+    """
+    for key in list(st.session_state.keys()):
+        del st.session_state[key]
+    if notice:
+        st.session_state[SIGNIN_NOTICE] = notice
+
+
+def guard(page: str) -> dict[str, Any] | None:
+    """Stop the page unless the policy lets the current visitor see it."""
+    user = current_user()
+    role = str(user["role"]) if user else CANDIDATE
+    sidebar_account(user)
+    settings_banner()
+    demo_banner()
+    if is_allowed(page, role):
+        return user
+    if user is None:
+        st.title("Sign in to continue")
+        st.info("This page is for signed-in recruiters or HR staff. Candidates can use the fit check.")
+        sign_in_form()
+    else:
+        st.title("Not available to your account")
+        st.error(f"Your role ({role}) may not open this page. Ask an administrator if you need it.")
+    st.stop()
+    return None  # not reached: st.stop() ends the run
+
+
+def sign_in_form() -> None:
+    if oidc_configured():
+        st.button("Sign in with your organisation's account", key="signin_oidc", on_click=st.login)
+        return
+    notice = st.session_state.pop(SIGNIN_NOTICE, None)
+    if notice:
+        st.warning(notice)
+    with st.form("signin_form"):
+        st.text_input("User name", key="signin_name")
+        st.text_input("Password", key="signin_password", type="password")
+        submitted = st.form_submit_button("Sign in", key="signin")
+    if submitted:
+        _sign_in(st.session_state.get("signin_name", ""), st.session_state.get("signin_password", ""))
+
+
+def _sign_in(name: str, password: str) -> None:
+    from hcdev_match.storage.accounts import sign_in
+    from hcdev_match.storage.store import utc_now
+
+    from .limits import allow_attempt, give_back_attempt, refusal_message, visitor
+
+    browser = browser_binding()
+    if browser is None:
+        st.error(
+            "Your browser did not send the cookie this app binds a sign-in to; allow cookies for this "
+            "site, reload the page and sign in again."
+        )
+        return
+    if not allow_attempt("sign_in"):
+        st.error(refusal_message("sign_in"))
+        return
+    try:
+        user = sign_in(get_store(), name, password, source=visitor()[1])
+    except HcdevMatchError as exc:  # a refusal, or the database's (a held lock, a read-only file)
+        st.error(str(exc))
+        return
+    give_back_attempt("sign_in")  # only failures use the allowance
+    now = utc_now()
+    st.session_state[AUTH_KEY] = {
+        "name": user.name,
+        "role": user.role,
+        "user_id": user.id,
+        "signed_in_at": now,
+        "last_seen": now,
+        "browser": browser,
+    }
+    st.rerun()
+
+
+def settings_banner() -> None:
+    """Each wrong setting, in words, on every page (what depends on it is refused where it is used)."""
+    problems = read_settings().problems
+    if problems:
+        from hcdev_match.present.report import escape_markdown
+
+        for problem in problems:
+            st.error("This app's settings need fixing: " + escape_markdown(problem))
+
+
+def demo_banner() -> None:
+    """A warning on every page while a demo account (whose password was printed) can sign in."""
+    from hcdev_match.storage.accounts import demo_account_names
+
+    try:
+        names = demo_account_names(get_store())
+    except HcdevMatchError:
+        return  # the page itself reports a database it cannot open
+    if names:
+        st.warning(
+            f"Demo accounts can sign in to this database: {', '.join(names)}. Use it for trying the app out only; "
+            "remove them with `python -m hcdev_match remove-user NAME` before any real use.",
+            icon="⚠️",
+        )
+
+
+def sidebar_account(user: dict[str, Any] | None) -> None:
+    with st.sidebar:
+        if user is None:
+            st.caption("You are using hcdev-match as a candidate: nothing is stored unless you choose to.")
+            return
+        st.text(f"Signed in as {user['name']} ({user['role']}).")  # a name is text, never Markdown
+        if oidc_configured():
+            st.button("Sign out", key="signout", on_click=_sign_out_of_oidc)
+        elif st.button("Sign out", key="signout"):
+            end_session()
+            st.rerun()
+
+
+def _sign_out_of_oidc() -> None:
+    end_session()
+    st.logout()

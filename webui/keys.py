@@ -1,0 +1,39 @@
+"""The session_state keys the app sets itself (widgets add theirs under their `key=`).
+
+Sign-out and expiry clear the whole session state, these and the widgets'
+alike, so a key forgotten here still cannot outlive a sign-out.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "AUTH_KEY", "BATCH_ID", "BATCH_NOTE", "COOKIE_PENDING", "CV_FILE", "CV_TEXT", "DECIDED", "ERASE_MESSAGE",
+    "EXPLAIN_ROLE", "FIT_CHECK", "FIT_ERROR", "OWNER", "RANKING", "SAVED", "SAVED_BASIS", "SAVED_RESULT",
+    "SAVE_ERROR", "SIGNIN_NOTICE", "VIEWED",
+]  # fmt: skip
+
+AUTH_KEY = "auth"  # {"name", "role", "user_id", "signed_in_at", "last_seen", "browser"}
+SIGNIN_NOTICE = "signin_notice"  # the only thing a sign-out leaves: why it happened
+COOKIE_PENDING = "cookie_pending"  # the sign-in cookie the next run writes in the browser ("" ends it)
+# Every session, a candidate's too (their CV is in it), belongs to the
+# browser that opened it: another connection presenting its id finds it empty.
+OWNER = "owner"
+
+# The recruiter's batch.
+RANKING = "ranking"  # the scored batch (CV texts and file names)
+SAVED = "saved"  # candidate id -> SavedAssessment of that batch
+SAVED_BASIS = "saved_basis"  # the legal basis that batch was saved under
+DECIDED = "decided"  # candidate id -> (decision, reason)
+BATCH_ID = "batch_id"
+BATCH_NOTE = "batch_note"  # what the capped intake left out
+VIEWED = "viewed"  # candidate ids whose view is in the audit log
+
+# The fit check.
+CV_TEXT = "cv_text"  # the pasted text (a widget)
+CV_FILE = "cv_file"  # the attached file (a widget)
+FIT_CHECK = "fit_check"  # the FitCheck shown
+FIT_ERROR = "fit_error"  # why the last press scored nothing
+EXPLAIN_ROLE = "explain_role"  # the role explained (a widget)
+SAVED_RESULT = "saved_result"  # what the candidate chose to keep
+SAVE_ERROR = "save_error"
+ERASE_MESSAGE = "erase_message"  # (kind, message) after an erase-code try
