@@ -126,6 +126,20 @@ audit_log = sa.Table(
 )
 
 
+# A signed-in browser's session (the candidate helper's migration): a random
+# token in the browser's cookie, kept here only as its hash, and bound to the
+# browser's XSRF token (a hash of it), so a copied cookie alone opens nothing.
+web_sessions = sa.Table(
+    "web_sessions",
+    metadata,
+    sa.Column("token_hash", sa.String(64), primary_key=True),
+    sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True),
+    sa.Column("browser", sa.String(64), nullable=False),
+    sa.Column("signed_in_at", sa.DateTime, nullable=False),
+    sa.Column("last_seen", sa.DateTime, nullable=False),
+)
+
+
 def _v1_tables_and_append_only_audit(connection: Connection) -> None:
     # Version 1's own shape of the fit and skill tables (v3 adds columns).
     v1 = sa.MetaData()
@@ -227,12 +241,17 @@ def _v5_month_group_indexes(connection: Connection) -> None:
     connection.exec_driver_sql("DROP INDEX IF EXISTS ix_assessment_skills_report")
 
 
+def _v6_web_sessions(connection: Connection) -> None:
+    web_sessions.create(connection, checkfirst=True)
+
+
 MIGRATIONS: tuple[Callable[[Connection], None], ...] = (
     _v1_tables_and_append_only_audit,
     _v2_reporting_indexes,
     _v3_reporting_columns,
     _v4_sign_in_throttle_and_no_published_demo_passwords,
     _v5_month_group_indexes,
+    _v6_web_sessions,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
