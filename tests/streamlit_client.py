@@ -85,6 +85,7 @@ class StreamlitSession:
         self.widget_ids: dict[str, str] = {}  # key -> widget id, learned from the runs' elements
         self.page_script_hash = ""
         self.pages: dict[str, str] = {}  # URL path name ("" for home) -> page script hash
+        self.menu: dict[str, str] = {}  # URL path name -> title, of the pages the menu shows (not hidden)
         self.session_id = ""
         self.download_urls: dict[str, str] = {}  # download button key -> the URL its file is served at
         self._ws: Any = None
@@ -180,8 +181,11 @@ class StreamlitSession:
             if kind == "new_session":
                 self.page_script_hash = self.page_script_hash or forward.new_session.page_script_hash
             elif kind == "navigation":
+                self.menu = {}
                 for page in forward.navigation.app_pages:
                     self.pages[page.url_pathname] = page.page_script_hash
+                    if not page.is_hidden:
+                        self.menu[page.url_pathname] = page.page_name
             elif kind == "delta" and forward.delta.WhichOneof("type") == "new_element":
                 described = _describe(forward.delta.new_element)
                 run.elements.append(described)

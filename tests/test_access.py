@@ -16,6 +16,7 @@ VISITORS = ("nobody", "candidate", "recruiter", "hr", "admin")
 # What the policy must give, written out (not derived from the policy itself).
 EXPECTED = {
     "dashboard.py": {"nobody": True, "candidate": True, "recruiter": True, "hr": True, "admin": False},
+    "pages/0_Check_a_CV.py": {"nobody": True, "candidate": True, "recruiter": True, "hr": True, "admin": False},
     "pages/1_Catalogue.py": {"nobody": True, "candidate": True, "recruiter": True, "hr": True, "admin": False},
     "pages/2_Privacy.py": {"nobody": False, "candidate": False, "recruiter": True, "hr": False, "admin": False},
     "pages/3_Recruiter.py": {"nobody": False, "candidate": False, "recruiter": True, "hr": False, "admin": False},

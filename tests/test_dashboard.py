@@ -46,14 +46,15 @@ def test_pasting_a_cv_shows_best_fit_chart_explanation_and_downloads() -> None:
     assert at.header[0].value == "Best fit: Medical device software developer"
     assert "A person decides" in texts(at)
     charts = [chart.proto.spec for chart in at.get("vega_lite_chart")]
-    assert len(charts) == 2 and "Fit to each role" in charts[0] and "What carried" in charts[1]
+    assert len(charts) == 3 and "How to read a fit" in charts[0]  # the scale, beside the result
+    assert "Fit to each role" in charts[1] and "What carried" in charts[2]
     assert at.selectbox(key="explain_role").value == "device"
     assert "What would raise the fit" in [s.value for s in at.subheader]
     assert at.dataframe[0].value["skill"].tolist()  # matched skills with snippets
     assert len(at.get("download_button")) == 2
 
 
-@pytest.mark.parametrize("sample", ["telemedicine_1", "mobile_2", "outside_nurse", "cds_3"])
+@pytest.mark.parametrize("sample", ["telemedicine_1", "mobile_2", "outside_medical_receptionist", "cds_3"])
 def test_every_role_can_be_explained(sample: str) -> None:
     at = score_text(home(), (SAMPLES / f"{sample}.txt").read_text())
     for role in ("ehr", "imaging", "mobile", "cds", "telemedicine", "device", "analytics"):

@@ -15,27 +15,31 @@ token inside it is what is compared, never the cookie's text.
 from __future__ import annotations
 
 import binascii
+import contextlib
 import hashlib
+from datetime import timedelta
 from typing import Any
 
 import streamlit as st
 
 from hcdev_match.errors import HcdevMatchError
-from hcdev_match.storage.access import CANDIDATE, is_allowed, role_for_email, session_expired
+from hcdev_match.storage.access import CANDIDATE, SESSION_LIFETIME, is_allowed, role_for_email, session_expired
 
-from .keys import AUTH_KEY, OWNER, SIGNIN_NOTICE
+from .keys import AUTH_KEY, COOKIE_PENDING, OWNER, RESUME_TRIED, SIGNIN_NOTICE
 from .resources import get_store
 from .settings import read_settings
 
 __all__ = [
-    "BROWSER_COOKIE", "NO_BROWSER", "NO_COOKIE", "browser_binding", "claim_session", "connection_is_owner",
-    "current_user", "demo_banner", "end_session", "guard", "oidc_configured", "settings_banner", "sidebar_account",
-    "sign_in_form",
+    "BROWSER_COOKIE", "NO_BROWSER", "NO_COOKIE", "SESSION_COOKIE", "binding_of", "browser_binding", "claim_session",
+    "connection_is_owner", "current_user", "demo_banner", "end_session", "guard", "guard_sign_in_page",
+    "oidc_configured", "settings_banner", "sidebar_account", "sign_in_form", "write_cookie",
 ]  # fmt: skip
 
 BROWSER_COOKIE = "_streamlit_xsrf"
 NO_BROWSER = "no-browser-connection"  # a run with no websocket at all (Streamlit's AppTest)
 NO_COOKIE = "no-cookie"  # a browser connection that sent no readable cookie
+SESSION_COOKIE = "hcdev_session"  # the random token of a sign-in (storage.sessions keeps its hash)
+TOUCH_EVERY = timedelta(minutes=5)  # how often a signed-in session's activity is written down
 
 
 def oidc_configured() -> bool:
@@ -57,7 +61,7 @@ def current_user() -> dict[str, Any] | None:
         role = role_for_email(getattr(st.user, "email", None), roles)
         # An organisation account without a mapped role is a candidate here.
         return {"name": str(getattr(st.user, "email", "")), "role": role or CANDIDATE, "user_id": None}
-    auth = st.session_state.get(AUTH_KEY)
+    auth = st.session_state.get(AUTH_KEY) or _resume()
     if not auth:
         return None
     from hcdev_match.storage.store import utc_now
@@ -72,7 +76,71 @@ def current_user() -> dict[str, Any] | None:
         end_session("You were signed out because this session was opened from another connection; sign in again.")
         return None
     auth["last_seen"] = now
+    if auth.get("token") and now - auth["touched"] > TOUCH_EVERY:
+        _touch(auth, now)
     return dict(auth)
+
+
+def _resume() -> dict[str, Any] | None:
+    """The sign-in this browser's cookie names, looked up once per session (after a reload, a new tab)."""
+    token = st.context.cookies.get(SESSION_COOKIE) if len(st.context.headers) else None
+    if not token or st.session_state.get(RESUME_TRIED):
+        return None
+    st.session_state[RESUME_TRIED] = True
+    from hcdev_match.storage.sessions import resume_web_session
+
+    try:
+        resumed = resume_web_session(get_store(), token, browser=browser_binding())
+    except HcdevMatchError:
+        return None  # the database cannot be read: sign in again (the form says why)
+    if resumed is None:
+        st.session_state[COOKIE_PENDING] = ""  # a cookie that opens nothing: the browser forgets it
+        return None
+    auth = _auth_record(resumed.user, token, signed_in_at=resumed.signed_in_at, now=resumed.last_seen)
+    st.session_state[AUTH_KEY] = auth
+    return auth
+
+
+def _auth_record(user: Any, token: str | None, *, signed_in_at: Any, now: Any) -> dict[str, Any]:
+    return {
+        "name": user.name,
+        "role": user.role,
+        "user_id": user.id,
+        "signed_in_at": signed_in_at,
+        "last_seen": now,
+        "touched": now,
+        "browser": browser_binding(),
+        "token": token,
+    }
+
+
+def _touch(auth: dict[str, Any], now: Any) -> None:
+    from hcdev_match.storage.sessions import touch_web_session
+
+    try:
+        touch_web_session(get_store(), auth["token"], now=now)
+        auth["touched"] = now
+    except HcdevMatchError:
+        pass  # a busy database: the next run notes the activity
+
+
+def write_cookie() -> None:
+    """Give the browser the sign-in cookie this session owes it (or tell it to forget one).
+
+    Streamlit has no API to set a cookie from a script run, so a one-line
+    script, sent once over the websocket (never in a URL), sets it in this
+    same-origin page. SameSite=Strict: a page of another site never sends
+    it, so a framed copy of the app resumes nothing.
+    """
+    token = st.session_state.pop(COOKIE_PENDING, None)
+    if token is None or not len(st.context.headers):
+        return
+    age = int(SESSION_LIFETIME.total_seconds()) if token else 0
+    st.html(
+        f'<script>document.cookie = "{SESSION_COOKIE}={token}; Path=/; Max-Age={age}; SameSite=Strict"'
+        ' + (location.protocol === "https:" ? "; Secure" : "");</script>',
+        unsafe_allow_javascript=True,
+    )
 
 
 def claim_session() -> None:
@@ -98,7 +166,12 @@ def browser_binding() -> str | None:
     """
     if not len(st.context.headers):
         return NO_BROWSER
-    token = _xsrf_token(st.context.cookies.get(BROWSER_COOKIE))
+    return binding_of(st.context.cookies.get(BROWSER_COOKIE))
+
+
+def binding_of(cookie: str | None) -> str | None:
+    """The binding an XSRF cookie's text gives (a hash of the token inside it), or None for no token."""
+    token = _xsrf_token(cookie)
     return hashlib.sha256(b"hcdev-session:" + token).hexdigest() if token else None
 
 
@@ -122,16 +195,25 @@ def end_session(notice: str | None = None) -> None:
     Downloads go with it: Streamlit serves a download only while a run of the
     session still shows its button, and the next run shows the sign-in page.
     """
+    token = (st.session_state.get(AUTH_KEY) or {}).get("token")
     for key in list(st.session_state.keys()):
         del st.session_state[key]
     if notice:
         st.session_state[SIGNIN_NOTICE] = notice
+    if token:
+        from hcdev_match.storage.sessions import end_web_session
+
+        with contextlib.suppress(HcdevMatchError):  # a busy database: the record expires by itself
+            end_web_session(get_store(), token)
+        st.session_state[COOKIE_PENDING] = ""  # the next run tells the browser to forget the cookie
+    st.session_state[RESUME_TRIED] = True  # a cookie still sent on this connection is not looked up again
 
 
 def guard(page: str) -> dict[str, Any] | None:
     """Stop the page unless the policy lets the current visitor see it."""
     user = current_user()
     role = str(user["role"]) if user else CANDIDATE
+    write_cookie()
     sidebar_account(user)
     settings_banner()
     demo_banner()
@@ -185,15 +267,16 @@ def _sign_in(name: str, password: str) -> None:
         st.error(str(exc))
         return
     give_back_attempt("sign_in")  # only failures use the allowance
+    from hcdev_match.storage.sessions import open_web_session
+
     now = utc_now()
-    st.session_state[AUTH_KEY] = {
-        "name": user.name,
-        "role": user.role,
-        "user_id": user.id,
-        "signed_in_at": now,
-        "last_seen": now,
-        "browser": browser,
-    }
+    try:
+        token: str | None = open_web_session(get_store(), user, browser=browser, now=now)
+    except HcdevMatchError:
+        token = None  # signed in for this tab only; a reload asks again
+    st.session_state[AUTH_KEY] = _auth_record(user, token, signed_in_at=now, now=now)
+    if token:
+        st.session_state[COOKIE_PENDING] = token
     st.rerun()
 
 
@@ -239,3 +322,20 @@ def sidebar_account(user: dict[str, Any] | None) -> None:
 def _sign_out_of_oidc() -> None:
     end_session()
     st.logout()
+
+
+def guard_sign_in_page(landing: str | None) -> None:
+    """The sign-in page: the form for a visitor; a signed-in user goes on to their first page."""
+    user = current_user()
+    if user is not None and landing is not None:
+        st.switch_page(landing)
+    write_cookie()
+    sidebar_account(user)
+    settings_banner()
+    demo_banner()
+    st.title("Sign in")
+    if user is not None:
+        st.info("You are signed in. Choose a page in the menu.")
+        return
+    st.info("Recruiters and HR staff sign in here. Candidates need no account: use Check a CV.")
+    sign_in_form()

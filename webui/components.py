@@ -11,9 +11,10 @@ from hcdev_match.scoring.assessment import FLAG_MESSAGES
 from .resources import get_matcher
 
 if TYPE_CHECKING:
+    from hcdev_match.scoring.assessment import RoleFit
     from hcdev_match.workflows.fitcheck import FitCheck
 
-__all__ = ["HUMAN_NOTE", "TIER_NAMES", "render_fit_check"]
+__all__ = ["HUMAN_NOTE", "TIER_NAMES", "render_fit_check", "render_scale"]
 
 HUMAN_NOTE = (
     "**A person decides.** The fit shows how much of each role's skill profile the text evidences; "
@@ -26,43 +27,82 @@ TIER_NAMES = {
     "future": "future tech",
     "keyword": "role keyword",
 }
+MIN_GAIN = 1.0  # advice worth giving moves a fit by at least a point
+
+
+def render_scale(fit: float | None = None) -> None:
+    """The fit scale (what 0 to 100 means), with ``fit`` marked on it."""
+    from hcdev_match.present.scale import build_band_chart
+
+    st.container(key="scale_chart").altair_chart(build_band_chart(fit), width="stretch")
 
 
 def render_fit_check(check: FitCheck) -> None:
     """Everything the fit check shows about one scored CV (also used on the recruiter page)."""
-    import pandas as pd
+    from hcdev_match.workflows.verdict import read_verdict
 
-    from hcdev_match.present.charts import build_fit_chart, build_terms_chart
-    from hcdev_match.present.report import format_csv, format_markdown
-
-    matcher = get_matcher()
+    verdict = read_verdict(check.assessment)
+    if verdict.no_fit:
+        st.header("No healthcare software role fits this text")
+        st.markdown(verdict.sentence)
+        st.markdown(f"**What you could do:** {verdict.advice}")
+        st.info(HUMAN_NOTE)
+        _flags(check)
+        render_scale()
+        _scored_text(check)
+        return
     best = check.best
     st.header(f"Best fit: {best.label}")
-    left, right = st.columns([1, 2])
+    left, right = st.columns([2, 3])
     left.metric("Fit", f"{best.fit:.0f} / 100 ({best.band})", help="90+ strong, 60+ good, 30+ partial, below 30 weak")
-    right.markdown(
+    left.markdown(
         f"**Closest next role:** {check.next_role.label}, {check.next_role.fit:.0f} / 100 ({check.next_role.band})"
     )
+    with right:
+        render_scale(best.fit)
+    if verdict.sentence:
+        st.markdown(f"**What held the fit down:** {verdict.sentence}")
     st.info(HUMAN_NOTE)
+    _flags(check)
+
+    from hcdev_match.present.charts import build_fit_chart
+
+    st.container(key="fit_chart").altair_chart(build_fit_chart(check.assessment), width="stretch")
+    _advice(check, verdict.advice)
+    _explain(check)
+    _scored_text(check)
+    _downloads(check)
+
+
+def _flags(check: FitCheck) -> None:
     for flag in check.flags:
         st.warning(FLAG_MESSAGES.get(flag, flag))
 
-    st.container(key="fit_chart").altair_chart(build_fit_chart(check.assessment), width="stretch")
 
+def _advice(check: FitCheck, first: str) -> None:
     st.subheader("What would raise the fit")
+    if first:
+        st.markdown(f"**First:** {first}")
     for role, advice in check.advice.items():
         label = check.assessment.fit_of(role).label
-        if advice:
-            gains = ", ".join(f"{g.label} (about +{g.gain:.0f})" for g in advice)
+        worth = [g for g in advice if g.gain >= MIN_GAIN]
+        if worth:
+            gains = ", ".join(f"{g.label} (about +{g.gain:.0f})" for g in worth)
             st.markdown(f"**{label}**: the missing must-haves that would move the fit most are {gains}.")
+        elif advice:
+            st.markdown(f"**{label}**: no single missing must-have would move this fit by a point on its own.")
         else:
             st.markdown(f"**{label}**: every must-have skill is already shown.")
     st.caption(
         "Only real experience counts: a skill raises the fit where the text shows it was used, and skills "
-        f"only listed count {matcher.config.listed_only_weight:.0%} as much. Adding words without the experience "
-        "will not help, and a person reads the CV."
+        f"only listed count {get_matcher().config.listed_only_weight:.0%} as much. Adding words without the "
+        "experience will not help, and a person reads the CV."
     )
 
+
+@st.fragment
+def _explain(check: FitCheck) -> None:
+    """One role's fit explained; choosing another role reruns only this part of the page."""
     st.subheader("Why: the fit to each role explained")
     role = st.selectbox(
         "Explain the fit for",
@@ -73,53 +113,84 @@ def render_fit_check(check: FitCheck) -> None:
     fit = check.assessment.fit_of(role)
     skills, terms = st.columns([3, 2])
     with skills:
-        if fit.matched:
-            st.markdown("**Skills the text shows** (must-haves first)")
-            st.dataframe(
-                pd.DataFrame(
-                    {
-                        "skill": [m.label for m in fit.matched],
-                        "tier": [TIER_NAMES[m.tier] for m in fit.matched],
-                        "strength": [m.strength for m in fit.matched],
-                        "where the text shows it": [m.snippet for m in fit.matched],
-                    }
-                ),
-                hide_index=True,
-                column_config={
-                    "strength": st.column_config.ProgressColumn(
-                        "strength", min_value=0.0, max_value=1.0, format="%.2f", width="small"
-                    ),
-                    "where the text shows it": st.column_config.TextColumn(width="large"),
-                },
-            )
-        else:
-            st.markdown("The text shows none of this role's skills.")
-        for tier in ("must_have", "nice_to_have"):
-            missing = [matcher.label_of(s) for s in fit.missing.get(tier, ())]
-            st.markdown(f"**Missing {TIER_NAMES[tier]} skills:** " + (", ".join(missing) or "none"))
+        _skills(fit)
     with terms:
-        if fit.terms:
+        if fit.terms and fit.fit >= MIN_GAIN:
+            from hcdev_match.present.charts import build_terms_chart
+
             st.altair_chart(build_terms_chart(fit), width="stretch")
+        else:
+            st.markdown(f"Nothing carried a fit to {fit.label}: it is {fit.fit:.0f} of 100.")
         d = check.assessment.domain
         st.caption(
-            f"Healthcare software evidence {d.factor:.2f} = software work {d.software:.2f} "
-            f"x healthcare setting {d.healthcare:.2f} x focus on building software {d.focus:.2f}."
+            f"Every fit is multiplied by the healthcare software evidence, {d.factor:.2f} here: software work "
+            f"{d.software:.2f} × healthcare setting {d.healthcare:.2f} × focus on building software {d.focus:.2f} "
+            "(1.00 is full evidence)."
         )
 
+
+def _skills(fit: RoleFit) -> None:
+    from hcdev_match.present.plain import plain_words
+    from hcdev_match.present.report import escape_markdown
+
+    matcher = get_matcher()
+    if fit.matched:
+        import pandas as pd
+
+        st.markdown("**Skills the text shows** (must-haves first)")
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    "skill": [m.label for m in fit.matched],
+                    "tier": [TIER_NAMES[m.tier] for m in fit.matched],
+                    "strength": [m.strength for m in fit.matched],
+                }
+            ),
+            hide_index=True,
+            column_config={
+                "strength": st.column_config.ProgressColumn(
+                    "strength", min_value=0.0, max_value=1.0, format="%.2f", width="small"
+                ),
+            },
+        )
+        with st.container(key="evidence"):
+            st.markdown("**Where the text shows them**")
+            for m in fit.matched:
+                if m.snippet:
+                    st.markdown(f"- **{escape_markdown(m.label)}**: “{escape_markdown(plain_words(m.snippet))}”")
+    else:
+        st.markdown("The text shows none of this role's skills.")
+    for tier in ("must_have", "nice_to_have"):
+        missing = [matcher.label_of(s) for s in fit.missing.get(tier, ())]
+        st.markdown(f"**Missing {TIER_NAMES[tier]} skills:** " + (", ".join(missing) or "none"))
+
+
+def _scored_text(check: FitCheck) -> None:
     with st.expander("The text that was scored"):
         st.text(f"Source: {check.source} ({check.kind}), {check.assessment.words} words")
         st.text(check.text)
 
+
+def _downloads(check: FitCheck) -> None:
+    from hcdev_match.present.report import format_csv, format_markdown
+
+    matcher = get_matcher()
     st.subheader("Download")
     csv_col, md_col = st.columns(2)
+    # Made when clicked, not on every rerun; a download reruns nothing.
     csv_col.download_button(
-        "Fits as CSV", format_csv(check), file_name="fit-check.csv", mime="text/csv", key="download_csv"
+        "Fits as CSV",
+        lambda: format_csv(check),
+        file_name="fit-check.csv",
+        mime="text/csv",
+        key="download_csv",
+        on_click="ignore",
     )
     md_col.download_button(
         "Readable report (Markdown)",
-        format_markdown(check, skill_labels={s: matcher.label_of(s) for s in matcher.catalogue.skills}),
+        lambda: format_markdown(check, skill_labels={s: matcher.label_of(s) for s in matcher.catalogue.skills}),
         file_name="fit-check.md",
         mime="text/markdown",
         key="download_md",
+        on_click="ignore",
     )
-    st.caption(f"Catalogue version {check.assessment.catalogue_version}.")

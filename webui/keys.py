@@ -8,13 +8,14 @@ from __future__ import annotations
 
 __all__ = [
     "AUTH_KEY", "BATCH_ID", "BATCH_NOTE", "COOKIE_PENDING", "CV_FILE", "CV_TEXT", "DECIDED", "ERASE_MESSAGE",
-    "EXPLAIN_ROLE", "FIT_CHECK", "FIT_ERROR", "OWNER", "RANKING", "SAVED", "SAVED_BASIS", "SAVED_RESULT",
-    "SAVE_ERROR", "SIGNIN_NOTICE", "VIEWED",
+    "EXPLAIN_ROLE", "FIT_CHECK", "FIT_ERROR", "OWNER", "RANKING", "RESUME_TRIED", "SAVED", "SAVED_BASIS",
+    "SAVED_RESULT", "SAVE_ERROR", "SIGNIN_NOTICE", "VIEWED",
 ]  # fmt: skip
 
 AUTH_KEY = "auth"  # {"name", "role", "user_id", "signed_in_at", "last_seen", "browser"}
 SIGNIN_NOTICE = "signin_notice"  # the only thing a sign-out leaves: why it happened
 COOKIE_PENDING = "cookie_pending"  # the sign-in cookie the next run writes in the browser ("" ends it)
+RESUME_TRIED = "resume_tried"  # this session looked its cookie up once already
 # Every session, a candidate's too (their CV is in it), belongs to the
 # browser that opened it: another connection presenting its id finds it empty.
 OWNER = "owner"

@@ -9,7 +9,7 @@ from ..scoring.assessment import FIT_BANDS, Assessment, RoleFit
 
 __all__ = [
     "BAND_COLOURS",
-    "build_band_chart",
+    "DECISION_COLOURS",
     "build_bands_chart",
     "build_decisions_chart",
     "build_fit_chart",
@@ -23,39 +23,15 @@ __all__ = [
 ]
 
 BAND_NAMES = [name for _, name, _ in reversed(FIT_BANDS)]  # weak .. strong
-BAND_COLOURS = ["#c8d1dc", "#8db4dc", "#3f7fd0", "#17498f"]
+# Weak to strong: grey, then blues darkening; each at least 3:1 against the
+# white page (non-text contrast) and told apart by lightness without colour
+# vision. Text on a band is black on the light two, white on the dark two.
+BAND_COLOURS = ["#8a8a8a", "#5b8fd6", "#2563b0", "#0b2f6b"]
+BAND_TEXT = ["#000000", "#000000", "#ffffff", "#ffffff"]
 BAND_TICKS = [0] + [low for low, _, _ in reversed(FIT_BANDS) if low] + [100]
-DECISION_COLOURS = {"shortlist": "#2e7d32", "hold": "#f0a500", "reject": "#b23b3b"}
-
-
-def build_band_chart() -> alt.Chart:
-    """The fit scale itself: what each band of 0 to 100 means."""
-    bounds = [low for low, _, _ in reversed(FIT_BANDS)] + [100]
-    meanings = {name: meaning for _, name, meaning in FIT_BANDS}
-    data = pd.DataFrame(
-        {
-            "band": BAND_NAMES,
-            "from": bounds[:-1],
-            "to": bounds[1:],
-            "meaning": [meanings[name] for name in BAND_NAMES],
-        }
-    )
-    chart: alt.Chart = (
-        alt.Chart(data, title="How to read a fit")
-        .mark_bar(height=26)
-        .encode(
-            x=alt.X("from:Q", title=None, scale=alt.Scale(domain=[0, 100]), axis=alt.Axis(values=BAND_TICKS)),
-            x2="to:Q",
-            color=alt.Color(
-                "band:N",
-                scale=alt.Scale(domain=BAND_NAMES, range=BAND_COLOURS),
-                legend=alt.Legend(orient="bottom", title=None),
-            ),
-            tooltip=["band:N", "from:Q", "to:Q", "meaning:N"],
-        )
-        .properties(height=40)
-    )
-    return chart
+# Blue, grey and orange (Okabe-Ito): never red against green, which about one
+# man in twelve cannot tell apart.
+DECISION_COLOURS = {"shortlist": "#0072b2", "hold": "#8a8a8a", "reject": "#b35c00"}
 
 
 def build_fit_chart(assessment: Assessment) -> alt.Chart:

@@ -1,0 +1,62 @@
+"""The fit scale drawn for people: four bands of 0 to 100, named on the bar, a fit marked on it."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from ..scoring.assessment import FIT_BANDS
+from .charts import BAND_COLOURS, BAND_NAMES, BAND_TEXT, BAND_TICKS
+
+__all__ = ["build_band_chart"]
+
+AXIS_INK = "#3d4150"  # 10:1 on white; the theme's faded axis grey is under 4.5:1
+
+
+def build_band_chart(fit: float | None = None) -> alt.LayerChart:
+    """The fit scale itself: the four bands of 0 to 100 named on the bar, and ``fit`` marked on it."""
+    bounds = [low for low, _, _ in reversed(FIT_BANDS)] + [100]
+    meanings = {name: meaning for _, name, meaning in FIT_BANDS}
+    data = pd.DataFrame(
+        {
+            "band": BAND_NAMES,
+            "from": bounds[:-1],
+            "to": bounds[1:],
+            "middle": [(a + b) / 2 for a, b in zip(bounds[:-1], bounds[1:], strict=True)],
+            "label": [
+                f"{n} {a}–{b - 1 if b < 100 else 100}" for n, a, b in zip(BAND_NAMES, bounds, bounds[1:], strict=False)
+            ],
+            "meaning": [meanings[name] for name in BAND_NAMES],
+        }
+    )
+    x = alt.X(
+        "from:Q",
+        title=None,
+        scale=alt.Scale(domain=[0, 100]),
+        axis=alt.Axis(values=BAND_TICKS, labelColor=AXIS_INK, labelFontSize=12),
+    )
+    base = alt.Chart(data)
+    bars = base.mark_bar(height=34).encode(
+        x=x,
+        x2="to:Q",
+        color=alt.Color("band:N", scale=alt.Scale(domain=BAND_NAMES, range=BAND_COLOURS), legend=None),
+        tooltip=["band:N", "from:Q", "to:Q", "meaning:N"],
+    )
+    labels = base.mark_text(fontSize=13, fontWeight="bold").encode(
+        x="middle:Q",
+        text="label:N",
+        color=alt.Color("band:N", scale=alt.Scale(domain=BAND_NAMES, range=BAND_TEXT), legend=None),
+    )
+    layers: list[alt.Chart] = [bars, labels]
+    if fit is not None:
+        marker = pd.DataFrame({"fit": [round(fit, 1)], "text": [f"this CV: {fit:.0f}"]})
+        layers.append(
+            alt.Chart(marker).mark_point(shape="triangle-down", size=220, filled=True, color="#000000", yOffset=-18)
+            .encode(x="fit:Q", tooltip=["fit:Q"])
+        )  # fmt: skip
+    # Each layer its own colour scale (the bars' fills, the labels' inks). Streamlit
+    # fits the whole chart, title and axis included, into the height: 120 px
+    # leaves room for 34 px bars (at 40 px they were squeezed out of sight).
+    chart: alt.LayerChart = alt.LayerChart(layer=layers, title="How to read a fit", height=120)
+    resolved: alt.LayerChart = chart.resolve_scale(color="independent")
+    return resolved

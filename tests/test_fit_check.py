@@ -1,0 +1,121 @@
+"""The fit check as a candidate meets it: a number explained, an honest no-fit, one source scored, a scale."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from hcdev_match.scoring.matcher import Matcher
+from hcdev_match.workflows.verdict import read_verdict
+
+from .conftest import ROOT, SAMPLES
+from .files import CV_LINES, make_pdf
+
+
+@pytest.fixture(autouse=True)
+def temporary_database(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("HCDEV_DATABASE_URL", f"sqlite:///{tmp_path / 'app.sqlite3'}")
+
+
+def home() -> AppTest:
+    return AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=30).run()
+
+
+def score_text(at: AppTest, text: str) -> AppTest:
+    at.text_area(key="cv_text").input(text)
+    return at.button(key="score_cv").click().run()
+
+
+def shown(at: AppTest) -> str:
+    kinds = ("markdown", "caption", "info", "warning", "error", "header", "subheader", "text", "metric")
+    return "\n".join(str(e.value) for kind in kinds for e in getattr(at, kind))
+
+
+def chart_titles(at: AppTest) -> list[str]:
+    titles = []
+    for chart in at.get("vega_lite_chart"):
+        spec = json.loads(chart.proto.spec)
+        titles.append(spec.get("title", ""))
+    return titles
+
+
+@pytest.mark.parametrize("sample", ["outside_nurse", "outside_pharmacist", "outside_radiographer"])
+def test_a_clinicians_cv_gets_an_honest_no_fit_not_a_best_fit_of_zero(sample: str) -> None:
+    at = score_text(home(), (SAMPLES / f"{sample}.txt").read_text())
+    assert not at.exception
+    assert [h.value for h in at.header] == ["No healthcare software role fits this text"]
+    text = shown(at)
+    assert "Best fit" not in text and "0 / 100" not in text and "about +0" not in text
+    assert "clinical or care work rather than building software" in text
+    assert "describe that work" in text  # the advice covers what held it down
+    assert not at.metric and not at.dataframe
+    assert chart_titles(at) == ["How to read a fit"]  # the scale only: no empty fit or terms chart
+    assert "A person decides" in text
+
+
+def test_software_outside_healthcare_is_told_so_in_one_sentence_with_advice_that_covers_it() -> None:
+    at = score_text(home(), (SAMPLES / "mobile_1.txt").read_text())  # an app with a weak healthcare setting
+    assert at.header[0].value.startswith("Best fit:")
+    text = shown(at)
+    assert "**What held the fit down:** No healthcare setting is shown" in text
+    assert "**First:** If your software served patients, clinicians or health data, say where" in text
+
+
+def test_too_little_text_is_what_held_the_fit_down() -> None:
+    at = score_text(home(), "Python developer. Built HL7 FHIR interfaces for a hospital EHR.")
+    assert "There is too little text to judge" in shown(at)
+    assert "Paste or attach the whole CV" in shown(at)
+
+
+def test_no_advice_line_offers_a_gain_of_nothing() -> None:
+    for sample in ("outside_medical_receptionist", "mobile_1", "ehr_2"):
+        at = score_text(home(), (SAMPLES / f"{sample}.txt").read_text())
+        assert "about +0)" not in shown(at), sample
+
+
+def test_the_scale_is_on_the_landing_page_and_beside_the_result() -> None:
+    at = home()
+    assert chart_titles(at) == ["How to read a fit"]
+    scale = json.loads(at.get("vega_lite_chart")[0].proto.spec)
+    assert scale["height"] >= 60  # tall enough to show its bars (it was 40 px: blank under its title)
+    at = score_text(at, (SAMPLES / "device_2.txt").read_text())
+    assert chart_titles(at)[:2] == ["How to read a fit", "Fit to each role"]
+    marks = json.dumps(json.loads(at.get("vega_lite_chart")[0].proto.spec)["layer"])
+    assert "triangle-down" in marks  # this CV's fit marked on the scale
+
+
+def test_snippets_are_plain_words_without_the_cvs_markdown() -> None:
+    cv = (SAMPLES / "ehr_1.txt").read_text().replace("HL7", "**HL7**").replace("FHIR", "`FHIR`")
+    cv = "## Experience\n" + cv.replace("\n", "\n- ", 3)
+    at = score_text(home(), cv)
+    lines = [m.value for m in at.markdown if m.value.startswith("- **") and "“" in m.value]
+    assert lines, "no evidence lines shown"
+    quoted = " ".join(line.split("“", 1)[1] for line in lines)
+    assert "\\*\\*" not in quoted and "\\`" not in quoted and "\\#\\#" not in quoted, quoted
+    assert "HL7" in quoted
+
+
+def test_a_pasted_text_and_an_attached_file_never_silently_compete() -> None:
+    at = home()
+    at.text_area(key="cv_text").input((SAMPLES / "device_2.txt").read_text()).run()
+    assert not at.radio  # one source given: nothing to choose
+    at.file_uploader(key="cv_file").upload("cv.pdf", make_pdf(CV_LINES), "application/pdf").run()
+    choice = at.radio(key="cv_choice")  # both given: the person picks which one is scored
+    assert choice.value == "file" and choice.options == ["the attached file", "the pasted text"]
+    at.button(key="score_cv").click().run()
+    assert at.header[0].value == "Best fit: EHR developer"  # the file
+    at.radio(key="cv_choice").set_value("text").run()
+    at.button(key="score_cv").click().run()
+    assert at.header[0].value == "Best fit: Medical device software developer"  # the pasted text
+    assert any("Source: pasted text" in t.value for t in at.text)
+
+
+def test_the_verdict_names_one_cause_for_each_kind_of_text(matcher: Matcher, samples: dict[str, str]) -> None:
+    causes = {name: read_verdict(matcher.assess(text)) for name, text in samples.items()}
+    assert causes["outside_nurse"].cause == "clinical" and causes["outside_nurse"].no_fit
+    assert causes["outside_fintech"].cause == "no_healthcare" and causes["outside_fintech"].no_fit
+    assert causes["mobile_1"].cause == "no_healthcare" and not causes["mobile_1"].no_fit
+    assert not any(v.no_fit for name, v in causes.items() if not name.startswith("outside_"))

@@ -1,0 +1,190 @@
+"""Sign-in that survives a reload: the server-side session record, its cookie, its browser binding; the menu.
+
+The record is tested on both databases; the cookie over Streamlit's own
+websocket protocol on a running server (tests/streamlit_client.py), the
+browser's side in tests/test_browser_sessions.py.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import http.cookiejar
+from collections.abc import Iterator
+from datetime import timedelta
+
+import pytest
+
+from hcdev_match.storage.accounts import add_user, list_users, remove_user
+from hcdev_match.storage.sessions import end_web_session, open_web_session, resume_web_session, touch_web_session
+from hcdev_match.storage.store import Store, utc_now
+from webui.auth import SESSION_COOKIE, binding_of
+
+from .browser import Server, running_server
+from .streamlit_client import Run, StreamlitSession
+
+PASSWORD = "correct horse battery"
+
+
+def test_a_session_resumes_only_for_its_browser_within_its_limits(database_url: str) -> None:
+    store = Store.from_url(database_url)
+    ana = add_user(store, "ana", role="recruiter", password=PASSWORD)
+    now = utc_now()
+    token = open_web_session(store, ana, browser="browser-a", now=now)
+    resumed = resume_web_session(store, token, browser="browser-a", now=now + timedelta(minutes=1))
+    assert resumed is not None and resumed.user == ana and resumed.signed_in_at == now
+    assert resume_web_session(store, token + "x", browser="browser-a") is None  # an unknown token
+    # Idle for over an hour: ended. Activity noted keeps it going, up to its lifetime.
+    idle = open_web_session(store, ana, browser="browser-a", now=now)
+    assert resume_web_session(store, idle, browser="browser-a", now=now + timedelta(minutes=61)) is None
+    busy = open_web_session(store, ana, browser="browser-a", now=now)
+    for hour in range(1, 8):
+        touch_web_session(store, busy, now=now + timedelta(hours=hour))
+    assert resume_web_session(store, busy, browser="browser-a", now=now + timedelta(hours=7, minutes=30))
+    assert resume_web_session(store, busy, browser="browser-a", now=now + timedelta(hours=8, minutes=1)) is None
+    # Sign-out ends it.
+    end_web_session(store, token)
+    assert resume_web_session(store, token, browser="browser-a") is None
+
+
+def test_a_copied_cookie_in_another_browser_opens_nothing_and_ends_the_session(database_url: str) -> None:
+    store = Store.from_url(database_url)
+    ana = add_user(store, "ana", role="recruiter", password=PASSWORD)
+    token = open_web_session(store, ana, browser="browser-a")
+    assert resume_web_session(store, token, browser="browser-b") is None
+    assert resume_web_session(store, token, browser=None) is None
+    assert resume_web_session(store, token, browser="browser-a") is None  # ended for its owner too
+
+
+def test_a_removed_account_resumes_nothing(database_url: str) -> None:
+    store = Store.from_url(database_url)
+    ana = add_user(store, "ana", role="recruiter", password=PASSWORD)
+    bob = add_user(store, "bob", role="recruiter", password=PASSWORD)
+    from hcdev_match.scoring.assessment import Assessment, DomainEvidence, RoleFit
+
+    saved = store.save_assessment(
+        Assessment("v", (RoleFit("ehr", "EHR developer", 70.0, 0.4),), (), DomainEvidence(1, 1), 300),
+        actor="t", source="recruiter", legal_basis="contract",
+    )  # fmt: skip
+    # bob authors a decision, so his row stays, disabled.
+    store.record_decision(saved.id, user_id=bob.id, actor="bob", decision="hold", reason="later")
+    tokens = {user.name: open_web_session(store, user, browser="b") for user in (ana, bob)}
+    remove_user(store, "ana", actor="admin")  # deleted
+    remove_user(store, "bob", actor="admin")  # disabled, kept as the author of a decision
+    assert resume_web_session(store, tokens["ana"], browser="b") is None
+    assert resume_web_session(store, tokens["bob"], browser="b") is None
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Server, str]]:
+    url = f"sqlite:///{tmp_path_factory.mktemp('web-sessions') / 'app.sqlite3'}"
+    store = Store.from_url(url)
+    add_user(store, "ana", role="recruiter", password=PASSWORD)
+    add_user(store, "hanna", role="hr", password=PASSWORD)
+    store.engine.dispose()
+    with running_server(env={"HCDEV_DATABASE_URL": url}) as server:
+        yield server, url
+
+
+def texts(run: Run) -> str:
+    return " ".join(text for _, text in run.elements)
+
+
+def with_session_cookie(jar: http.cookiejar.CookieJar, token: str) -> None:
+    xsrf = next(c for c in jar if c.name == "_streamlit_xsrf")
+    jar.set_cookie(
+        http.cookiejar.Cookie(
+            0, SESSION_COOKIE, token, None, False, xsrf.domain, xsrf.domain_specified, False, "/", True, False,
+            None, False, None, None, {},
+        )
+    )  # fmt: skip
+
+
+def test_a_new_connection_of_the_browser_that_signed_in_is_signed_in(app: tuple[Server, str]) -> None:
+    server, url = app
+
+    async def scenario() -> None:
+        owner = StreamlitSession(server.url)
+        await owner.connect()  # gets the browser's XSRF cookie
+        xsrf = next(c.value for c in owner.cookies if c.name == "_streamlit_xsrf")
+        await owner.close()
+        store = Store.from_url(url)
+        [ana] = [u for u in list_users(store) if u.name == "ana"]
+        token = open_web_session(store, ana, browser=str(binding_of(xsrf)))
+        # A reload: a new connection, a new Streamlit session, the same browser's cookies.
+        with_session_cookie(owner.cookies, token)
+        reloaded = StreamlitSession(server.url, cookies=owner.cookies)
+        home = await reloaded.connect()
+        assert "Signed in as ana (recruiter)." in texts(home), home.elements
+        page = await reloaded.open_page("Recruiter")
+        assert "Rank a batch of CVs for an opening" in texts(page)
+        await reloaded.close()
+        # The same cookie copied into another browser (its own XSRF cookie): nothing, and the session ends.
+        other = StreamlitSession(server.url)
+        await other.connect()
+        with_session_cookie(other.cookies, token)
+        thief = StreamlitSession(server.url, cookies=other.cookies)
+        home = await thief.connect()
+        assert "Signed in as" not in texts(home)
+        page = await thief.open_page("Recruiter")
+        assert "Sign in to continue" in texts(page)
+        await thief.close()
+        await other.close()
+        again = StreamlitSession(server.url, cookies=owner.cookies)
+        home = await again.connect()
+        assert "Signed in as" not in texts(home)
+        await again.close()
+
+    asyncio.run(scenario())
+
+
+def test_sign_out_ends_the_record_so_the_cookie_opens_nothing(app: tuple[Server, str]) -> None:
+    server, url = app
+
+    async def scenario() -> None:
+        tab = StreamlitSession(server.url)
+        await tab.connect()
+        await tab.open_page("Recruiter")
+        run = await tab.rerun({"signin_name": "ana", "signin_password": PASSWORD}, triggers=("signin",))
+        assert "Signed in as ana (recruiter)." in texts(run)
+        assert any(kind == "html" for kind, _ in run.elements)  # the one-line script that sets the cookie
+        store = Store.from_url(url)
+        with store.engine.connect() as connection:
+            live = connection.exec_driver_sql("SELECT count(*) FROM web_sessions").scalar_one()
+        signed_out = await tab.rerun({}, triggers=("signout",))
+        assert "Sign in to continue" in texts(signed_out)
+        with store.engine.connect() as connection:
+            assert connection.exec_driver_sql("SELECT count(*) FROM web_sessions").scalar_one() == live - 1
+        await tab.close()
+
+    asyncio.run(scenario())
+
+
+def test_each_visitor_sees_only_the_pages_their_role_may_use_and_every_url_still_works(
+    app: tuple[Server, str],
+) -> None:
+    server, _ = app
+
+    async def scenario() -> None:
+        tab = StreamlitSession(server.url)
+        await tab.connect()
+        assert tab.menu == {"": "Check a CV", "Catalogue": "Roles and skills", "Sign_in": "Sign in"}
+        assert {"Recruiter", "Privacy", "HR", "Catalogue"} <= set(tab.pages)  # hidden, still reachable
+        page = await tab.open_page("HR")
+        assert "Sign in to continue" in texts(page)
+        await tab.open_page("Sign_in")
+        run = await tab.rerun({"signin_name": "ana", "signin_password": PASSWORD}, triggers=("signin",))
+        assert "Rank a batch of CVs for an opening" in texts(run)  # signed in, on to the recruiter's page
+        assert tab.menu == {
+            "": "Check a CV", "Catalogue": "Roles and skills", "Recruiter": "Recruiter: rank CVs",
+            "Privacy": "Privacy requests",
+        }  # fmt: skip
+        await tab.close()
+        hr = StreamlitSession(server.url)
+        await hr.connect()
+        await hr.open_page("HR")
+        run = await hr.rerun({"signin_name": "hanna", "signin_password": PASSWORD}, triggers=("signin",))
+        assert "Signed in as hanna (hr)." in texts(run)
+        assert set(hr.menu) == {"", "Catalogue", "HR"}
+        await hr.close()
+
+    asyncio.run(scenario())
