@@ -149,3 +149,74 @@ def test_a_recruiter_signs_in_uploads_three_cvs_and_sees_the_heatmap(browser: Br
         expect(heatmap).to_be_visible()
         expect(heatmap.locator("canvas, svg").first).to_be_attached()
         page.close()
+
+
+CONTRAST_JS = (Path(__file__).parent / "contrast.js").read_text()
+
+
+def scale_bars(page: Page) -> list[float]:
+    """The heights on screen (px) of the bars the fit scale chart draws: what a person can see of it."""
+    chart = page.locator('[data-testid="stVegaLiteChart"]', has_text="How to read a fit").first
+    expect(chart).to_be_visible()
+    expect(chart.locator("svg").last).to_be_visible()
+    heights: list[float] = chart.evaluate(
+        """c => [...c.querySelectorAll('path[aria-roledescription="bar"]')]
+            .map(p => p.getBoundingClientRect().height)"""
+    )
+    return heights
+
+
+def test_the_fit_scale_is_drawn_on_the_landing_page_and_stays_beside_the_result(page: Page) -> None:
+    wait_idle(page)
+    bars = scale_bars(page)
+    assert len(bars) == 4 and min(bars) >= 20, bars  # four bands, each tall enough to see (it was blank)
+    paste_and_score(page, (SAMPLES / "imaging_1.txt").read_text())
+    expect(page.locator(".st-key-fit_chart")).to_be_visible()
+    bars = scale_bars(page)  # still there beside the result (it vanished after scoring)
+    assert len(bars) == 4 and min(bars) >= 20, bars
+
+
+def test_a_clinicians_cv_gets_the_no_fit_state_in_the_browser(page: Page) -> None:
+    paste_and_score(page, (SAMPLES / "outside_nurse.txt").read_text())
+    expect(page.get_by_role("heading", name="No healthcare software role fits this text")).to_be_visible()
+    expect(page.get_by_text("clinical or care work rather than building software")).to_be_visible()
+    assert page.get_by_text("Best fit").count() == 0
+    assert page.locator(".st-key-fit_chart").count() == 0  # no empty chart, no axis reading 0.000000
+    assert page.get_by_text("0.000000").count() == 0
+    assert len(scale_bars(page)) == 4  # the scale, to read the verdict by
+
+
+def test_the_fit_check_works_on_a_phone_390_px_wide(browser: Browser, server: str) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    phone = context.new_page()
+    phone.set_default_timeout(TIMEOUT)
+    phone.goto(server)
+    area = phone.locator(".st-key-cv_text textarea")
+    expect(area).to_be_visible()
+    paste_and_score(phone, (SAMPLES / "device_2.txt").read_text())
+    expect(phone.get_by_role("heading", name="Best fit: Medical device software developer")).to_be_visible()
+    chart = phone.locator(".st-key-fit_chart")
+    expect(chart.locator("canvas, svg").first).to_be_visible()
+    wait_idle(phone)
+    width = phone.evaluate("() => document.documentElement.scrollWidth")
+    assert width <= 390, width  # nothing runs off the side: no sideways scrolling
+    box = chart.bounding_box()
+    assert box is not None and box["width"] >= 300, box  # the fit chart uses the width (it was squeezed to 120 px)
+    assert len(scale_bars(phone)) == 4  # the scale stays beside the result on a phone too
+    scale = phone.locator('[data-testid="stVegaLiteChart"]', has_text="How to read a fit").first.bounding_box()
+    assert scale is not None and scale["width"] >= 300, scale
+    for key in ("cv_text", "score_cv", "fit_chart"):
+        element = phone.locator(f".st-key-{key}").bounding_box()
+        assert element is not None and element["x"] >= 0 and element["x"] + element["width"] <= 390, (key, element)
+    context.close()
+
+
+def test_the_text_of_the_fit_check_has_at_least_4_5_to_1_contrast(page: Page) -> None:
+    wait_idle(page)
+    low = [row for row in page.evaluate(CONTRAST_JS) if row[0] < 4.5]
+    assert not low, low  # [ratio, text, tag, test id]: captions were 3.9:1
+    paste_and_score(page, (SAMPLES / "mobile_1.txt").read_text())
+    expect(page.locator(".st-key-fit_chart")).to_be_visible()
+    wait_idle(page)
+    low = [row for row in page.evaluate(CONTRAST_JS) if row[0] < 4.5]
+    assert not low, low

@@ -136,3 +136,31 @@ def test_the_app_framed_by_another_site_cannot_be_signed_in(browser: Browser, ap
         expect(frame.get_by_text("did not send the cookie")).to_be_visible(timeout=TIMEOUT)
         expect(frame.get_by_text("Signed in as")).to_have_count(0, timeout=TIMEOUT)
     page.close()
+
+
+def test_a_reload_keeps_the_sign_in_and_sign_out_ends_it(browser: Browser, app: str) -> None:
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT)
+    page.goto(f"{app}/Recruiter")
+    sign_in(page)
+    expect(page.get_by_role("heading", name="Rank a batch of CVs for an opening")).to_be_visible(timeout=TIMEOUT)
+    wait_idle(page)
+    cookie = next(c for c in context.cookies() if c["name"] == "hcdev_session")
+    assert cookie["sameSite"] == "Strict" and cookie["expires"] > 0  # kept across a reload, never sent cross-site
+    assert cookie["value"] not in page.url
+    page.reload()
+    expect(page.get_by_text("Signed in as ana (recruiter).")).to_be_visible(timeout=TIMEOUT)
+    expect(page.get_by_role("heading", name="Rank a batch of CVs for an opening")).to_be_visible(timeout=TIMEOUT)
+    page.goto(f"{app}/Privacy")  # a new page load, like a bookmark: still signed in
+    expect(page.get_by_role("heading", name="Privacy: access requests, erasure and retention")).to_be_visible(
+        timeout=TIMEOUT
+    )
+    page.locator(".st-key-signout button").click()
+    expect(page.get_by_role("heading", name="Sign in to continue")).to_be_visible(timeout=TIMEOUT)
+    wait_idle(page)
+    page.reload()
+    expect(page.get_by_role("heading", name="Sign in to continue")).to_be_visible(timeout=TIMEOUT)
+    expect(page.get_by_text("Signed in as")).to_have_count(0, timeout=TIMEOUT)
+    assert not [c for c in context.cookies() if c["name"] == "hcdev_session"]  # the browser forgot it too
+    context.close()
