@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from hcdev_match.scoring.matcher import Matcher
 from hcdev_match.storage.store import utc_now
-from webui.auth import NO_BROWSER
+from webui.sessions import NO_BROWSER
 
 from . import postgres
 from .postgres import PostgresServer

@@ -17,7 +17,7 @@ import pytest
 from hcdev_match.storage.accounts import add_user, list_users, remove_user
 from hcdev_match.storage.sessions import end_web_session, open_web_session, resume_web_session, touch_web_session
 from hcdev_match.storage.store import Store, utc_now
-from webui.auth import SESSION_COOKIE, binding_of
+from webui.sessions import SESSION_COOKIE, binding_of
 
 from .browser import Server, running_server
 from .streamlit_client import Run, StreamlitSession

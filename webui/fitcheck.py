@@ -6,9 +6,9 @@ import streamlit as st
 
 from hcdev_match.errors import HcdevMatchError
 
-from .auth import connection_is_owner
 from .keys import CV_FILE, CV_TEXT, ERASE_MESSAGE, EXPLAIN_ROLE, FIT_CHECK, FIT_ERROR, SAVE_ERROR, SAVED_RESULT
 from .resources import get_matcher, get_store
+from .sessions import connection_is_owner
 from .settings import retention_days
 
 __all__ = ["CHOICE", "ERASED_PENDING", "PRIVACY_NOTE", "erase_box", "score", "show_save_choice", "source_choice"]

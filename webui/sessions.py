@@ -1,0 +1,166 @@
+"""The tab's session: which browser owns it, and the sign-in record a reload resumes.
+
+A signed-in session is bound to the browser that signed in: to the token of
+Streamlit's XSRF cookie, which the browser sends with every websocket it
+opens and which a session id (visible in upload URLs, so in proxy logs)
+does not carry. Streamlit re-masks the cookie on every response, so the
+token inside it is what is compared, never the cookie's text. A sign-in is
+also kept server-side (`hcdev_match.storage.sessions`) under a random token
+in a cookie of its own, so a reload (a new Streamlit session) resumes it in
+the same browser, and only there.
+"""
+
+from __future__ import annotations
+
+import binascii
+import contextlib
+import hashlib
+from datetime import timedelta
+from typing import Any
+
+import streamlit as st
+
+from hcdev_match.errors import HcdevMatchError
+from hcdev_match.storage.access import SESSION_LIFETIME
+
+from .keys import AUTH_KEY, COOKIE_PENDING, OWNER, RESUME_TRIED, SIGNIN_NOTICE
+from .resources import get_store
+
+__all__ = [
+    "BROWSER_COOKIE", "NO_BROWSER", "NO_COOKIE", "SESSION_COOKIE", "auth_record", "binding_of", "browser_binding",
+    "TOUCH_EVERY", "claim_session", "connection_is_owner", "end_session", "resume", "touch", "write_cookie",
+]  # fmt: skip
+
+BROWSER_COOKIE = "_streamlit_xsrf"
+NO_BROWSER = "no-browser-connection"  # a run with no websocket at all (Streamlit's AppTest)
+NO_COOKIE = "no-cookie"  # a browser connection that sent no readable cookie
+SESSION_COOKIE = "hcdev_session"  # the random token of a sign-in (storage.sessions keeps its hash)
+TOUCH_EVERY = timedelta(minutes=5)  # how often a signed-in session's activity is written down
+
+
+def resume() -> dict[str, Any] | None:
+    """The sign-in this browser's cookie names, looked up once per session (after a reload, a new tab)."""
+    token = st.context.cookies.get(SESSION_COOKIE) if len(st.context.headers) else None
+    if not token or st.session_state.get(RESUME_TRIED):
+        return None
+    st.session_state[RESUME_TRIED] = True
+    from hcdev_match.storage.sessions import resume_web_session
+
+    try:
+        resumed = resume_web_session(get_store(), token, browser=browser_binding())
+    except HcdevMatchError:
+        return None  # the database cannot be read: sign in again (the form says why)
+    if resumed is None:
+        st.session_state[COOKIE_PENDING] = ""  # a cookie that opens nothing: the browser forgets it
+        return None
+    auth = auth_record(resumed.user, token, signed_in_at=resumed.signed_in_at, now=resumed.last_seen)
+    st.session_state[AUTH_KEY] = auth
+    return auth
+
+
+def auth_record(user: Any, token: str | None, *, signed_in_at: Any, now: Any) -> dict[str, Any]:
+    return {
+        "name": user.name,
+        "role": user.role,
+        "user_id": user.id,
+        "signed_in_at": signed_in_at,
+        "last_seen": now,
+        "touched": now,
+        "browser": browser_binding(),
+        "token": token,
+    }
+
+
+def touch(auth: dict[str, Any], now: Any) -> None:
+    from hcdev_match.storage.sessions import touch_web_session
+
+    try:
+        touch_web_session(get_store(), auth["token"], now=now)
+        auth["touched"] = now
+    except HcdevMatchError:
+        pass  # a busy database: the next run notes the activity
+
+
+def write_cookie() -> None:
+    """Give the browser the sign-in cookie this session owes it (or tell it to forget one).
+
+    Streamlit has no API to set a cookie from a script run, so a one-line
+    script, sent once over the websocket (never in a URL), sets it in this
+    same-origin page. SameSite=Strict: a page of another site never sends
+    it, so a framed copy of the app resumes nothing.
+    """
+    token = st.session_state.pop(COOKIE_PENDING, None)
+    if token is None or not len(st.context.headers):
+        return
+    age = int(SESSION_LIFETIME.total_seconds()) if token else 0
+    st.html(
+        f'<script>document.cookie = "{SESSION_COOKIE}={token}; Path=/; Max-Age={age}; SameSite=Strict"'
+        ' + (location.protocol === "https:" ? "; Secure" : "");</script>',
+        unsafe_allow_javascript=True,
+    )
+
+
+def claim_session() -> None:
+    """Record which browser this session belongs to; empty it if another connection presents its id."""
+    current = browser_binding() or NO_COOKIE
+    owner = st.session_state.get(OWNER)
+    if owner is not None and owner != current:
+        end_session("This session was opened from another connection, so it was emptied; start again.")
+    st.session_state[OWNER] = current
+
+
+def connection_is_owner() -> bool:
+    """Whether this run comes from the browser that opened the session (for callbacks, which run first)."""
+    owner = st.session_state.get(OWNER)
+    return owner is None or owner == (browser_binding() or NO_COOKIE)
+
+
+def browser_binding() -> str | None:
+    """What this run's connection proves about its browser: a hash of its XSRF cookie's token.
+
+    None when a browser connection carries no readable cookie (it cannot be
+    signed in); NO_BROWSER for a run without any connection (AppTest).
+    """
+    if not len(st.context.headers):
+        return NO_BROWSER
+    return binding_of(st.context.cookies.get(BROWSER_COOKIE))
+
+
+def binding_of(cookie: str | None) -> str | None:
+    """The binding an XSRF cookie's text gives (a hash of the token inside it), or None for no token."""
+    token = _xsrf_token(cookie)
+    return hashlib.sha256(b"hcdev-session:" + token).hexdigest() if token else None
+
+
+def _xsrf_token(cookie: str | None) -> bytes | None:
+    """The token inside a "2|mask|masked token|time" cookie (Tornado's and Streamlit's format)."""
+    parts = (cookie or "").strip("\"'").split("|")
+    if len(parts) != 4 or parts[0] != "2":
+        return None
+    try:
+        mask, masked = binascii.unhexlify(parts[1]), binascii.unhexlify(parts[2])
+    except (binascii.Error, ValueError):
+        return None
+    if len(mask) != 4 or not masked:
+        return None
+    return bytes(b ^ mask[i % 4] for i, b in enumerate(masked))
+
+
+def end_session(notice: str | None = None) -> None:
+    """Forget everything this tab's session holds: sign-in, batch, selections, forms, downloads.
+
+    Downloads go with it: Streamlit serves a download only while a run of the
+    session still shows its button, and the next run shows the sign-in page.
+    """
+    token = (st.session_state.get(AUTH_KEY) or {}).get("token")
+    for key in list(st.session_state.keys()):
+        del st.session_state[key]
+    if notice:
+        st.session_state[SIGNIN_NOTICE] = notice
+    if token:
+        from hcdev_match.storage.sessions import end_web_session
+
+        with contextlib.suppress(HcdevMatchError):  # a busy database: the record expires by itself
+            end_web_session(get_store(), token)
+        st.session_state[COOKIE_PENDING] = ""  # the next run tells the browser to forget the cookie
+    st.session_state[RESUME_TRIED] = True  # a cookie still sent on this connection is not looked up again
