@@ -46,8 +46,8 @@ def test_pasting_a_cv_shows_best_fit_chart_explanation_and_downloads() -> None:
     assert at.header[0].value == "Best fit: Medical device software developer"
     assert "A person decides" in texts(at)
     charts = [chart.proto.spec for chart in at.get("vega_lite_chart")]
-    assert len(charts) == 3 and "How to read a fit" in charts[0]  # the scale, beside the result
-    assert "Fit to each role" in charts[1] and "What carried" in charts[2]
+    assert len(charts) == 3 and "Fit to each role" in charts[0]
+    assert "How to read a fit" in charts[1] and "What carried" in charts[2]  # the scale beside the result
     assert at.selectbox(key="explain_role").value == "device"
     assert "What would raise the fit" in [s.value for s in at.subheader]
     assert at.dataframe[0].value["skill"].tolist()  # matched skills with snippets

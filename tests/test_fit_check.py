@@ -82,8 +82,9 @@ def test_the_scale_is_on_the_landing_page_and_beside_the_result() -> None:
     scale = json.loads(at.get("vega_lite_chart")[0].proto.spec)
     assert scale["height"] >= 60  # tall enough to show its bars (it was 40 px: blank under its title)
     at = score_text(at, (SAMPLES / "device_2.txt").read_text())
-    assert chart_titles(at)[:2] == ["How to read a fit", "Fit to each role"]
-    marks = json.dumps(json.loads(at.get("vega_lite_chart")[0].proto.spec)["layer"])
+    titles = chart_titles(at)
+    assert titles[:2] == ["Fit to each role", "How to read a fit"]  # the scale beside the fit chart
+    marks = json.dumps(json.loads(at.get("vega_lite_chart")[1].proto.spec)["layer"])
     assert "triangle-down" in marks  # this CV's fit marked on the scale
 
 
@@ -119,3 +120,13 @@ def test_the_verdict_names_one_cause_for_each_kind_of_text(matcher: Matcher, sam
     assert causes["outside_fintech"].cause == "no_healthcare" and causes["outside_fintech"].no_fit
     assert causes["mobile_1"].cause == "no_healthcare" and not causes["mobile_1"].no_fit
     assert not any(v.no_fit for name, v in causes.items() if not name.startswith("outside_"))
+
+
+def test_the_charts_drawn_without_validation_are_valid_vega_lite(matcher: Matcher, samples: dict[str, str]) -> None:
+    from hcdev_match.present.charts import build_fit_chart, build_terms_chart
+    from hcdev_match.present.scale import band_chart_spec, build_band_chart
+
+    assessment = matcher.assess(samples["ehr_1"])
+    for chart in (build_fit_chart(assessment), build_terms_chart(assessment.best), build_band_chart(42.4)):
+        chart.to_dict(validate=True)  # raises on a spec Vega-Lite would not draw
+    assert band_chart_spec(42.4) == build_band_chart(42).to_dict() and band_chart_spec(42.4) is not band_chart_spec(42)

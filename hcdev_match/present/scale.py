@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import copy
+import functools
+from typing import Any
+
 import altair as alt
 import pandas as pd
 
 from ..scoring.assessment import FIT_BANDS
 from .charts import BAND_COLOURS, BAND_NAMES, BAND_TEXT, BAND_TICKS
 
-__all__ = ["build_band_chart"]
+__all__ = ["band_chart_spec", "build_band_chart"]
 
 AXIS_INK = "#3d4150"  # 10:1 on white; the theme's faded axis grey is under 4.5:1
 
@@ -60,3 +64,19 @@ def build_band_chart(fit: float | None = None) -> alt.LayerChart:
     chart: alt.LayerChart = alt.LayerChart(layer=layers, title="How to read a fit", height=120)
     resolved: alt.LayerChart = chart.resolve_scale(color="independent")
     return resolved
+
+
+def band_chart_spec(fit: float | None = None) -> dict[str, Any]:
+    """The scale's Vega-Lite spec, its marker at ``fit`` rounded to a point; built once per point.
+
+    Building and validating the layered chart costs about 0.2 s, every time;
+    the page draws it on every run, so the spec is kept (a copy is returned:
+    a renderer may change the dict it is given).
+    """
+    return copy.deepcopy(_spec(None if fit is None else round(fit)))
+
+
+@functools.lru_cache(maxsize=102)
+def _spec(fit: int | None) -> dict[str, Any]:
+    spec: dict[str, Any] = build_band_chart(fit).to_dict()
+    return spec
