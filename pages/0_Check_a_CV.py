@@ -12,7 +12,7 @@ from __future__ import annotations
 import streamlit as st
 
 from hcdev_match.documents.document import DocumentLimits
-from webui.auth import guard
+from webui.auth import guard_with_banners_last
 from webui.components import HUMAN_NOTE, render_fit_check, render_scale
 from webui.fitcheck import PRIVACY_NOTE, erase_box, score, show_save_choice, source_choice
 from webui.keys import CV_FILE, CV_TEXT, FIT_CHECK, FIT_ERROR
@@ -21,7 +21,7 @@ from webui.resources import get_matcher
 LIMITS = DocumentLimits()
 
 st.set_page_config(page_title="hcdev-match: check a CV", page_icon="🩺", layout="wide")
-guard("fit_check")
+show_banners = guard_with_banners_last("fit_check")
 st.title("How well does a CV fit the healthcare software roles?")
 st.caption(
     "Seven roles from EHR to medical imaging, telemedicine and medical devices. "
@@ -48,7 +48,8 @@ result = st.session_state.get(FIT_CHECK)
 if result is not None:
     render_fit_check(result)
     show_save_choice()
-elif FIT_ERROR not in st.session_state:
+show_banners()  # at the top of the page; drawn now, once the inputs are on screen
+if result is None and FIT_ERROR not in st.session_state:
     st.info(
         "Paste a CV or upload a file, then press **Score the CV**. You will see the fit to each of the "
         "seven roles, the skills found and missing, and what would raise the fit. " + HUMAN_NOTE

@@ -11,6 +11,7 @@ Which browser a session belongs to, and the sign-in a reload resumes, are
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import streamlit as st
@@ -36,6 +37,7 @@ from .settings import read_settings
 
 __all__ = [
     "NO_BROWSER", "connection_is_owner", "current_user", "demo_banner", "end_session", "guard", "guard_sign_in_page",
+    "guard_with_banners_last",
     "oidc_configured", "settings_banner", "sidebar_account", "sign_in_form",
 ]  # fmt: skip
 
@@ -81,14 +83,35 @@ def current_user() -> dict[str, Any] | None:
 
 def guard(page: str) -> dict[str, Any] | None:
     """Stop the page unless the policy lets the current visitor see it."""
+    user, banners = _guard(page)
+    banners()
+    return user
+
+
+def guard_with_banners_last(page: str) -> Callable[[], None]:
+    """``guard``, but the banners (which open the database) are drawn at the top when the page calls back.
+
+    For the first page a visitor sees: its inputs reach the browser before
+    the database (SQLAlchemy, the schema check) is even imported.
+    """
+    return _guard(page)[1]
+
+
+def _guard(page: str) -> tuple[dict[str, Any] | None, Callable[[], None]]:
     user = current_user()
     role = str(user["role"]) if user else CANDIDATE
     write_cookie()
     sidebar_account(user)
-    settings_banner()
-    demo_banner()
+    holder = st.container()
+
+    def banners() -> None:
+        with holder:
+            settings_banner()
+            demo_banner()
+
     if is_allowed(page, role):
-        return user
+        return user, banners
+    banners()
     if user is None:
         st.title("Sign in to continue")
         st.info("This page is for signed-in recruiters or HR staff. Candidates can use the fit check.")
@@ -97,7 +120,7 @@ def guard(page: str) -> dict[str, Any] | None:
         st.title("Not available to your account")
         st.error(f"Your role ({role}) may not open this page. Ask an administrator if you need it.")
     st.stop()
-    return None  # not reached: st.stop() ends the run
+    raise AssertionError("not reached: st.stop() ends the run")
 
 
 def sign_in_form() -> None:

@@ -133,7 +133,6 @@ def _explain(check: FitCheck) -> None:
 
 def _skills(fit: RoleFit) -> None:
     from hcdev_match.present.plain import plain_words
-    from hcdev_match.present.report import escape_markdown
 
     matcher = get_matcher()
     if fit.matched:
@@ -146,20 +145,19 @@ def _skills(fit: RoleFit) -> None:
                     "skill": [m.label for m in fit.matched],
                     "tier": [TIER_NAMES[m.tier] for m in fit.matched],
                     "strength": [m.strength for m in fit.matched],
+                    # Whole words, as plain text: the Markdown a CV was written in is taken out.
+                    "where the text shows it": [plain_words(m.snippet) for m in fit.matched],
                 }
             ),
             hide_index=True,
+            row_height=64,  # room for a snippet's two or three lines
             column_config={
                 "strength": st.column_config.ProgressColumn(
                     "strength", min_value=0.0, max_value=1.0, format="%.2f", width="small"
                 ),
+                "where the text shows it": st.column_config.TextColumn(width="large"),
             },
         )
-        with st.container(key="evidence"):
-            st.markdown("**Where the text shows them**")
-            for m in fit.matched:
-                if m.snippet:
-                    st.markdown(f"- **{escape_markdown(m.label)}**: “{escape_markdown(plain_words(m.snippet))}”")
     else:
         st.markdown("The text shows none of this role's skills.")
     for tier in ("must_have", "nice_to_have"):

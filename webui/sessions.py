@@ -163,4 +163,3 @@ def end_session(notice: str | None = None) -> None:
         with contextlib.suppress(HcdevMatchError):  # a busy database: the record expires by itself
             end_web_session(get_store(), token)
         st.session_state[COOKIE_PENDING] = ""  # the next run tells the browser to forget the cookie
-    st.session_state[RESUME_TRIED] = True  # a cookie still sent on this connection is not looked up again
