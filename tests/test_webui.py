@@ -62,3 +62,14 @@ def test_a_wrong_setting_on_the_sign_in_prompt_is_explained_too(monkeypatch: pyt
     assert [t.value for t in at.title] == ["Sign in to continue"]
     shown = " ".join(plain(e.value) for e in at.error)
     assert "is not a URL" in shown and "Sup3r-secret" not in shown
+
+
+@pytest.mark.parametrize("script", ["dashboard.py", "pages/0_Check_a_CV.py", "pages/1_Catalogue.py"])
+def test_the_entry_the_home_page_and_the_catalogue_are_thin(script: str) -> None:
+    lines = (ROOT / script).read_text().splitlines()
+    assert len(lines) <= 80, len(lines)  # widgets, one workflow call, rendering, the empty state
+
+
+def test_every_glue_module_is_under_300_lines() -> None:
+    long = {p.name: n for p in (ROOT / "webui").glob("*.py") if (n := len(p.read_text().splitlines())) >= 300}
+    assert not long, long
