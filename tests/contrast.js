@@ -1,7 +1,8 @@
 // The contrast ratio (WCAG 2) of every visible text on the page, from its computed styles:
 // [ratio, text, tag, nearest data-testid]; colours with alpha are blended over the backgrounds behind them.
-// Left out, as WCAG 1.4.3 leaves them out: disabled controls. Left out here: text drawn inside charts (SVG
-// fills over bars, chosen in present/charts.py and present/scale.py for contrast with the bar under them).
+// Chart text is measured where it stands on the page (titles, axis labels and titles: its SVG fill); text drawn
+// over a chart's bars is left out (chosen in present/scale.py for the bar under it), and so, as WCAG 1.4.3
+// leaves them out, are disabled controls.
 () => {
   const parse = (c) => { const m = c.match(/rgba?\(([^)]+)\)/); if (!m) return null;
     const p = m[1].split(/[ ,\/]+/).filter(Boolean).map(Number); return [p[0], p[1], p[2], p.length > 3 ? p[3] : 1]; };
@@ -17,10 +18,13 @@
   while (walker.nextNode()) {
     const node = walker.currentNode; const el = node.parentElement;
     if (!node.textContent.trim() || seen.has(el)) continue; seen.add(el);
-    if (el.closest('svg, button:disabled, [aria-disabled="true"], [disabled]')) continue;
+    if (el.closest('button:disabled, [aria-disabled="true"], [disabled]')) continue;
+    const inChart = el.closest('svg');
+    if (inChart && !el.closest('.role-axis-label, .role-axis-title, .role-title-text, .role-legend-label')) continue;
     const r = el.getBoundingClientRect(); if (!r.width || !r.height) continue;
     const st = getComputedStyle(el); if (st.visibility === 'hidden' || st.display === 'none') continue;
-    const bg = background(el); let fg = parse(st.color); if (!fg) continue;
+    const bg = background(el); let fg = parse(inChart ? st.fill : st.color); if (!fg) continue;
+    if (inChart) fg[3] *= Number(st.fillOpacity || 1);
     let opacity = 1; for (let e = el; e; e = e.parentElement) opacity *= Number(getComputedStyle(e).opacity);
     const rgb = over([fg[0], fg[1], fg[2], fg[3] * opacity], bg);
     const [a, b] = [lum(rgb), lum(bg)].sort((x, y) => y - x);

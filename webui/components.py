@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import streamlit as st
 
@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from hcdev_match.scoring.assessment import RoleFit
     from hcdev_match.workflows.fitcheck import FitCheck
 
-__all__ = ["HUMAN_NOTE", "TIER_NAMES", "render_fit_check", "render_scale"]
+__all__ = ["CHART_INK", "HUMAN_NOTE", "TIER_NAMES", "readable", "render_fit_check", "render_scale"]
 
 HUMAN_NOTE = (
     "**A person decides.** The fit shows how much of each role's skill profile the text evidences; "
@@ -28,13 +28,25 @@ TIER_NAMES = {
     "keyword": "role keyword",
 }
 MIN_GAIN = 1.0  # advice worth giving moves a fit by at least a point
+# Streamlit draws chart titles, axes and legends in a fixed grey of 3.7:1 on
+# white, whatever the theme's text colour; a chart's own config wins over it.
+CHART_INK = "#3d4150"  # 10:1 on white
+
+
+def readable(spec: dict[str, Any]) -> dict[str, Any]:
+    """A Vega-Lite spec whose titles, axis and legend text reach 4.5:1 contrast (4.5:1 is WCAG AA for text)."""
+    config = spec.setdefault("config", {})
+    for part, keys in (("axis", ("labelColor", "titleColor")), ("legend", ("labelColor", "titleColor")),
+                       ("title", ("color", "subtitleColor"))):  # fmt: skip
+        config.setdefault(part, {}).update(dict.fromkeys(keys, CHART_INK))
+    return spec
 
 
 def render_scale(fit: float | None = None) -> None:
     """The fit scale (what 0 to 100 means), with ``fit`` marked on it."""
     from hcdev_match.present.scale import band_chart_spec
 
-    st.container(key="scale_chart").vega_lite_chart(band_chart_spec(fit), width="stretch")
+    st.container(key="scale_chart").vega_lite_chart(readable(band_chart_spec(fit)), width="stretch")
 
 
 def render_fit_check(check: FitCheck) -> None:
@@ -55,17 +67,17 @@ def render_fit_check(check: FitCheck) -> None:
 
     best = check.best
     st.header(f"Best fit: {best.label}")
-    chart, facts = st.columns([3, 2])  # the fit chart is sent first: it is what the person waits for
+    chart, facts = st.columns([3, 1])  # the fit chart is sent first: it is what the person waits for
     # Validated once by the tests; unvalidated here, a tenth of the time.
     chart.container(key="fit_chart").vega_lite_chart(
-        build_fit_chart(check.assessment).to_dict(validate=False), width="stretch"
+        readable(build_fit_chart(check.assessment).to_dict(validate=False)), width="stretch"
     )
     with facts:
         st.metric("Fit", f"{best.fit:.0f} / 100 ({best.band})", help="90+ strong, 60+ good, 30+ partial, below 30 weak")
         st.markdown(
             f"**Closest next role:** {check.next_role.label}, {check.next_role.fit:.0f} / 100 ({check.next_role.band})"
         )
-        render_scale(best.fit)
+    render_scale(best.fit)  # the full width: each band's name fits on its bar, on a phone too
     if verdict.sentence:
         st.markdown(f"**What held the fit down:** {verdict.sentence}")
     st.info(HUMAN_NOTE)
@@ -120,7 +132,7 @@ def _explain(check: FitCheck) -> None:
         if fit.terms and fit.fit >= MIN_GAIN:
             from hcdev_match.present.charts import build_terms_chart
 
-            st.vega_lite_chart(build_terms_chart(fit).to_dict(validate=False), width="stretch")
+            st.vega_lite_chart(readable(build_terms_chart(fit).to_dict(validate=False)), width="stretch")
         else:
             st.markdown(f"Nothing carried a fit to {fit.label}: it is {fit.fit:.0f} of 100.")
         d = check.assessment.domain

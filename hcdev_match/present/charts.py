@@ -31,6 +31,9 @@ BAND_TEXT = ["#000000", "#000000", "#ffffff", "#ffffff"]
 BAND_TICKS = [0] + [low for low, _, _ in reversed(FIT_BANDS) if low] + [100]
 # Blue, grey and orange (Okabe-Ito): never red against green, which about one
 # man in twelve cannot tell apart.
+# Row labels up to 320 px, but never more than 40% of a narrow chart: on a
+# phone (390 px) the bars keep most of the width (they were squeezed to 120 px).
+LABEL_LIMIT = alt.ExprRef("min(320, containerSize()[0] * 0.4)")
 DECISION_COLOURS = {"shortlist": "#0072b2", "hold": "#8a8a8a", "reject": "#b35c00"}
 
 
@@ -54,7 +57,7 @@ def build_fit_chart(assessment: Assessment) -> alt.Chart:
                 scale=alt.Scale(domain=[0, 100]),
                 axis=alt.Axis(values=BAND_TICKS, grid=True),
             ),
-            y=alt.Y("role:N", sort="-x", title=None, axis=alt.Axis(labelLimit=320)),
+            y=alt.Y("role:N", sort="-x", title=None, axis=alt.Axis(labelLimit=LABEL_LIMIT)),
             color=alt.Color(
                 "band:N",
                 title="Fit band",
@@ -81,7 +84,7 @@ def build_terms_chart(fit: RoleFit, *, top: int = 10) -> alt.Chart:
         .mark_bar(color=BAND_COLOURS[2])
         .encode(
             x=alt.X("points:Q", title="Fit points (they add up to the fit)"),
-            y=alt.Y("term:N", sort=None, title=None, axis=alt.Axis(labelLimit=320)),
+            y=alt.Y("term:N", sort=None, title=None, axis=alt.Axis(labelLimit=LABEL_LIMIT)),
             tooltip=["term:N", "points:Q"],
         )
         .properties(height=alt.Step(24))

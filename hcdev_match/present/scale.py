@@ -1,4 +1,4 @@
-"""The fit scale drawn for people: four bands of 0 to 100, named on the bar, a fit marked on it."""
+"""The fit scale drawn for people: four bands of 0 to 100 named on the bar (the axis gives bounds), a fit marked."""
 
 from __future__ import annotations
 
@@ -27,9 +27,6 @@ def build_band_chart(fit: float | None = None) -> alt.LayerChart:
             "from": bounds[:-1],
             "to": bounds[1:],
             "middle": [(a + b) / 2 for a, b in zip(bounds[:-1], bounds[1:], strict=True)],
-            "label": [
-                f"{n} {a}–{b - 1 if b < 100 else 100}" for n, a, b in zip(BAND_NAMES, bounds, bounds[1:], strict=False)
-            ],
             "meaning": [meanings[name] for name in BAND_NAMES],
         }
     )
@@ -46,9 +43,9 @@ def build_band_chart(fit: float | None = None) -> alt.LayerChart:
         color=alt.Color("band:N", scale=alt.Scale(domain=BAND_NAMES, range=BAND_COLOURS), legend=None),
         tooltip=["band:N", "from:Q", "to:Q", "meaning:N"],
     )
-    labels = base.mark_text(fontSize=13, fontWeight="bold").encode(
+    labels = base.mark_text(fontSize=12, fontWeight="bold").encode(
         x="middle:Q",
-        text="label:N",
+        text="band:N",
         color=alt.Color("band:N", scale=alt.Scale(domain=BAND_NAMES, range=BAND_TEXT), legend=None),
     )
     layers: list[alt.Chart] = [bars, labels]
