@@ -73,7 +73,7 @@ def read_verdict(assessment: Assessment) -> Verdict:
     if best.missing.get("must_have"):
         return Verdict(
             "missing_skills",
-            f"What holds the best fit down is the must-have skills of {best.label} the text does not show.",
+            f"the text does not show some of the must-have skills of {best.label} (listed below).",
             "",
             no_fit,
         )
