@@ -245,6 +245,47 @@ def _v6_web_sessions(connection: Connection) -> None:
     web_sessions.create(connection, checkfirst=True)
 
 
+# A recruiter's named batch (version 7): its settings, and one row per
+# distinct CV holding what ranks it again (term strengths, never the text;
+# the text stays on the assessment, kept only with consent). Members go with
+# their assessment when it is erased or purged.
+recruiter_batches = sa.Table(
+    "recruiter_batches",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("name", sa.String(100), nullable=False),
+    sa.Column("created_by", sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("expires_at", sa.DateTime, nullable=False),
+    sa.Column("legal_basis", sa.String(40), nullable=False),
+    sa.Column("fingerprint", sa.String(64), nullable=False),
+    sa.Column("catalogue_version", sa.String(40), nullable=False),
+    sa.Column("settings", sa.Text, nullable=False),  # JSON: roles, weights, required skills, blind review
+    sa.UniqueConstraint("created_by", "fingerprint", name="uq_recruiter_batches_fingerprint"),
+)
+
+recruiter_batch_members = sa.Table(
+    "recruiter_batch_members",
+    metadata,
+    sa.Column("batch_id", sa.Integer, sa.ForeignKey("recruiter_batches.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("code", sa.String(20), primary_key=True),
+    sa.Column("assessment_id", sa.Integer, sa.ForeignKey("assessments.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("source", sa.String(300), nullable=False),
+    sa.Column("kind", sa.String(20), nullable=False),
+    sa.Column("duplicates", sa.Text, nullable=False),  # JSON: the other uploads of the same CV
+    sa.Column("ranking", sa.Text, nullable=False),  # JSON: flags and term strengths by term name
+    sa.Column("note", sa.Text, nullable=False, server_default=""),
+)
+
+
+def _v7_recruiter_batches(connection: Connection) -> None:
+    recruiter_batches.create(connection, checkfirst=True)
+    recruiter_batch_members.create(connection, checkfirst=True)
+    connection.exec_driver_sql(
+        "CREATE INDEX IF NOT EXISTS ix_recruiter_batch_members_assessment ON recruiter_batch_members (assessment_id)"
+    )
+
+
 MIGRATIONS: tuple[Callable[[Connection], None], ...] = (
     _v1_tables_and_append_only_audit,
     _v2_reporting_indexes,
@@ -252,6 +293,7 @@ MIGRATIONS: tuple[Callable[[Connection], None], ...] = (
     _v4_sign_in_throttle_and_no_published_demo_passwords,
     _v5_month_group_indexes,
     _v6_web_sessions,
+    _v7_recruiter_batches,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
