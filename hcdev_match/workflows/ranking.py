@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -19,6 +20,7 @@ import scipy.sparse as sp
 from ..catalogue.model import Catalogue
 from ..config import DEFAULT_TIER_WEIGHTS
 from ..documents.intake import UploadItem
+from ..errors import HcdevMatchError
 from ..present.spreadsheet import csv_writer
 from ..scoring.assessment import Assessment
 from ..scoring.matcher import Matcher
@@ -27,7 +29,11 @@ from ..text.redaction import MASK, mask_file_names, mask_personal_details
 from ..text.tokenizer import tokenize_phrase
 from .fitcheck import FitCheck, check_fit
 
-__all__ = ["Ranking", "RankingFailure", "mask_fit_check", "ranking_csv"]
+__all__ = ["Ranking", "RankingError", "RankingFailure", "mask_fit_check", "ranking_csv"]
+
+
+class RankingError(HcdevMatchError):
+    """A ranking asked for what it does not hold (the text of a CV that was not kept)."""
 
 
 @dataclass(frozen=True)
@@ -44,10 +50,10 @@ class Ranking:
         readable = [item for item in items if item.document is not None]
         self.failures = [RankingFailure(item.name, item.error or "not read") for item in items if item.document is None]
         self.sources = [item.name for item in readable]
-        self.texts = [item.document.text for item in readable if item.document is not None]
+        self.texts: list[str | None] = [item.document.text for item in readable if item.document is not None]
         self.kinds = [item.document.kind for item in readable if item.document is not None]
         self.ids = [f"C{n:03d}" for n in range(1, len(readable) + 1)]
-        evidence = matcher.read(self.texts)
+        evidence = matcher.read([item.document.text for item in readable if item.document is not None])
         self.strengths: sp.csr_matrix = (
             matcher.strengths(evidence) if evidence else sp.csr_matrix((0, len(matcher.terms)))
         )
@@ -56,6 +62,36 @@ class Ranking:
             tuple(dict.fromkeys((item.document.flags if item.document else ()) + matcher.flags_of(e)))
             for item, e in zip(readable, evidence, strict=True)
         ]
+
+    @classmethod
+    def restore(cls, matcher: Matcher, rows: Sequence[Mapping[str, Any]]) -> Ranking:
+        """A saved batch's ranking, from what was kept of each CV (see ``Ranking.row_of``), not its text.
+
+        ``text`` is None where the CV text was not kept (kept only with
+        consent): such a candidate is ranked and re-weighted as before, but
+        cannot be explained from its text.
+        """
+        ranking = cls(matcher, ())
+        ranking.ids = [str(r["code"]) for r in rows]
+        ranking.sources = [str(r["source"]) for r in rows]
+        ranking.kinds = [str(r["kind"]) for r in rows]
+        ranking.texts = [None if r.get("text") is None else str(r["text"]) for r in rows]
+        ranking.flags = [tuple(r["flags"]) for r in rows]
+        ranking.strengths = _matrix(matcher, [r["strengths"] for r in rows])
+        ranking.evidence = _matrix(matcher, [r["evidence"] for r in rows])
+        return ranking
+
+    def row_of(self, n: int) -> dict[str, object]:
+        """What is kept of the ``n``-th CV to rank it again later: term strengths by name, never its text."""
+        terms = self.matcher.terms
+        return {
+            "code": self.ids[n],
+            "source": self.sources[n],
+            "kind": self.kinds[n],
+            "flags": list(self.flags[n]),
+            "strengths": {terms[int(i)]: round(float(v), 6) for i, v in _row_items(self.strengths, n)},
+            "evidence": {terms[int(i)]: round(float(v), 6) for i, v in _row_items(self.evidence, n)},
+        }
 
     def __len__(self) -> int:
         return len(self.texts)
@@ -68,15 +104,24 @@ class Ranking:
         what is hidden, never what is scored.
         """
         n = self.ids.index(candidate)
+        text = self.texts[n]
+        if text is None:
+            raise RankingError(
+                f"{candidate}'s CV text was not kept (it is kept only with the candidate's consent), so it cannot "
+                "be explained here; its fits above still stand. Upload the batch's files again to see why"
+            )
         check = replace(
-            check_fit(self.matcher, text=self.texts[n]), source=self.sources[n], kind=self.kinds[n], flags=self.flags[n]
+            check_fit(self.matcher, text=text), source=self.sources[n], kind=self.kinds[n], flags=self.flags[n]
         )
         return mask_fit_check(check, self.matcher, source=candidate) if blind else check
 
     def assessments(self) -> list[Assessment]:
         """Each CV's assessment as it is saved: its fits, and every flag its row shows
         (reading the file raises some, such as hidden text or a scan)."""
-        scored = self.matcher.assess_many(self.texts, snippets=False)
+        texts = [t for t in self.texts if t is not None]
+        if len(texts) != len(self.texts):
+            raise RankingError("a reopened batch is already saved; its CVs are not assessed again")
+        scored = self.matcher.assess_many(texts, snippets=False)
         return [replace(a, flags=flags) for a, flags in zip(scored, self.flags, strict=True)]
 
     def failure_lines(self, *, blind: bool) -> list[str]:
@@ -187,6 +232,21 @@ def mask_fit_check(check: FitCheck, matcher: Matcher, *, source: str) -> FitChec
         for fit in check.assessment.fits
     )
     return replace(check, text=text, source=source, assessment=replace(check.assessment, fits=fits))
+
+
+def _row_items(matrix: sp.csr_matrix, n: int) -> list[tuple[int, float]]:
+    start, end = matrix.indptr[n], matrix.indptr[n + 1]
+    return list(zip(matrix.indices[start:end].tolist(), matrix.data[start:end].tolist(), strict=True))
+
+
+def _matrix(matcher: Matcher, rows: Sequence[Mapping[str, float]]) -> sp.csr_matrix:
+    """Rows of term strengths by name as a matrix over the matcher's terms (a term it no longer has is dropped)."""
+    cells = [(n, matcher.index[t], v) for n, row in enumerate(rows) for t, v in row.items() if t in matcher.index]
+    data = [v for *_, v in cells]
+    matrix = sp.csr_matrix(
+        (data, ([n for n, *_ in cells], [i for _, i, _ in cells])), shape=(len(rows), len(matcher.terms))
+    )
+    return matrix
 
 
 _WORK_WORDS: dict[str, frozenset[str]] = {}
