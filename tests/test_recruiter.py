@@ -64,9 +64,10 @@ def test_a_recruiter_ranks_reweights_decides_and_exports(recruiter_page: tuple[A
     at.button(key="save_batch").click().run()
     assert store.count_assessments() == 4
     at.selectbox(key="explain_candidate").set_value("C003").run()
-    at.radio(key="decision").set_value("shortlist").run()
-    at.text_input(key="decision_reason").input("Strong clinical ML work").run()
-    at.button(key="record_decision").click().run()
+    at.radio(key="decision_C003").set_value("shortlist")
+    at.text_input(key="decision_reason_C003").input("Strong clinical ML work")
+    at.button(key="record_decision_C003").click().run()
+    at.button(key="confirm_decision_one").click().run()
     assert not at.exception
     table = at.dataframe[0].value
     assert table.loc[table["candidate"] == "C003", "decision"].item() == "shortlist"
@@ -155,6 +156,8 @@ def test_the_page_reads_200_of_300_uploads_and_shows_one_note(monkeypatch: pytes
     at = sign_in_session(at, "recruiter", name="ana", user_id=user.id).run()
     at = upload(at, [(f"cv{i:03d}.txt", sample("cds_1") + f"\nReference {i}\n".encode()) for i in range(300)])
     assert not at.exception
+    assert len(at.dataframe[0].value) == 25  # the best 25 first, the rest on demand
+    at.toggle(key="show_all").set_value(True).run()
     assert len(at.dataframe[0].value) == 200
     notes = [w.value for w in at.warning if "not read" in w.value]
     assert notes == ["100 CV(s) were not read: a batch holds at most 200 CVs; upload them as a second batch"]
@@ -353,8 +356,8 @@ def test_sign_out_and_expiry_clear_the_batch_selections_and_the_decision_form(
     at.radio(key="legal_basis").set_value("contract").run()
     at.button(key="save_batch").click().run()
     at.selectbox(key="explain_candidate").set_value("C002").run()
-    at.text_input(key="decision_reason").input("Half-written reason about C002").run()
-    assert "ranking" in at.session_state and "decision_reason" in at.session_state
+    at.text_input(key="decision_reason_C002").input("Half-written reason about C002").run()
+    assert "recruiter_work" in at.session_state and "decision_reason_C002" in at.session_state
     at.button(key="signout").click().run()
     left = {k: at.session_state[k] for k in at.session_state if k != "owner"}  # owner: which browser it is
     assert set(left) <= {"signin_notice", "signin_name", "signin_password", "signin"}, left  # the sign-in form
@@ -369,5 +372,5 @@ def test_sign_out_and_expiry_clear_the_batch_selections_and_the_decision_form(
     at.session_state["auth"]["last_seen"] = at.session_state["auth"]["last_seen"] - timedelta(hours=9)
     at.run()
     assert not at.dataframe and at.title[0].value == "Sign in to continue"
-    assert "ranking" not in at.session_state and "saved" not in at.session_state
+    assert "recruiter_work" not in at.session_state and "recruiter_settings" not in at.session_state
     assert "Your session ended" in at.warning[0].value

@@ -1,0 +1,122 @@
+"""The recruiter's batch in hand, and the opening's settings, as this tab's session holds them.
+
+Widgets lose their state when a visit to another page does not draw them;
+the settings live under a key of their own (``SETTINGS``) and are put back
+into the widgets on the way back, so roles, weights, required skills and the
+blind toggle survive a visit to the catalogue. Sign-out clears all of it
+(``webui.end_session`` empties the whole session state).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+import pandas as pd
+import streamlit as st
+
+from hcdev_match.config import DEFAULT_TIER_WEIGHTS
+from hcdev_match.scoring.matcher import Matcher
+from hcdev_match.workflows.ranking import Ranking
+from hcdev_match.workflows.screening import Settings, resolve_skills, suggest_skills
+
+WORK = "recruiter_work"  # the Work in hand
+SETTINGS = "recruiter_settings"  # the Settings of the batch in hand, outliving the widgets
+PENDING = "recruiter_pending"  # a PendingDecision waiting for its confirmation
+VIEWED = "recruiter_viewed"  # candidate codes whose view is in the audit log
+
+WEIGHT_KEYS = {"must_have": "weight_must", "nice_to_have": "weight_nice", "general": "weight_general",
+               "future": "weight_future"}  # fmt: skip
+WEIGHT_LABELS = {"must_have": "Must-have skills", "nice_to_have": "Nice-to-have skills",
+                 "general": "General skills (useful in every role)", "future": "Future technologies"}  # fmt: skip
+
+
+@dataclass
+class Work:
+    """A batch being worked: its ranking, and what is saved of it."""
+
+    ranking: Ranking
+    duplicates: dict[str, tuple[str, ...]]
+    fingerprints: tuple[str, ...]
+    name: str
+    batch_id: int | None = None
+    basis: str | None = None
+    saved: dict[str, int] = field(default_factory=dict)  # code -> assessment id
+    refs: dict[str, str] = field(default_factory=dict)  # code -> candidate reference (privacy requests)
+    notes: dict[str, str] = field(default_factory=dict)
+    stored_settings: Settings | None = None  # as saved with the batch, to keep it up to date
+    messages: list[str] = field(default_factory=list)  # said once, above the batch
+
+
+def current_work() -> Work | None:
+    work = st.session_state.get(WORK)
+    return work if isinstance(work, Work) else None
+
+
+def start_work(work: Work, settings: Settings) -> None:
+    """Make ``work`` the batch in hand, its settings in the widgets; forget the last batch's selections."""
+    for key in [k for k in st.session_state if str(k).startswith(("decision_", "note_", "ranking_table_"))]:
+        del st.session_state[key]
+    for key in ("explain_candidate", "bulk_candidates", "compare_candidates", PENDING, VIEWED):
+        st.session_state.pop(key, None)
+    st.session_state[WORK] = work
+    put_settings(settings)
+
+
+def put_settings(settings: Settings) -> None:
+    """Settings for the widgets to show on their next drawing (``settings_controls`` puts them in)."""
+    st.session_state[SETTINGS] = settings
+    for key in ("opening_roles", "required_skills", "blind_review", *WEIGHT_KEYS.values()):
+        st.session_state.pop(key, None)
+
+
+def first_settings(matcher: Matcher, ranking: Ranking) -> Settings:
+    """A new batch's settings: the role most of its CVs fit best, default weights, blind review on."""
+    table = ranking.table(roles=list(matcher.roles))
+    labels = {matcher.catalogue.roles[r].label: r for r in matcher.roles}
+    mode = pd.Series(table["best role"]).mode() if not table.empty else pd.Series([], dtype=str)
+    roles = (labels[mode.iloc[0]],) if not mode.empty else (matcher.roles[0],)
+    return Settings(roles=roles, weights={t: DEFAULT_TIER_WEIGHTS[t] for t in WEIGHT_KEYS}, blind=True)
+
+
+def settings_controls(matcher: Matcher) -> Settings:
+    """Roles, required skills, weights and blind review, restored after a visit to another page."""
+    held = st.session_state.get(SETTINGS)
+    if not isinstance(held, Settings):
+        held = Settings()
+    labels = [matcher.catalogue.skills[s].label for s in held.required if s in matcher.catalogue.skills]
+    restore = {"opening_roles": list(held.roles), "required_skills": ", ".join(labels),
+               "blind_review": held.blind, **{k: float(held.weights[t]) for t, k in WEIGHT_KEYS.items()}}  # fmt: skip
+    for key, value in restore.items():
+        if key not in st.session_state:
+            st.session_state[key] = value
+    role_labels = {r: matcher.catalogue.roles[r].label for r in matcher.roles}
+    blind = st.toggle(
+        "Blind review: hide names, contact details, addresses, birth dates, ages, gender, photo captions and "
+        "file names",
+        key="blind_review",
+    )
+    controls, sliders = st.columns([2, 3])
+    roles = controls.multiselect(
+        "Roles of the opening", options=list(matcher.roles), format_func=role_labels.get, key="opening_roles"
+    )
+    typed = controls.text_input(
+        "Skills this opening requires (optional): their names, separated by commas",
+        key="required_skills",
+        placeholder="FHIR, HL7 v2",
+        help="Each name is matched exactly (or by its usual alias), never by the letters it contains.",
+    )
+    required, unknown = resolve_skills(matcher.catalogue, typed)
+    if required:
+        controls.caption("Required: " + ", ".join(matcher.catalogue.skills[s].label for s in required))
+    for name in unknown:
+        close = suggest_skills(matcher.catalogue, name)
+        controls.warning(f"No skill is called {name!r}" + (f"; did you mean {', '.join(close)}?" if close else "."))
+    with sliders:
+        st.markdown("**How much each kind of skill counts** (role keywords always count a little)")
+        left, right = st.columns(2)
+        weights = {}
+        for n, (tier, key) in enumerate(WEIGHT_KEYS.items()):
+            weights[tier] = (left if n < 2 else right).slider(WEIGHT_LABELS[tier], 0.0, 2.0, step=0.05, key=key)
+    settings = replace(held, roles=tuple(roles), weights=weights, required=required, blind=bool(blind))
+    st.session_state[SETTINGS] = settings
+    return settings
