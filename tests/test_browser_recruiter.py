@@ -1,0 +1,169 @@
+"""The recruiter page in a real browser: the decision form, a saved batch after a reload, the heatmap's labels."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from .browser import CHROMIUM, CHROMIUM_ARGS, require_chromium, running_server
+from .conftest import SAMPLES
+
+pytestmark = pytest.mark.browser
+
+require_chromium()
+
+from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
+
+TIMEOUT = 60_000
+PASSWORD = "correct horse battery"
+NAMES = ["cds_1", "cds_2", "cds_3", "analytics_1", "imaging_1", "ehr_1", "mobile_1"]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    from hcdev_match.storage.accounts import add_user
+    from hcdev_match.storage.store import Store
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'app.sqlite3'}"
+    store = Store.from_url(url)
+    add_user(store, "ana", role="recruiter", password=PASSWORD)
+    store.engine.dispose()
+    with running_server(env={"HCDEV_DATABASE_URL": url}) as app:
+        yield app.url
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Browser, server: str) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT)
+    page.goto(f"{server}/Recruiter")
+    sign_in(page)
+    yield page
+    context.close()
+
+
+def wait_idle(page: Page) -> None:
+    page.wait_for_timeout(300)
+    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')")
+
+
+def sign_in(page: Page) -> None:
+    page.locator(".st-key-signin_name input").fill("ana")
+    page.locator(".st-key-signin_password input").fill(PASSWORD)
+    page.locator(".st-key-signin button").click()
+    expect(page.get_by_role("heading", name="Rank a batch of CVs for an opening")).to_be_visible()
+    wait_idle(page)
+
+
+def upload(page: Page, folder: Path, files: dict[str, str]) -> None:
+    paths = []
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+        paths.append(str(folder / name))
+    page.locator(".st-key-batch_files input[type=file]").set_input_files(paths)
+    expect(page.get_by_text(next(iter(files)))).to_be_visible()
+    wait_idle(page)
+    page.locator(".st-key-rank_batch button").click()
+    expect(page.locator(".st-key-heatmap svg").first).to_be_attached()
+    wait_idle(page)
+
+
+def samples(suffix: str = "") -> dict[str, str]:
+    return {f"{n}{suffix}.txt": (SAMPLES / f"{n}.txt").read_text() + suffix for n in NAMES}
+
+
+def save(page: Page, name: str) -> None:
+    box = page.locator(".st-key-batch_name input")
+    box.fill(name)
+    box.press("Enter")
+    wait_idle(page)
+    page.locator(".st-key-legal_basis").get_by_text("contract:", exact=False).click()
+    wait_idle(page)
+    page.locator(".st-key-save_batch button").click()
+    expect(page.get_by_text(f"Saved as '{name}'")).to_be_visible()
+    wait_idle(page)
+
+
+def choose(page: Page, code: str) -> None:
+    page.locator(".st-key-explain_candidate input[role=combobox]").click()
+    page.get_by_role("option", name=code, exact=True).click()
+    expect(page.locator(f".st-key-decision_{code}")).to_be_visible()
+    wait_idle(page)
+
+
+def test_the_decision_form_of_another_candidate_is_empty_and_nothing_is_recorded_unconfirmed(
+    page: Page, tmp_path: Path
+) -> None:
+    upload(page, tmp_path, samples("-a"))
+    save(page, "Decisions")
+    choose(page, "C003")
+    page.locator(".st-key-decision_C003").get_by_text("reject", exact=True).click()
+    page.locator(".st-key-decision_reason_C003 input").fill("No clinical work shown")
+    page.locator(".st-key-record_decision_C003 button").click()
+    expect(page.get_by_text("Record reject for C003", exact=False)).to_be_visible()
+    choose(page, "C002")
+    form = page.locator(".st-key-decision_C002")
+    assert form.locator("input[type=radio]:checked").count() == 0  # nothing pre-chosen from C003
+    assert page.locator(".st-key-decision_reason_C002 input").input_value() == ""
+    expect(page.get_by_text("Record reject for C003", exact=False)).to_have_count(0)
+    expect(page.locator("[class*='st-key-confirm_decision']")).to_have_count(0)
+    expect(page.get_by_text("No decision on C002 yet.")).to_be_visible()
+
+
+def test_a_saved_batch_reopens_after_a_reload(page: Page, tmp_path: Path) -> None:
+    upload(page, tmp_path, samples("-b"))
+    page.locator(".st-key-blind_review label").click()  # blind review off: saved with the batch
+    wait_idle(page)
+    save(page, "ICU opening")
+    page.reload()
+    signed_in = page.get_by_role("heading", name="Rank a batch of CVs for an opening")
+    expect(page.locator(".st-key-signin_name input").or_(signed_in).first).to_be_visible()
+    if page.locator(".st-key-signin_name input").count():  # sign-in surviving a reload is another change
+        sign_in(page)
+    expect(page.locator(".st-key-heatmap")).to_have_count(0)  # a new session: nothing of the batch in it
+    page.locator(".st-key-saved_batch input[role=combobox]").click()
+    page.get_by_role("option", name="ICU opening", exact=False).click()
+    wait_idle(page)
+    page.locator(".st-key-open_batch button").click()
+    expect(page.get_by_role("heading", name="ICU opening")).to_be_visible()
+    expect(page.locator(".st-key-heatmap svg").first).to_be_attached()
+    expect(page.get_by_text("Saved as 'ICU opening'")).to_be_visible()
+    assert page.locator(".st-key-blind_review input[type=checkbox]").is_checked() is False
+
+
+def test_the_heatmap_labels_all_seven_roles_at_the_top_and_every_row_at_1280_px(page: Page, tmp_path: Path) -> None:
+    files = {f"cv{i:02d}.txt": (SAMPLES / f"{NAMES[i % 7]}.txt").read_text() + f"\nReference {i}\n" for i in range(30)}
+    upload(page, tmp_path, files)
+    page.locator(".st-key-show_all label").click()
+    wait_idle(page)
+    chart = page.locator(".st-key-heatmap")
+    expect(chart.locator("svg").first).to_be_visible()
+    labels = chart.locator("svg text").evaluate_all(
+        "els => els.map(e => { const r = e.getBoundingClientRect();"
+        " return {text: e.textContent, left: r.left, right: r.right, top: r.top, width: r.width}; })"
+    )
+    from hcdev_match.catalogue.model import load_catalogue
+
+    roles = [role.label for role in load_catalogue().roles.values()]
+    assert len(roles) == 7
+    shown = {label["text"]: label for label in labels}
+    missing = [r for r in roles if r not in shown]
+    assert not missing, (missing, sorted(shown))
+    rows = [label for label in labels if label["text"].startswith("C0")]
+    assert sorted(label["text"] for label in rows) == [f"C{n:03d}" for n in range(1, 31)]  # every row
+    first_row = min(label["top"] for label in rows)
+    for role in roles:
+        box = shown[role]
+        assert box["top"] < first_row, role  # at the top, above the first row
+        assert 0 <= box["left"] and box["right"] <= 1280 and box["width"] > 0, role  # on screen at 1280 px
