@@ -13,6 +13,7 @@ from hcdev_match.documents.intake import BatchLimits
 from hcdev_match.errors import HcdevMatchError
 from hcdev_match.present.charts import build_heatmap
 from hcdev_match.present.report import escape_markdown
+from hcdev_match.present.spreadsheet import neutralise_cell
 from hcdev_match.scoring.matcher import Matcher
 from hcdev_match.storage.accounts import ensure_sso_user
 from hcdev_match.storage.batches import find_batch, list_batches, load_batch, save_batch, update_settings
@@ -149,8 +150,9 @@ def batch_report(work: Work, *, blind: bool) -> None:
 def save_controls(work: Work, user: dict[str, Any], settings: Settings) -> None:
     """Name the batch and state the legal basis; nothing is saved without one."""
     if work.batch_id is not None:
-        st.success(f"Saved as {work.name!r} under {str(work.basis).replace('_', ' ')}; the assessments expire in "
-                   f"{retention_days()} days from saving. Reopen it from the list above after a reload.")  # fmt: skip
+        st.success(f"{len(work.saved)} assessments are saved as {work.name!r} under "
+                   f"{str(work.basis).replace('_', ' ')}; they expire in {retention_days()} days from saving. "
+                   "Reopen the batch from your saved batches after a reload.")  # fmt: skip
         if work.stored_settings != settings:
             try:
                 update_settings(get_store(), work.batch_id, settings.to_dict(), owner=user_id(user))
@@ -220,8 +222,10 @@ def ranking_table(shown: pd.DataFrame, *, blind: bool, order: object) -> None:
     """The table, its key columns first; a row picked in it becomes the candidate explained."""
     columns = list(KEY_COLUMNS) + ([] if blind else ["source"]) + list(DETAIL_COLUMNS)
     # A selection is a row position: a new order gets a new table, so no old position picks another candidate.
+    # The grid's own CSV download writes cells as they are: a file name that is a formula is neutralised here too.
+    frame = shown[columns] if blind else shown[columns].assign(source=shown["source"].map(neutralise_cell))
     event = st.dataframe(
-        shown[columns], hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
+        frame, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
         key=f"ranking_table_{hash(order)}",
         column_config={
             "candidate": st.column_config.TextColumn("candidate", width="small", pinned=True),
@@ -241,7 +245,9 @@ def ranking_table(shown: pd.DataFrame, *, blind: bool, order: object) -> None:
             st.session_state["explain_candidate"] = picked
 
 
-def exports(work: Work, table: pd.DataFrame, *, settings: Settings, history: dict[str, Any], user: dict[str, Any]):
+def exports(
+    work: Work, table: pd.DataFrame, *, settings: Settings, history: dict[str, Any], user: dict[str, Any]
+) -> None:
     """The ranking's CSV (every role's fit) and, after decisions, the key from codes to files."""
     matcher, ranking = work.ranking.matcher, work.ranking
     role_labels = {r: matcher.catalogue.roles[r].label for r in matcher.roles}

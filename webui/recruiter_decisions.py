@@ -15,6 +15,7 @@ import streamlit as st
 
 from hcdev_match.errors import HcdevMatchError
 from hcdev_match.present.report import escape_markdown
+from hcdev_match.present.spreadsheet import neutralise_cell
 from hcdev_match.storage.batches import DecisionEntry, decision_history, record_decisions, set_note
 from hcdev_match.storage.store import DECISIONS
 from hcdev_match.workflows.shortlist import PendingDecision, compare_frame, plan_decision
@@ -145,7 +146,7 @@ def compare(table: pd.DataFrame, codes: list[str], *, role_labels: dict[str, str
     if len(chosen) < 2:
         return
     frame = compare_frame(table, chosen, role_labels=role_labels)
-    frame.loc["note"] = [work.notes.get(c, "") for c in chosen]
+    frame.loc["note"] = [neutralise_cell(work.notes.get(c, "")) for c in chosen]  # the grid's CSV download
     st.dataframe(frame, width="stretch", key="comparison")
 
 

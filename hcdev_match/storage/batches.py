@@ -99,7 +99,7 @@ def save_batch(
     if existing is not None:
         raise StoreError(f"this batch is already saved as {existing.name!r}; reopen it instead of saving it again")
     now = utc_now()
-    with store._write(f"save the batch of {len(members)}") as connection:
+    with store._write(f"save the {len(members)} assessments") as connection:
         batch_id = connection.execute(
             recruiter_batches.insert()
             .values(name=name, created_by=owner, created_at=now, legal_basis=legal_basis, fingerprint=fingerprint,

@@ -28,12 +28,14 @@ from ..scoring.matcher import Matcher
 from .ranking import Ranking
 
 __all__ = [
-    "WEIGHTED_TIERS",
     "Screening",
     "Settings",
+    "SettingsError",
+    "WEIGHTED_TIERS",
     "batch_fingerprint",
     "read_screening",
     "resolve_skills",
+    "suggest_skills",
     "text_fingerprint",
     "upload_label",
 ]

@@ -18,9 +18,10 @@ from .ranking import ranking_csv
 __all__ = [
     "BAND_NAMES",
     "DETAIL_COLUMNS",
+    "DecisionError",
     "KEY_COLUMNS",
-    "UNDECIDED",
     "PendingDecision",
+    "UNDECIDED",
     "compare_frame",
     "export_csv",
     "filter_table",
