@@ -91,7 +91,7 @@ def save(page: Page, name: str) -> None:
     page.locator(".st-key-legal_basis").get_by_text("contract:", exact=False).click()
     wait_idle(page)
     page.locator(".st-key-save_batch button").click()
-    expect(page.get_by_text(f"Saved as '{name}'")).to_be_visible()
+    expect(page.get_by_text(f"assessments are saved as '{name}'")).to_be_visible()
     wait_idle(page)
 
 
@@ -138,7 +138,7 @@ def test_a_saved_batch_reopens_after_a_reload(page: Page, tmp_path: Path) -> Non
     page.locator(".st-key-open_batch button").click()
     expect(page.get_by_role("heading", name="ICU opening")).to_be_visible()
     expect(page.locator(".st-key-heatmap svg").first).to_be_attached()
-    expect(page.get_by_text("Saved as 'ICU opening'")).to_be_visible()
+    expect(page.get_by_text("assessments are saved as 'ICU opening'")).to_be_visible()
     assert page.locator(".st-key-blind_review input[type=checkbox]").is_checked() is False
 
 
@@ -166,4 +166,4 @@ def test_the_heatmap_labels_all_seven_roles_at_the_top_and_every_row_at_1280_px(
     for role in roles:
         box = shown[role]
         assert box["top"] < first_row, role  # at the top, above the first row
-        assert 0 <= box["left"] and box["right"] <= 1280 and box["width"] > 0, role  # on screen at 1280 px
+        assert box["left"] >= 0 and box["right"] <= 1280 and box["width"] > 0, role  # on screen at 1280 px

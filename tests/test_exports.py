@@ -75,7 +75,8 @@ def test_the_ranking_export_neutralises_file_names_csv_ids_and_decision_reasons(
     add_user(Store.from_url(url), "ana", role="recruiter", password=PASSWORD)
     cv = (SAMPLES / "ehr_1.txt").read_text()
     buffer = io.StringIO()
-    csv.writer(buffer).writerows([("id", "text"), *((i, cv) for i in ("=1+1", "-2+3", "@SUM(1)"))])
+    # Each a CV of its own (the same text twice would be one candidate, shown once).
+    csv.writer(buffer).writerows([("id", "text"), *((i, f"{cv}\nReference {i}") for i in ("=1+1", "-2+3", "@SUM(1)"))])
     batch_csv = buffer.getvalue()
 
     async def scenario(app_url: str) -> bytes:
@@ -84,8 +85,8 @@ def test_the_ranking_export_neutralises_file_names_csv_ids_and_decision_reasons(
         await tab.open_page("Recruiter")
         await tab.rerun({"signin_name": "ana", "signin_password": PASSWORD}, triggers=("signin",))
         files = [
-            await tab.upload("=HYPERLINK(1).txt", cv.encode(), mime="text/plain"),
-            await tab.upload("+cmd.txt", cv.encode(), mime="text/plain"),
+            await tab.upload("=HYPERLINK(1).txt", f"{cv}\nReference 1".encode(), mime="text/plain"),
+            await tab.upload("+cmd.txt", f"{cv}\nReference 2".encode(), mime="text/plain"),
             await tab.upload("ids.csv", batch_csv.encode(), mime="text/csv"),
         ]
         state: dict[str, object] = {"batch_files": files}
@@ -93,7 +94,11 @@ def test_the_ranking_export_neutralises_file_names_csv_ids_and_decision_reasons(
         state |= {"blind_review": False, "legal_basis": f"contract: {LEGAL_BASES['contract']}"}
         saved = await tab.rerun(state, triggers=("save_batch",))
         assert not saved.errors, saved.errors
-        recorded = await tab.rerun({**state, "decision_reason": REASON}, triggers=("record_decision",))
+        [code] = [k.removeprefix("record_decision_") for k in tab.widget_ids if k.startswith("record_decision_")]
+        decision = {f"decision_{code}": "reject", f"decision_reason_{code}": REASON}
+        asked = await tab.rerun({**state, **decision}, triggers=(f"record_decision_{code}",))
+        assert not asked.errors, asked.errors
+        recorded = await tab.rerun(state, triggers=("confirm_decision_one",))  # a decision is confirmed first
         assert not recorded.errors, recorded.errors
         status, body = tab.get(tab.download_urls["export_ranking"])
         assert status == 200

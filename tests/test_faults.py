@@ -221,18 +221,24 @@ def test_the_server_killed_while_saving_a_batch_leaves_whole_batches_and_saving_
     path = tmp_path / "app.sqlite3"
     url = f"sqlite:///{path}"
     add_user(Store.from_url(url), "ana", role="recruiter", password="correct horse battery")
-    cvs = [(SAMPLES / name).read_bytes() for name in sorted(os.listdir(SAMPLES))] * 5  # 145 CVs
+    samples = [(SAMPLES / name).read_bytes() for name in sorted(os.listdir(SAMPLES))] * 5
+
+    def cvs(run: int) -> list[bytes]:
+        """145 distinct CVs, new ones each run (the same CVs again would reopen the batch saved before)."""
+        return [cv + f"\nReference {run}-{n}\n".encode() for n, cv in enumerate(samples)]
+
     with running_server(env={"HCDEV_DATABASE_URL": url}) as app:
-        done = asyncio.run(_save_batch_then_kill(app.url, app.process, cvs, -1))
-    assert f"{len(cvs)} assessments are saved" in " ".join(done.texts("alert"))
+        done = asyncio.run(_save_batch_then_kill(app.url, app.process, cvs(0), -1))
+    assert f"{len(samples)} assessments are saved" in " ".join(done.texts("alert"))
     # Kill at moments spread over that save's own duration: before, during and after its transaction.
     rng = random.Random(7)
-    for _ in range(4):
+    for run in range(1, 5):
         with running_server(env={"HCDEV_DATABASE_URL": url}) as app:
-            asyncio.run(_save_batch_then_kill(app.url, app.process, cvs, rng.uniform(0.5, 1.1) * done.seconds))
+            delay = rng.uniform(0.5, 1.1) * done.seconds
+            asyncio.run(_save_batch_then_kill(app.url, app.process, cvs(run), delay))
             app.process.wait(timeout=10)
-        assert set(batch_sizes(path).values()) == {len(cvs)}  # every batch there is whole
+        assert set(batch_sizes(path).values()) == {len(samples)}  # every batch there is whole
     with running_server(env={"HCDEV_DATABASE_URL": url}) as app:
-        again = asyncio.run(_save_batch_then_kill(app.url, app.process, cvs, -1))
-    assert f"{len(cvs)} assessments are saved" in " ".join(again.texts("alert"))
-    assert set(batch_sizes(path).values()) == {len(cvs)}
+        again = asyncio.run(_save_batch_then_kill(app.url, app.process, cvs(5), -1))
+    assert f"{len(samples)} assessments are saved" in " ".join(again.texts("alert"))
+    assert set(batch_sizes(path).values()) == {len(samples)}
