@@ -49,7 +49,8 @@ if not len(work.ranking):
 try:
     weights = settings.tier_weights()
 except HcdevMatchError as exc:
-    st.warning(escape_markdown(str(exc)).capitalize() + ".")
+    message = escape_markdown(str(exc))
+    st.warning(message[:1].upper() + message[1:] + ".")
     st.stop()
 
 history = histories(work)

@@ -167,3 +167,12 @@ def test_the_heatmap_labels_all_seven_roles_at_the_top_and_every_row_at_1280_px(
         box = shown[role]
         assert box["top"] < first_row, role  # at the top, above the first row
         assert box["left"] >= 0 and box["right"] <= 1280 and box["width"] > 0, role  # on screen at 1280 px
+
+
+def test_typing_fhir_and_enter_requires_fhir_only(page: Page, tmp_path: Path) -> None:
+    upload(page, tmp_path, samples("-c"))
+    box = page.locator(".st-key-required_skills input")
+    box.fill("FHIR")
+    box.press("Enter")
+    wait_idle(page)
+    expect(page.get_by_text("Required: FHIR (R4)", exact=True)).to_be_visible()  # that one skill, nothing else

@@ -233,6 +233,7 @@ def ranking_table(shown: pd.DataFrame, *, blind: bool, order: object) -> None:
                                                            width="small"),
             "band": st.column_config.TextColumn("band", width="small"),
             "decision": st.column_config.TextColumn("decision", width="small"),
+            "flags": st.column_config.TextColumn("flags", width="small"),
             "best fit": st.column_config.NumberColumn(format="%.0f", width="small"),
             "duplicates": st.column_config.NumberColumn("duplicate uploads", width="small"),
         },
