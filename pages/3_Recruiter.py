@@ -41,7 +41,7 @@ if work is None:
     st.info("Upload the CVs of an opening and press **Read and score the batch**, or open a saved batch.")
     st.stop()
 assert work is not None
-st.subheader(work.name)
+st.subheader(escape_markdown(work.name))  # a name the recruiter typed: text, never Markdown
 settings = settings_controls(matcher)
 batch_report(work, blind=settings.blind)
 if not len(work.ranking):

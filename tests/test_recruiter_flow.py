@@ -156,6 +156,16 @@ def test_a_named_batch_reopens_in_a_new_session_with_its_settings_decisions_and_
     assert "CV text was not kept" in texts(later)  # no consent to keep texts: ranked, not re-explained
 
 
+def test_a_batch_name_is_shown_as_text_never_as_markdown(app: tuple[Store, int]) -> None:
+    _, uid = app
+    at = upload(open_page(uid), [(f"{n}.txt", sample(n)) for n in NAMES])
+    at.text_input(key="batch_name").input("![x](http://127.0.0.1:9/pixel.png) **ICU**").run()
+    at.radio(key="legal_basis").set_value("contract").run()
+    at.button(key="save_batch").click().run()
+    shown = [e.value for e in (*at.subheader, *at.success)]
+    assert shown and all("![x](" not in v and "**ICU**" not in v for v in shown), shown
+
+
 def test_uploading_a_saved_batch_again_reopens_it_and_saves_nothing_twice(app: tuple[Store, int]) -> None:
     store, uid = app
     files = [(f"{n}.txt", sample(n)) for n in NAMES]

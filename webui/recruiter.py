@@ -89,8 +89,8 @@ def reopen(matcher: Matcher, user: dict[str, Any], batch_id: int, *, screening: 
         {m.code: m.note for m in members if m.note}, Settings.from_dict(batch.settings),
     )  # fmt: skip
     if screening is not None:
-        work.messages.append(f"These CVs were saved before as {batch.name!r}: that batch is open again, with its "
-                             "decisions and notes, and nothing was saved twice.")  # fmt: skip
+        work.messages.append(f"These CVs were saved before as '{escape_markdown(batch.name)}': that batch is open "
+                             "again, with its decisions and notes, and nothing was saved twice.")  # fmt: skip
     if batch.catalogue_version != matcher.catalogue.version:
         work.messages.append("The role catalogue changed since this batch was saved; upload its files again to "
                              "score them with the current one.")  # fmt: skip
@@ -150,7 +150,7 @@ def batch_report(work: Work, *, blind: bool) -> None:
 def save_controls(work: Work, user: dict[str, Any], settings: Settings) -> None:
     """Name the batch and state the legal basis; nothing is saved without one."""
     if work.batch_id is not None:
-        st.success(f"{len(work.saved)} assessments are saved as {work.name!r} under "
+        st.success(f"{len(work.saved)} assessments are saved as '{escape_markdown(work.name)}' under "
                    f"{str(work.basis).replace('_', ' ')}; they expire in {retention_days()} days from saving. "
                    "Reopen the batch from your saved batches after a reload.")  # fmt: skip
         if work.stored_settings != settings:

@@ -61,9 +61,12 @@ def candidate_panel(work: Work, codes: list[str], history: dict[str, list[Decisi
     note_form(work, code, user)
     _audit_view(work, code, user)
     try:
-        render_fit_check(work.ranking.explain(code, blind=blind))  # scored unmasked, like its row
+        check = work.explained.get((code, blind)) or work.ranking.explain(code, blind=blind)  # scored unmasked
     except HcdevMatchError as exc:
         st.info(escape_markdown(str(exc)))
+        return
+    work.explained[(code, blind)] = check
+    render_fit_check(check)
 
 
 def decision_form(work: Work, code: str, user: dict[str, Any]) -> None:

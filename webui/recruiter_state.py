@@ -16,6 +16,7 @@ import streamlit as st
 
 from hcdev_match.config import DEFAULT_TIER_WEIGHTS
 from hcdev_match.scoring.matcher import Matcher
+from hcdev_match.workflows.fitcheck import FitCheck
 from hcdev_match.workflows.ranking import Ranking
 from hcdev_match.workflows.screening import Settings, resolve_skills, suggest_skills
 
@@ -45,6 +46,8 @@ class Work:
     notes: dict[str, str] = field(default_factory=dict)
     stored_settings: Settings | None = None  # as saved with the batch, to keep it up to date
     messages: list[str] = field(default_factory=list)  # said once, above the batch
+    #: (code, blind) -> its FitCheck: an explanation depends on neither weights nor roles, so a rerun reuses it.
+    explained: dict[tuple[str, bool], FitCheck] = field(default_factory=dict)
 
 
 def current_work() -> Work | None:
