@@ -29,6 +29,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from corpus import generate_cvs  # noqa: E402
 from fpdf import FPDF  # noqa: E402
+from playwright.sync_api import Error as PlaywrightError  # noqa: E402
 from playwright.sync_api import Page, sync_playwright  # noqa: E402
 from pypdf import PdfReader  # noqa: E402
 
@@ -70,7 +71,7 @@ def upload_to_heatmap(page: Page, url: str, paths: list[str]) -> tuple[float, fl
         start = time.perf_counter()
         page.locator(".st-key-rank_batch button").click()
         done = page.locator(".st-key-heatmap canvas, .st-key-heatmap svg").or_(page.get_by_text("Add some CV files"))
-        done.first.wait_for(state="attached", timeout=300_000)
+        done.first.wait_for(state="attached", timeout=120_000)
         if page.locator(".st-key-heatmap canvas, .st-key-heatmap svg").count():
             heatmap = time.perf_counter() - start
             wait_idle(page)
@@ -97,14 +98,20 @@ def measure(script_root: Path, paths: list[str], database: str) -> list[tuple[fl
         sync_playwright() as playwright,
     ):
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        for _ in range(RUNS + 1):  # the first warms the server (the model, the parser processes)
+        for run in range(RUNS + 1):  # the first warms the server (the model, the parser processes)
             context = browser.new_context(viewport={"width": 1280, "height": 900})
             page = context.new_page()
             page.set_default_timeout(120_000)
-            times.append(upload_to_heatmap(page, app.url, paths))
+            try:
+                timing = upload_to_heatmap(page, app.url, paths)
+            except PlaywrightError as exc:  # said, and left out of the median, never hidden
+                print(f"  {script_root.name}: run {run} failed: {str(exc).splitlines()[0]}", flush=True)
+            else:
+                if run:
+                    times.append(timing)
             context.close()
         browser.close()
-    return times[1:]
+    return times
 
 
 def rerank(pdfs: list[tuple[str, bytes]], database: str) -> list[float]:
@@ -164,7 +171,7 @@ def main() -> None:
     sides = [(f"before ({BEFORE}, all {COUNT} rows drawn)", before), ("after (best 25, the rest on demand)", after)]
     for name, times in sides:
         if not times:
-            print(f"  {name}: commit {BEFORE} is not in this clone; not measured")
+            print(f"  {name}: not measured (commit {BEFORE} missing from this clone, or every run failed)")
             continue
         heatmap, idle = statistics.median(t[0] for t in times), statistics.median(t[1] for t in times)
         verdict = f"; floor at most {FLOOR:g} s: {'meets' if heatmap <= FLOOR else 'MISSES'}" if times is after else ""
