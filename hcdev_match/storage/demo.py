@@ -156,7 +156,7 @@ def _write_chunk(
         ids = [row[0] for row in inserted]
         fit_rows, skill_rows, decision_rows = [], [], []
         for assessment_id, (created, source, found, fits, best) in zip(ids, people, strict=True):
-            reporting = {"created_at": created, "source": source, "best_role": best}
+            reporting = {"created_at": created, "source": source, "best_role": best, "demo": True}
             for role, fit in fits.items():
                 missing = ";".join(s for s in catalogue.roles[role].must_have if s not in found)
                 fit_rows.append(

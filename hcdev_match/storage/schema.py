@@ -54,6 +54,7 @@ assessments = sa.Table(
     sa.Column("cv_text", sa.Text, nullable=True),  # only with explicit consent
     sa.Column("erase_code_hash", sa.String(64), nullable=True, index=True),
     sa.Column("demo", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("file_name", sa.String(255), nullable=True),  # the uploaded file's name (version 7)
     sa.CheckConstraint("source IN ('recruiter', 'candidate', 'demo')", name="ck_assessments_source"),
     sa.CheckConstraint("cv_text IS NULL OR consent_at IS NOT NULL", name="ck_assessments_cv_needs_consent"),
 )
@@ -67,6 +68,7 @@ def _fit_and_skill_tables(meta: sa.MetaData, *, reporting: bool) -> tuple[sa.Tab
             sa.Column("created_at", sa.DateTime, nullable=True),
             sa.Column("source", sa.String(20), nullable=True),
             sa.Column("best_role", sa.String(40), nullable=True),
+            sa.Column("demo", sa.Boolean, nullable=False, server_default=sa.false()),  # version 7
         ]
 
     fits = sa.Table(
@@ -286,6 +288,39 @@ def _v7_recruiter_batches(connection: Connection) -> None:
     )
 
 
+def _v8_ids_never_reused_file_names_and_demo_on_reporting_rows(connection: Connection) -> None:
+    # The name of the file a recruiter's assessment came from, so a privacy
+    # request can find it by batch and file (erased and exported with it).
+    if "file_name" not in {c["name"] for c in sa.inspect(connection).get_columns("assessments")}:
+        connection.exec_driver_sql("ALTER TABLE assessments ADD COLUMN file_name VARCHAR(255)")
+    # Demo or not, copied onto the fit and skill rows like version 3's
+    # columns, so HR can leave demo data out without a join.
+    for table in ("assessment_fits", "assessment_skills"):
+        connection.exec_driver_sql(f"ALTER TABLE {table} ADD COLUMN demo BOOLEAN NOT NULL DEFAULT false")
+        connection.exec_driver_sql(
+            f"UPDATE {table} SET demo = true WHERE assessment_id IN (SELECT id FROM assessments WHERE demo = true)"
+        )
+    if connection.dialect.name != "sqlite":
+        return  # PostgreSQL's sequences never hand an id out twice
+    from .rebuild import rebuild_with_autoincrement
+
+    # An erased assessment's id is never given to the next one: AUTOINCREMENT,
+    # starting above every id the audit log has named as saved.
+    saved = connection.exec_driver_sql(
+        "SELECT max(CAST(substr(target, 12) AS INTEGER)) FROM audit_log "
+        "WHERE action = 'saved' AND target LIKE 'assessment:%'"
+    ).scalar()
+    rebuild_with_autoincrement(connection, ("assessments", "decisions"), floors={"assessments": int(saved or 0)})
+    month = "substr(created_at, 1, 7)"  # version 5's month-group indexes, with demo as the last group key
+    for name, table, columns in (
+        ("ix_assessment_fits_month", "assessment_fits",
+         f"role, CAST(fit / 10 AS INTEGER), {month}, best_role, source, demo"),
+        ("ix_assessment_skills_month", "assessment_skills", f"skill, {month}, best_role, source, demo"),
+    ):  # fmt: skip
+        connection.exec_driver_sql(f"DROP INDEX IF EXISTS {name}")
+        connection.exec_driver_sql(f"CREATE INDEX {name} ON {table} ({columns})")
+
+
 MIGRATIONS: tuple[Callable[[Connection], None], ...] = (
     _v1_tables_and_append_only_audit,
     _v2_reporting_indexes,
@@ -294,6 +329,7 @@ MIGRATIONS: tuple[Callable[[Connection], None], ...] = (
     _v5_month_group_indexes,
     _v6_web_sessions,
     _v7_recruiter_batches,
+    _v8_ids_never_reused_file_names_and_demo_on_reporting_rows,  # hrprivacy (7 in COORD.md, 8 in merge order)
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

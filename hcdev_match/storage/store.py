@@ -197,6 +197,7 @@ class Store:
         batch: str | None = None,
         consent: bool = False,
         cv_texts: Sequence[str | None] | None = None,
+        file_names: Sequence[str | None] | None = None,
         now: datetime | None = None,
     ) -> list[SavedAssessment]:
         """Keep a whole batch in one transaction: all of it is saved, or none of it.
@@ -210,6 +211,9 @@ class Store:
                 f"got {len(batch_assessments)} assessments but {len(texts)} CV texts; give one text (or None) each"
             )
         self._check(source=source, legal_basis=legal_basis, consent=consent, cv_texts=texts)
+        names = list(file_names) if file_names is not None else [None] * len(batch_assessments)
+        if len(names) != len(batch_assessments):
+            raise StoreError(f"got {len(batch_assessments)} assessments but {len(names)} file names; give one each")
         now = now or utc_now()
         with self._write(f"save the {len(batch_assessments)} assessments") as connection:
             return [
@@ -227,8 +231,9 @@ class Store:
                     with_erase_code=False,
                     now=now,
                     demo=False,
+                    file_name=name,
                 )  # fmt: skip
-                for assessment, text in zip(batch_assessments, texts, strict=True)
+                for assessment, text, name in zip(batch_assessments, texts, names, strict=True)
             ]
 
     @staticmethod
@@ -263,6 +268,7 @@ class Store:
         with_erase_code: bool,
         now: datetime,
         demo: bool,
+        file_name: str | None = None,
     ) -> SavedAssessment:
         """Insert one assessment, its fits, skills and audit entry, in the caller's transaction."""
         ref = candidate_ref or "c-" + secrets.token_hex(8)
@@ -286,11 +292,12 @@ class Store:
                 cv_text=cv_text,
                 erase_code_hash=_hash_code(code) if code else None,
                 demo=demo,
+                file_name=file_name[:255] if file_name else None,
             )
             .returning(assessments.c.id)
         ).scalar_one()
         # Copied onto the fit and skill rows so reports need no join (schema v3).
-        reporting = {"created_at": now, "source": source, "best_role": assessment.best.role}
+        reporting = {"created_at": now, "source": source, "best_role": assessment.best.role, "demo": demo}
         connection.execute(
             assessment_fits.insert(),
             [
