@@ -136,6 +136,61 @@ def test_the_spread_shows_quartile_steps_over_twenty_people_and_never_a_minimum_
     assert five.total == 5 and five.fit_spread.empty  # five people: no quartile, no box, no fits
 
 
+def test_the_funnel_and_each_recruiters_decisions_come_from_whole_groups(pool: tuple[Store, Catalogue]) -> None:
+    insights = compute_insights(*pool)
+    # Funnel parts per group: shortlisted once and now shortlisted / held / rejected, and the rest.
+    # A: 5 shortlisted, its lone hold was never shortlisted (so it is in the rest): whole. C: 6 shortlisted,
+    # one rejected first. D: nobody decided. B (4 people) is in no figure.
+    assert rows(insights.funnel, "stage", "candidates") == {"assessed": 23, "shortlisted": 11}
+    # Per recruiter: A's (ana, hold) part is one person, so A is left out; C counts.
+    assert insights.recruiters.to_dict("records") == [
+        {"recruiter": "ana", "decision": "shortlist", "candidates": 6, "decided": 6, "share": 1.0}
+    ]
+    store, catalogue = pool
+    bea = add_user(store, "bea", role="recruiter", password="correct horse battery")
+    later = save(store, catalogue, [({"ehr": 55.0}, {"ehr"})] * 10, when=datetime(2026, 3, 3))
+    for n, assessment_id in enumerate(later):
+        who, decision = (bea, "shortlist") if n < 5 else (bea, "reject")
+        if n >= 5:  # shortlisted first, then rejected
+            store.record_decision(assessment_id, user_id=who.id, actor="bea", decision="shortlist", reason="r")
+        store.record_decision(assessment_id, user_id=who.id, actor="bea", decision=decision, reason="r")
+    insights = compute_insights(store, catalogue)
+    assert rows(insights.funnel, "stage", "candidates") == {
+        "assessed": 33, "shortlisted": 21, "shortlisted, then rejected": 5}  # fmt: skip
+    bea_rows = insights.recruiters[insights.recruiters["recruiter"] == "bea"]
+    assert rows(bea_rows, "decision", "share") == {"shortlist": 0.5, "reject": 0.5}
+
+
+def test_demo_rows_can_be_left_out_and_are_counted_as_whole_groups(pool: tuple[Store, Catalogue]) -> None:
+    store, catalogue = pool
+    for n in range(9):  # demo rows in group A's month, role and source: a group of their own
+        store.save_assessment(make(catalogue, {"ehr": 45.0}, {"ehr"}), actor="demo", source="recruiter",
+                              legal_basis="contract", now=JANUARY, demo=True)  # fmt: skip
+    with_demo = compute_insights(store, catalogue)
+    assert (with_demo.total, with_demo.demo) == (32, 9)
+    without = compute_insights(store, catalogue, Filters(include_demo=False))
+    assert (without.total, without.demo) == (23, 0)
+    assert rows(without.role_mix, "month", "candidates") == {"2026-01": 12, "2026-02": 11}
+    assert rows(with_demo.role_mix, "month", "candidates") == {"2026-01": 21, "2026-02": 11}
+
+
+def test_every_month_of_the_range_is_listed_those_with_nothing_shown_too(pool: tuple[Store, Catalogue]) -> None:
+    store, catalogue = pool
+    insights = compute_insights(store, catalogue, Filters(first_month=date(2025, 12, 1), last_month=date(2026, 3, 1)))
+    assert insights.months == ("2025-12", "2026-01", "2026-02", "2026-03")
+    assert set(insights.role_mix["month"]) == {"2026-01", "2026-02"}  # December and March: nothing shown
+    assert compute_insights(store, catalogue).months == ("2026-01", "2026-02")
+
+
+def test_the_spread_of_a_role_is_over_its_own_pool(pool: tuple[Store, Catalogue]) -> None:
+    store, catalogue = pool
+    save(store, catalogue, [({"imaging": 85.0 + n % 10}, {"dicom"}) for n in range(20)], when=FEBRUARY)
+    spread = compute_insights(store, catalogue).fit_spread.set_index("role")
+    # The imaging pool's own fits (80s), not everyone's fit to imaging (mostly 2.0 here)
+    assert tuple(spread.loc[catalogue.roles["imaging"].label]) == (80, 100, 80, 90)
+    assert tuple(spread.loc["EHR developer"]) == (40, 70, 50, 60)
+
+
 def test_four_more_people_in_a_new_group_change_no_figure(pool: tuple[Store, Catalogue]) -> None:
     store, catalogue = pool
     before = compute_insights(store, catalogue)
@@ -183,54 +238,76 @@ def counts(insights: Insights) -> dict[tuple[object, ...], int]:
     return cells
 
 
-def steps(setting: tuple[int, int, frozenset[str], frozenset[str]], *, months: int, roles: frozenset[str],
-          sources: frozenset[str]) -> Iterator[tuple[int, int, frozenset[str], frozenset[str]]]:  # fmt: skip
-    """The settings one step from ``setting``: a month more or less at either end, one role or source more or less."""
-    first, last, picked_roles, picked_sources = setting
+Setting = tuple[int, int, frozenset[str], frozenset[str], bool]
+
+
+def steps(setting: Setting, *, months: int, roles: frozenset[str], sources: frozenset[str]) -> Iterator[Setting]:
+    """The settings one step from ``setting``: a month more or less at either end, one role or source more or
+    less, demo data in or out."""
+    first, last, picked_roles, picked_sources, demo = setting
     for a, b in ((first - 1, last), (first + 1, last), (first, last - 1), (first, last + 1)):
         if 0 <= a <= b < months:
-            yield a, b, picked_roles, picked_sources
+            yield a, b, picked_roles, picked_sources, demo
     for role in roles:
         if picked_roles ^ {role}:
-            yield first, last, picked_roles ^ {role}, picked_sources
+            yield first, last, picked_roles ^ {role}, picked_sources, demo
     for source in sources:
         if picked_sources ^ {source}:
-            yield first, last, picked_roles, picked_sources ^ {source}
+            yield first, last, picked_roles, picked_sources ^ {source}, demo
+    yield first, last, picked_roles, picked_sources, not demo
 
 
 def test_no_two_filter_settings_one_step_apart_differ_by_one_to_four_people(tmp_path: object) -> None:
-    """A seeded SQLite database, four of the real roles, four months: all 450 settings, each against its neighbours.
+    """A seeded SQLite database, four of the real roles, four months: all 900 settings, each against its neighbours.
 
-    Every count shown is at least 5, and between neighbours every count moves by 0 or at least 5. Four
-    roles keep the run short while every role set (15), month range (10) and source set (3) is tried.
+    A third of the rows are made real (not demo) and half of the decisions another recruiter's, so demo in or
+    out, the funnel and the per-recruiter figure all split groups. Every count shown is at least 5, and between
+    neighbours every count moves by 0 or at least 5. Four roles keep the run short while every role set (15),
+    month range (10), source set (3) and demo choice (2) is tried.
     """
     full = load_catalogue()
     catalogue = dataclasses.replace(
         full, roles={r: full.roles[r] for r in ("ehr", "telemedicine", "imaging", "device")}
     )
     store = Store.from_url(f"sqlite:///{tmp_path}/pool.sqlite3")
-    seed_demo(store, catalogue, assessments_count=1200, seed=11, now=datetime(2026, 7, 1))
+    seed_demo(store, catalogue, assessments_count=1500, seed=11, now=datetime(2026, 7, 1))
+    bea = add_user(store, "bea", role="recruiter", password="correct horse battery")
+    with store.engine.begin() as connection:
+        connection.exec_driver_sql("UPDATE assessments SET demo = false WHERE id % 3 = 0")
+        for table in ("assessment_fits", "assessment_skills"):
+            connection.exec_driver_sql(f"UPDATE {table} SET demo = false WHERE assessment_id % 3 = 0")
+        connection.exec_driver_sql(f"UPDATE decisions SET user_id = {bea.id} WHERE assessment_id % 2 = 0")
+    # One real group decided in parts of 5 (shortlisted; shortlisted then held; rejected), so the decision
+    # figures show numbers somewhere; a sixth part of 3 in the next month keeps that group out.
+    for when, parts in ((datetime(2026, 2, 9), ("shortlist", "hold", "reject")), (datetime(2026, 3, 9), ("hold",))):
+        ids = save(store, catalogue, [({"ehr": 70.0}, {"ehr"})] * (5 * len(parts) + 3), when=when)
+        for n, assessment_id in enumerate(ids[: 5 * len(parts)]):
+            decision = parts[n // 5]
+            if decision == "hold":
+                store.record_decision(assessment_id, user_id=bea.id, actor="bea", decision="shortlist", reason="r")
+            store.record_decision(assessment_id, user_id=bea.id, actor="bea", decision=decision, reason="r")
     months = [date(2026, m, 1) for m in (1, 2, 3, 4)]
     roles, sources = frozenset(catalogue.roles), frozenset({"recruiter", "candidate"})
-    settings = [(a, b, frozenset(r), frozenset(s))
+    settings = [(a, b, frozenset(r), frozenset(s), d)
                 for a, b in itertools.combinations_with_replacement(range(len(months)), 2)
-                for r in subsets(roles) for s in subsets(sources)]  # fmt: skip
-    seen: dict[tuple[int, int, frozenset[str], frozenset[str]], dict[tuple[object, ...], int]] = {}
+                for r in subsets(roles) for s in subsets(sources) for d in (True, False)]  # fmt: skip
+    seen: dict[Setting, dict[tuple[object, ...], int]] = {}
     for setting in settings:
-        a, b, r, s = setting
+        a, b, r, s, d = setting
         insights = compute_insights(
             store,
             catalogue,
-            Filters(
-                first_month=months[a], last_month=months[b], roles=tuple(sorted(r)), sources=tuple(sorted(s))
-            ),  # fmt: skip
-        )
+            Filters(first_month=months[a], last_month=months[b], roles=tuple(sorted(r)), sources=tuple(sorted(s)),
+                    include_demo=d),
+        )  # fmt: skip
         seen[setting] = counts(insights)
         shown = {cell: n for cell, n in seen[setting].items() if n}
         assert all(n >= MIN_GROUP for n in shown.values()), (setting, shown)
         spread = insights.fit_spread.drop(columns="role")
         assert (spread % FIT_STEP == 0).all().all() and (spread.to_numpy() <= 100).all()
-    assert len(seen) == 450
+    assert len(seen) == 900
+    figures = {cell[0] for cells in seen.values() for cell, n in cells.items() if n}
+    assert {"funnel", "recruiters", "decisions", "demo"} <= figures  # the new figures do show numbers
     moved = 0
     for setting, cells in seen.items():
         for other in steps(setting, months=len(months), roles=roles, sources=sources):
@@ -246,7 +323,7 @@ def test_no_two_filter_settings_one_step_apart_differ_by_one_to_four_people(tmp_
     with store.engine.connect() as connection:
         sizes = connection.execute(
             sa.select(sa.func.count()).where(month.between("2026-01", "2026-04"))
-            .group_by(month, assessments.c.best_role, assessments.c.source)
+            .group_by(month, assessments.c.best_role, assessments.c.source, assessments.c.demo)
         ).scalars().all()  # fmt: skip
     assert sum(1 for n in sizes if 0 < n < MIN_GROUP) >= 5
 

@@ -40,6 +40,8 @@ _ROLE_SHARE = {
     "imaging": 0.1,
     "device": 0.06,
 }
+#: The mean fit of a role's own pool: the roles differ, as real pools do.
+_POOL_MEAN = {"ehr": 64, "telemedicine": 58, "mobile": 54, "analytics": 50, "cds": 46, "imaging": 60, "device": 42}
 
 
 def seed_demo(
@@ -126,7 +128,7 @@ def _write_chunk(
         found |= {s for s in ESSENTIALS if rng.random() < 0.45}
         found |= {s for s in FUTURE if rng.random() < odds[s]}
         fits = {
-            role: round(max(0.0, min(99.0, rng.gauss(58, 16) if role == pool else rng.gauss(22, 11))), 2)
+            role: round(max(0.0, min(99.0, rng.gauss(_POOL_MEAN.get(role, 58), 16) if role == pool else rng.gauss(22, 11))), 2)
             for role in catalogue.roles
         }
         best = max(fits, key=lambda r: (fits[r], r))
@@ -172,15 +174,19 @@ def _write_chunk(
                 {"assessment_id": assessment_id, "skill": s, "strength": 1.0, **reporting} for s in sorted(found)
             ]
             if source == "recruiter" and rng.random() < 0.3:
-                decision_rows.append(
+                decision = rng.choices(DECISIONS, [0.25, 0.35, 0.4])[0]
+                # Half of the holds and rejections come after a shortlist (the HR funnel shows them).
+                history = ("shortlist", decision) if decision != "shortlist" and rng.random() < 0.5 else (decision,)
+                decision_rows += [
                     {
                         "assessment_id": assessment_id,
                         "user_id": recruiter.id,
-                        "decision": rng.choices(DECISIONS, [0.25, 0.35, 0.4])[0],
+                        "decision": d,
                         "reason": "demo decision",
-                        "created_at": created + timedelta(days=2),
+                        "created_at": created + timedelta(days=2 + n),
                     }
-                )
+                    for n, d in enumerate(history)
+                ]
         connection.execute(assessment_fits.insert(), fit_rows)
         connection.execute(assessment_skills.insert(), skill_rows)
         if decision_rows:
