@@ -31,8 +31,9 @@ from .streamlit_client import StreamlitSession
 from .test_insights import save
 
 TITLES = ("Spread of fit per role", "Candidates clearing each fit band", "Best-role mix by month",
-          "Must-have skills missing, by role pool", "The article's healthcare skills across the pool",
-          "Readiness for future technologies", "Decisions by role and source")  # fmt: skip
+          "Must-have skills missing, by role pool", "Healthcare essentials across the pool",
+          "Readiness for future technologies", "Decisions by role and source", "Decision funnel",
+          "Decisions per recruiter (consistency check)")  # fmt: skip
 
 
 def hr_page(monkeypatch: pytest.MonkeyPatch, url: str, role: str = "hr") -> AppTest:
@@ -63,6 +64,7 @@ def test_hr_sees_every_chart_over_demo_data_and_the_numbers_in_tables(
     assert set(shown) == set(TITLES)
     hidden = [title for title, spec in shown.items() if "Hidden: fewer than 5 people" in json.dumps(spec)]
     assert set(TITLES[:6]).isdisjoint(hidden)  # 3,000 people fill these; the decisions may be too thin
+    assert "Decision funnel" not in hidden
     total = int(at.metric[0].value.replace(",", ""))
     assert at.warning and f"of the {total:,} assessments counted" in at.warning[0].value
     # The numbers behind each chart are tables whose own toolbar downloads them: no download button.
@@ -91,6 +93,41 @@ def test_a_chart_with_nothing_to_show_says_so_in_words_without_axes(
     # no axes to misread as zero: nothing is plotted from a field, the words sit at fixed pixels
     assert all("field" not in channel for channel in decisions["encoding"].values())
     assert "axis" not in json.dumps(decisions)
+
+
+def test_each_chart_has_one_sentence_on_how_to_read_it(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'hr.sqlite3'}"
+    seed_demo(Store.from_url(url), load_catalogue(), assessments_count=3000, seed=3)
+    at = hr_page(monkeypatch, url)
+    readings = [c.value for c in at.caption[1:]]  # the first caption is the page's own
+    assert len(readings) == len(TITLES) == len(at.get("vega_lite_chart"))
+    for sentence in readings:
+        assert sentence.endswith(".") and ". " not in sentence.rstrip("."), sentence  # one sentence each
+    assert any("hidden" in s and "not the same as zero" in s for s in readings)
+
+
+def test_demo_data_can_be_left_out(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'hr.sqlite3'}"
+    store, catalogue = Store.from_url(url), load_catalogue()
+    seed_demo(store, catalogue, assessments_count=3000, seed=3)
+    save(store, catalogue, [({"ehr": 40.0 + n}, {"ehr"}) for n in range(30)], when=last_month())  # real people
+    at = hr_page(monkeypatch, url)
+    assert int(at.metric[0].value.replace(",", "")) > 30 and "Demo data" in at.warning[0].value
+    at.toggle(key="hr_no_demo").set_value(True).run()
+    assert not at.exception and at.metric[0].value == "30"
+    assert not [w for w in at.warning if "Demo data" in w.value]
+
+
+def test_a_month_with_nothing_to_show_is_marked_hidden_not_left_out(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    url = f"sqlite:///{tmp_path / 'hr.sqlite3'}"
+    save(Store.from_url(url), load_catalogue(), [({"ehr": 40.0 + n}, {"ehr"}) for n in range(30)], when=last_month())
+    at = hr_page(monkeypatch, url)
+    mix = charts(at)["Best-role mix by month"]
+    domain = mix["encoding"]["x"]["scale"]["domain"]
+    months = month_choices(utc_now().date())[-12:]
+    assert domain == [f"{m:%b %Y} (hidden)" for m in months[:-1]] + [f"{months[-1]:%b %Y}"]
 
 
 def test_the_month_range_takes_whole_months(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

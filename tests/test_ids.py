@@ -35,22 +35,41 @@ def test_the_newest_assessment_erased_its_id_is_not_given_to_the_next(database_u
 def insert_old_row(connection: sa.Connection, ref: str, *, decided: bool = False) -> int:
     """One assessment as the previous version writes it (no demo column on its fit and skill rows)."""
     when = "2026-01-02 03:04:05"
-    new_id = connection.execute(sa.text(
-        "INSERT INTO assessments (candidate_ref, created_at, source, best_role, best_fit, flags, catalogue_version, "
-        "legal_basis, expires_at, demo, erase_code_hash) VALUES (:ref, :at, 'recruiter', 'ehr', 71.5, '', 'c1', "
-        "'contract', '2026-07-01 00:00:00', false, :ref) RETURNING id"), {"ref": ref, "at": when}).scalar_one()
-    connection.execute(sa.text(
-        "INSERT INTO assessment_fits (assessment_id, role, fit, missing_must_have, created_at, source, best_role) "
-        "VALUES (:id, 'ehr', 71.5, 'fhir', :at, 'recruiter', 'ehr')"), {"id": new_id, "at": when})
-    connection.execute(sa.text(
-        "INSERT INTO assessment_skills (assessment_id, skill, strength, created_at, source, best_role) "
-        "VALUES (:id, 'hl7', 1, :at, 'recruiter', 'ehr')"), {"id": new_id, "at": when})
+    new_id = connection.execute(
+        sa.text(
+            "INSERT INTO assessments (candidate_ref, created_at, source, best_role, best_fit, flags, "
+            "catalogue_version, legal_basis, expires_at, demo, erase_code_hash) "
+            "VALUES (:ref, :at, 'recruiter', 'ehr', 71.5, '', 'c1', "
+            "'contract', '2026-07-01 00:00:00', false, :ref) RETURNING id"
+        ),
+        {"ref": ref, "at": when},
+    ).scalar_one()
+    connection.execute(
+        sa.text(
+            "INSERT INTO assessment_fits (assessment_id, role, fit, missing_must_have, created_at, source, best_role) "
+            "VALUES (:id, 'ehr', 71.5, 'fhir', :at, 'recruiter', 'ehr')"
+        ),
+        {"id": new_id, "at": when},
+    )
+    connection.execute(
+        sa.text(
+            "INSERT INTO assessment_skills (assessment_id, skill, strength, created_at, source, best_role) "
+            "VALUES (:id, 'hl7', 1, :at, 'recruiter', 'ehr')"
+        ),
+        {"id": new_id, "at": when},
+    )
     if decided:
-        connection.execute(sa.text(
-            "INSERT INTO decisions (assessment_id, user_id, decision, reason, created_at) "
-            "VALUES (:id, 1, 'shortlist', 'good', :at)"), {"id": new_id, "at": when})
-    connection.execute(sa.text("INSERT INTO audit_log (at, actor, action, target) VALUES (:at, 'ana', 'saved', :t)"),
-                       {"at": when, "t": f"assessment:{new_id}"})
+        connection.execute(
+            sa.text(
+                "INSERT INTO decisions (assessment_id, user_id, decision, reason, created_at) "
+                "VALUES (:id, 1, 'shortlist', 'good', :at)"
+            ),
+            {"id": new_id, "at": when},
+        )
+    connection.execute(
+        sa.text("INSERT INTO audit_log (at, actor, action, target) VALUES (:at, 'ana', 'saved', :t)"),
+        {"at": when, "t": f"assessment:{new_id}"},
+    )
     return int(new_id)  # fmt: skip
 
 
@@ -101,7 +120,9 @@ def test_the_upgrade_keeps_every_row_index_and_trigger_and_skips_ids_the_log_has
         assert connection.execute(sa.text("SELECT assessment_id, reason FROM decisions")).one() == (kept[0], "good")
         assert connection.execute(sa.text("SELECT count(*) FROM assessment_fits WHERE demo = false")).scalar() == 2
         if engine.dialect.name == "sqlite":
-            triggers = {r[0] for r in connection.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+            triggers = {
+                r[0] for r in connection.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+            }
             assert triggers == {"audit_log_no_update", "audit_log_no_delete", "decisions_need_reason"}
             assert connection.exec_driver_sql("PRAGMA foreign_key_check").all() == []
     assert store.integrity_check() == "ok"

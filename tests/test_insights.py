@@ -163,7 +163,7 @@ def test_the_funnel_and_each_recruiters_decisions_come_from_whole_groups(pool: t
 
 def test_demo_rows_can_be_left_out_and_are_counted_as_whole_groups(pool: tuple[Store, Catalogue]) -> None:
     store, catalogue = pool
-    for n in range(9):  # demo rows in group A's month, role and source: a group of their own
+    for _ in range(9):  # demo rows in group A's month, role and source: a group of their own
         store.save_assessment(make(catalogue, {"ehr": 45.0}, {"ehr"}), actor="demo", source="recruiter",
                               legal_basis="contract", now=JANUARY, demo=True)  # fmt: skip
     with_demo = compute_insights(store, catalogue)

@@ -81,7 +81,7 @@ def count_people(
     table: sa.Table,
     *keys: sa.ColumnElement[Any],
     where: Sequence[sa.ColumnElement[bool]] = (),
-) -> Sequence[sa.Row[Any]]:
+) -> Sequence[Sequence[Any]]:
     """(month, best role, source, demo, *keys, people) rows, grouped in the order of the table's month index."""
     group = _group(connection, table)
     ordered = (*keys, *group) if keys else group
@@ -89,7 +89,7 @@ def count_people(
     return connection.execute(query.group_by(*ordered)).all()
 
 
-def count_decisions(connection: Connection, filters: Filters) -> Sequence[sa.Row[Any]]:
+def count_decisions(connection: Connection, filters: Filters) -> Sequence[Sequence[Any]]:
     """(group..., latest decision, its author's id, ever shortlisted 0/1, people) for each decided assessment."""
     shortlisted = sa.func.max(sa.case((decisions.c.decision == "shortlist", 1), else_=0))
     history = (

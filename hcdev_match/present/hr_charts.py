@@ -1,0 +1,280 @@
+"""The HR page's charts: aggregates only, each with one sentence on how to read it (no Streamlit here).
+
+Each builder takes a table of ``hcdev_match.storage.insights`` and returns
+one ``alt.Chart``. A table with nothing to show (nobody, or only groups too
+small to show: the same to the reader) gives a chart of its title and the
+words ``hidden``, with no axes to misread as zero.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import altair as alt
+import pandas as pd
+
+from .charts import BAND_COLOURS, BAND_TICKS
+
+__all__ = [
+    "DECISION_COLOURS",
+    "HR_CHARTS",
+    "HrChart",
+    "build_bands_chart",
+    "build_decisions_chart",
+    "build_funnel_chart",
+    "build_gaps_chart",
+    "build_hidden_chart",
+    "build_mix_chart",
+    "build_recruiters_chart",
+    "build_share_chart",
+    "build_spread_chart",
+]
+
+#: Told apart without red and green (blue, brown, purple), each at least 3:1 against white.
+DECISION_COLOURS = {"shortlist": "#0b5fa5", "hold": "#a15c00", "reject": "#6a3d9a"}
+DECISION_WORDS = {"shortlist": "shortlisted", "hold": "held", "reject": "rejected"}
+SOURCE_WORDS = {"recruiter": "recruiter batch", "candidate": "candidate opt-in"}
+HIDDEN_MONTH = "hidden"
+
+
+def build_hidden_chart(title: str, hidden: str) -> alt.Chart:
+    """A chart with nothing to show: its title and ``hidden`` in words, no axes."""
+    chart: alt.Chart = (
+        alt.Chart(pd.DataFrame({"one": [1]}), title=title)  # one row: the mark is drawn once
+        .mark_text(text=hidden, align="left", baseline="middle", fontSize=14, color="#4a5563")
+        .encode(x=alt.value(0), y=alt.value(20))
+        .properties(height=90)  # Streamlit's theme pads a chart: at 40 px the words would be cut off
+        .configure_view(strokeWidth=0)
+    )
+    return chart
+
+
+def build_spread_chart(spread: pd.DataFrame, *, hidden: str) -> alt.Chart:
+    """Per role's own pool, the middle half of the fits and the median's step, the numbers in the role's label."""
+    title = "Spread of fit per role"
+    if spread.empty:
+        return build_hidden_chart(title, hidden)
+    rows = []
+    for part, low, high in (
+        ("middle half", "middle half from", "middle half to"),
+        ("median step", "median from", "median to"),
+    ):  # the median is drawn over the box
+        for record in spread.to_dict("records"):
+            label = (
+                f"{record['role']}: middle half {record['middle half from']}–{record['middle half to']}, "
+                f"median {record['median from']}–{record['median to']}"
+            )
+            rows.append({"role": label, "part": part, "from": record[low], "to": record[high],
+                         "median": record["median from"]})  # fmt: skip
+    chart: alt.Chart = (
+        alt.Chart(pd.DataFrame(rows), title=title)
+        .mark_bar(size=18)
+        .encode(
+            y=alt.Y("role:N", title=None, sort=alt.EncodingSortField("median", order="descending"),
+                    axis=alt.Axis(labelLimit=460)),
+            x=alt.X("from:Q", title="Fit", scale=alt.Scale(domain=[0, 100]), axis=alt.Axis(values=BAND_TICKS)),
+            x2="to:Q",
+            color=alt.Color("part:N", title=None, scale=alt.Scale(domain=["middle half", "median step"],
+                            range=[BAND_COLOURS[1], BAND_COLOURS[3]]), legend=alt.Legend(orient="bottom")),
+            tooltip=["role:N", "part:N", "from:Q", "to:Q"],
+        )
+        .properties(height=alt.Step(30))
+    )  # fmt: skip
+    return chart
+
+
+def build_bands_chart(bands: pd.DataFrame, *, hidden: str) -> alt.Chart:
+    """How many candidates clear each fit band, per role."""
+    title = "Candidates clearing each fit band"
+    if bands.empty:
+        return build_hidden_chart(title, hidden)
+    chart: alt.Chart = (
+        alt.Chart(bands, title=title)
+        .mark_bar()
+        .encode(
+            y=alt.Y("role:N", title=None, axis=alt.Axis(labelLimit=320)),
+            yOffset=alt.YOffset("band:N", sort=["30+", "60+", "90+"]),
+            x=alt.X("candidates:Q", title="Candidates"),
+            color=alt.Color("band:N", title="Fit", sort=["30+", "60+", "90+"], scale=alt.Scale(range=BAND_COLOURS[1:])),
+            tooltip=["role:N", "band:N", "candidates:Q"],
+        )
+        .properties(height=alt.Step(12))
+    )
+    return chart
+
+
+def month_label(month: str) -> str:
+    """Write a month ("2026-03") as its axis shows it ("Mar 2026")."""
+    return f"{date.fromisoformat(month + '-01'):%b %Y}"
+
+
+def build_mix_chart(mix: pd.DataFrame, *, months: Sequence[str] = (), hidden: str) -> alt.Chart:
+    """The best-role mix of the pool, month by month; a month with nothing to show is labelled hidden, not 0."""
+    title = "Best-role mix by month"
+    if mix.empty:
+        return build_hidden_chart(title, hidden)
+    shown = set(mix["month"])
+    every = list(dict.fromkeys([*months, *sorted(shown)]))
+    axis = [month_label(m) if m in shown else f"{month_label(m)} ({HIDDEN_MONTH})" for m in every]
+    data = mix.assign(month=mix["month"].map(month_label))
+    chart: alt.Chart = (
+        alt.Chart(data, title=title)
+        .mark_bar()
+        .encode(
+            x=alt.X("month:O", title=None, scale=alt.Scale(domain=axis),
+                    axis=alt.Axis(labelAngle=-40, labelLimit=160, labelOverlap=False)),
+            y=alt.Y("candidates:Q", title="Candidates", stack="zero"),
+            color=alt.Color("role:N", title="Best role", legend=alt.Legend(orient="right", labelLimit=320)),
+            tooltip=["month:O", "role:N", "candidates:Q"],
+        )
+        .properties(height=280)
+    )  # fmt: skip
+    return chart
+
+
+def build_gaps_chart(gaps: pd.DataFrame, *, hidden: str) -> alt.Chart:
+    """For each role's pool, the share of candidates missing each must-have skill (a grid)."""
+    title = "Must-have skills missing, by role pool"
+    if gaps.empty:
+        return build_hidden_chart(title, hidden)
+    chart: alt.Chart = (
+        alt.Chart(gaps, title=title)
+        .mark_rect(stroke="white", strokeWidth=1)
+        .encode(
+            x=alt.X("role:N", title=None, axis=alt.Axis(labelAngle=-25, labelLimit=200, labelOverlap=False)),
+            y=alt.Y("skill:N", title=None, sort=alt.EncodingSortField("missing share", op="max", order="descending"),
+                    axis=alt.Axis(labelLimit=260)),
+            color=alt.Color("missing share:Q", title="Missing", scale=alt.Scale(domain=[0, 1], scheme="oranges"),
+                            legend=alt.Legend(format="%")),
+            tooltip=["role:N", "skill:N", alt.Tooltip("missing share:Q", format=".0%"), "missing:Q",
+                     alt.Tooltip("people:Q", title="people counted")],
+        )
+        .properties(height=alt.Step(20))
+    )  # fmt: skip
+    return chart
+
+
+def build_share_chart(shares: pd.DataFrame, *, title: str, hidden: str) -> alt.Chart:
+    """Share of the pool showing each skill (healthcare essentials, future technologies)."""
+    if shares.empty:
+        return build_hidden_chart(title, hidden)
+    chart: alt.Chart = (
+        alt.Chart(shares, title=title)
+        .mark_bar(color=BAND_COLOURS[2])
+        .encode(
+            x=alt.X("share:Q", title="Share of the pool", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
+            y=alt.Y("skill:N", title=None, sort="-x", axis=alt.Axis(labelLimit=260)),
+            tooltip=["skill:N", alt.Tooltip("share:Q", format=".0%"), "candidates:Q",
+                     alt.Tooltip("people:Q", title="people counted")],
+        )
+        .properties(height=alt.Step(26))
+    )  # fmt: skip
+    return chart
+
+
+def _decision_colour(title: str) -> alt.Color:
+    words, colours = list(DECISION_WORDS.values()), list(DECISION_COLOURS.values())
+    return alt.Color("decision:N", title=title, sort=words, scale=alt.Scale(domain=words, range=colours))
+
+
+def build_decisions_chart(decisions: pd.DataFrame, *, hidden: str) -> alt.Chart:
+    """Latest decision per assessment, by best role and by source."""
+    title = "Decisions by role and source"
+    if decisions.empty:
+        return build_hidden_chart(title, hidden)
+    data = decisions.assign(
+        group=decisions["role"] + " (" + decisions["source"].map(SOURCE_WORDS).fillna(decisions["source"]) + ")",
+        decision=decisions["decision"].map(DECISION_WORDS),
+    )
+    chart: alt.Chart = (
+        alt.Chart(data, title=title)
+        .mark_bar()
+        .encode(
+            y=alt.Y("group:N", title=None, axis=alt.Axis(labelLimit=360)),
+            x=alt.X("candidates:Q", title="Candidates", stack="zero"),
+            color=_decision_colour("Latest decision"),
+            tooltip=["role:N", "source:N", "decision:N", "candidates:Q"],
+        )
+        .properties(height=alt.Step(22))
+    )
+    return chart
+
+
+def build_funnel_chart(funnel: pd.DataFrame, *, hidden: str) -> alt.Chart:
+    """Assessed, then shortlisted, then (of those) held or rejected: one bar per stage."""
+    title = "Decision funnel"
+    if funnel.empty:
+        return build_hidden_chart(title, hidden)
+    chart: alt.Chart = (
+        alt.Chart(funnel, title=title)
+        .mark_bar(color=BAND_COLOURS[2])
+        .encode(
+            y=alt.Y("stage:N", title=None, sort=list(funnel["stage"]), axis=alt.Axis(labelLimit=260)),
+            x=alt.X("candidates:Q", title="Candidates"),
+            tooltip=["stage:N", "candidates:Q"],
+        )
+        .properties(height=alt.Step(30))
+    )
+    return chart
+
+
+def build_recruiters_chart(recruiters: pd.DataFrame, *, hidden: str) -> alt.Chart:
+    """Each recruiter's latest decisions as shares of those they decided: a consistency check."""
+    title = "Decisions per recruiter (consistency check)"
+    if recruiters.empty:
+        return build_hidden_chart(title, hidden)
+    data = recruiters.assign(decision=recruiters["decision"].map(DECISION_WORDS))
+    chart: alt.Chart = (
+        alt.Chart(data, title=title)
+        .mark_bar()
+        .encode(
+            y=alt.Y("recruiter:N", title=None, axis=alt.Axis(labelLimit=260)),
+            x=alt.X("share:Q", title="Share of their decisions", stack="zero", axis=alt.Axis(format="%"),
+                    scale=alt.Scale(domain=[0, 1])),
+            color=_decision_colour("Latest decision"),
+            tooltip=["recruiter:N", "decision:N", alt.Tooltip("share:Q", format=".0%"), "candidates:Q",
+                     alt.Tooltip("decided:Q", title="decided by them")],
+        )
+        .properties(height=alt.Step(26))
+    )  # fmt: skip
+    return chart
+
+
+@dataclass(frozen=True)
+class HrChart:
+    """One chart of the HR page: the table it draws, how to read it, and how it is built."""
+
+    table: str  # the Insights field it draws
+    reading: str  # one sentence, shown under the chart
+    build: Callable[[Any, str], alt.Chart]  # (insights, hidden note) -> chart
+
+
+HR_CHARTS: tuple[HrChart, ...] = (
+    HrChart("fit_spread", "For the people whose best role it is, the light bar spans the middle half of their fits "
+            "and the dark bar the 10-point step holding the median (no minimum or maximum is shown).",
+            lambda i, h: build_spread_chart(i.fit_spread, hidden=h)),
+    HrChart("bands", "For each role, how many people reach a fit of 30, 60 and 90 or more for it; one person "
+            "counts for every role they reach.", lambda i, h: build_bands_chart(i.bands, hidden=h)),
+    HrChart("role_mix", "Each bar is one month's people, coloured by best role; a month marked hidden has nothing "
+            "that can be shown (too few people, or none), which is not the same as zero.",
+            lambda i, h: build_mix_chart(i.role_mix, months=i.months, hidden=h)),
+    HrChart("skill_gaps", "The darker a cell, the larger the share of the role's pool (people whose best role it "
+            "is) without that must-have skill; an empty cell means none, or too few to show.",
+            lambda i, h: build_gaps_chart(i.skill_gaps, hidden=h)),
+    HrChart("essentials", "The share of the people counted whose CV shows each healthcare essential; a skill "
+            "missing from the chart is shown by nobody, or by too few to show.",
+            lambda i, h: build_share_chart(i.essentials, title="Healthcare essentials across the pool", hidden=h)),
+    HrChart("future", "The share of the people counted whose CV shows each technology the field expects next; "
+            "a missing skill is shown by nobody, or by too few to show.",
+            lambda i, h: build_share_chart(i.future, title="Readiness for future technologies", hidden=h)),
+    HrChart("decisions", "Each bar counts the latest decision on the people of one best role and source; people "
+            "without a decision are not drawn.", lambda i, h: build_decisions_chart(i.decisions, hidden=h)),
+    HrChart("funnel", "Top to bottom: people assessed, those shortlisted at some point, and of those the ones "
+            "whose latest decision is hold or reject.", lambda i, h: build_funnel_chart(i.funnel, hidden=h)),
+    HrChart("recruiters", "Each bar splits one recruiter's latest decisions into shortlisted, held and rejected; "
+            "a bar far from the others is a question to talk over, not a verdict.",
+            lambda i, h: build_recruiters_chart(i.recruiters, hidden=h)),
+)  # fmt: skip

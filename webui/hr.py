@@ -1,0 +1,92 @@
+"""The HR page's Streamlit glue: its filters, and each chart with its sentence and its numbers."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING
+
+import streamlit as st
+
+from hcdev_match.storage.insights import FIT_STEP, MIN_GROUP, MIN_SPREAD, Filters, month_choices
+
+if TYPE_CHECKING:
+    from hcdev_match.catalogue.model import Catalogue
+    from hcdev_match.storage.insights import Insights
+
+__all__ = ["INTRO", "filter_widgets", "show_charts", "show_empty", "show_totals"]
+
+INTRO = (
+    f"Aggregates only, never one person. People count in groups (one whole month, one best role, one source, demo "
+    f"or not), and small groups are left out of every figure: a group enters a figure only when each part it adds "
+    f"there has 0 or at least {MIN_GROUP} people, so figures can count fewer than the pool. Counts of 0 are not "
+    f"shown. No minimum or maximum is shown; quartiles are given to {FIT_STEP}-point steps, over at least "
+    f"{MIN_SPREAD} people."
+)
+SOURCES = {"recruiter": "Recruiter batches", "candidate": "Candidate opt-ins"}
+#: The charts, row by row (by the Insights table each draws): the wide ones alone on their row.
+ROWS = (("fit_spread", "bands"), ("role_mix",), ("skill_gaps",), ("essentials", "future"), ("decisions",),
+        ("funnel", "recruiters"))  # fmt: skip
+
+
+def filter_widgets(catalogue: Catalogue, today: date) -> Filters:
+    """The month range, best roles, sources and the demo switch, as one Filters."""
+    labels = {r: catalogue.roles[r].label for r in catalogue.roles}
+    months = month_choices(today)
+    dates, roles, sources, demo = st.columns([2, 3, 2, 1], vertical_alignment="bottom")
+    first, last = dates.select_slider(
+        "Assessed in (whole months, up to the last complete one)",
+        options=months,
+        value=(months[-12], months[-1]),
+        format_func=lambda month: f"{month:%b %Y}",
+        key="hr_months",
+    )
+    picked_roles = roles.multiselect(
+        "Best role", options=list(labels), format_func=labels.get, key="hr_roles", placeholder="All roles"
+    )
+    picked_sources = sources.multiselect(
+        "Source", options=list(SOURCES), format_func=SOURCES.get, key="hr_sources", placeholder="All sources"
+    )
+    without_demo = demo.toggle("Leave demo data out", key="hr_no_demo", help="Generated rows (`demo` command)")
+    return Filters(
+        first_month=first,
+        last_month=last,
+        roles=tuple(picked_roles),
+        sources=tuple(picked_sources),
+        include_demo=not without_demo,
+    )
+
+
+def show_empty(filters: Filters) -> None:
+    demo = "" if filters.include_demo else " (demo data is left out: switch it back on to see it)"
+    st.info(
+        f"Nothing to show: no stored assessments match, or only groups of fewer than {MIN_GROUP} people (the page "
+        f"does not say which){demo}. Recruiters save assessments on the Recruiter page; "
+        "`python -m hcdev_match demo --assessments 2000` adds demo data."
+    )
+
+
+def show_totals(insights: Insights) -> None:
+    if insights.demo:
+        st.warning(
+            f"Demo data: {insights.demo:,} of the {insights.total:,} assessments counted are generated. "
+            "**Leave demo data out** shows the real ones alone."
+        )
+    st.metric("Assessments in view", f"{insights.total:,}")
+
+
+def show_charts(insights: Insights, *, hidden: str) -> None:
+    """Every HR chart, each with its sentence and (when it shows numbers) its table."""
+    from hcdev_match.present.hr_charts import HR_CHARTS
+
+    charts = {chart.table: chart for chart in HR_CHARTS}
+    for row in ROWS:
+        for column, chart in zip(st.columns(len(row)), (charts[name] for name in row), strict=True):
+            with column:
+                st.altair_chart(chart.build(insights, hidden), width="stretch")
+                st.caption(chart.reading)
+                table = getattr(insights, chart.table)
+                if not table.empty:
+                    # The table's own toolbar downloads it as CSV in the browser, from this session's data: no
+                    # file is left on the server for anyone with its link (download buttons serve theirs from
+                    # /media/ to anyone).
+                    st.expander("The numbers behind this chart").dataframe(table, hide_index=True)
