@@ -232,9 +232,9 @@ def test_the_audit_view_is_paginated_and_filtered_by_action_and_date(
     assert caption().startswith("Entries 101–120 of 120") and len(at.dataframe[0].value) == 20
     at.selectbox(key="audit_action").select("exported").run()
     assert caption().startswith("Entries 1–50 of 60") or caption().startswith("Entries 51–60 of 60")
-    assert set(at.dataframe[0].value["action"]) == {"exported"}
+    assert set(at.dataframe[0].value["action"]) == {"Exported a candidate's data"}
     at.number_input(key="audit_page").set_value(1).run()
     at.date_input(key="audit_from").set_value(today.date()).run()
     at.date_input(key="audit_to").set_value(today.date()).run()
     assert caption().startswith("Entries 1–20 of 20")  # exported on today: i even and i % 3 == 0
-    assert set(at.dataframe[0].value["action"]) == {"exported"}
+    assert set(at.dataframe[0].value["action"]) == {"Exported a candidate's data"}

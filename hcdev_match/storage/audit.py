@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 
 import sqlalchemy as sa
@@ -41,17 +41,18 @@ def read_audit(
     end: date | None = None,
     page: int = 1,
     per_page: int = PER_PAGE,
+    zone: tzinfo = UTC,
 ) -> AuditPage:
-    """Entries of ``action`` (all when None) from ``start`` to ``end`` inclusive (UTC days), page ``page``."""
+    """Entries of ``action`` (all when None) from ``start`` to ``end`` inclusive (days in ``zone``), page ``page``."""
     if per_page < 1:
         raise StoreError(f"a page holds 1 or more entries, got {per_page}")
     conditions = []
     if action:
         conditions.append(audit_log.c.action == action)
     if start is not None:
-        conditions.append(audit_log.c.at >= datetime.combine(start, time()))
+        conditions.append(audit_log.c.at >= _utc(datetime.combine(start, time(), tzinfo=zone)))
     if end is not None:
-        conditions.append(audit_log.c.at < datetime.combine(end + timedelta(days=1), time()))
+        conditions.append(audit_log.c.at < _utc(datetime.combine(end + timedelta(days=1), time(), tzinfo=zone)))
     try:
         with store.engine.connect() as connection, connection.begin():
             total = int(
@@ -70,6 +71,11 @@ def read_audit(
     except sa.exc.DatabaseError as exc:
         raise StoreError(_explain(exc, "read the audit log")) from None
     return AuditPage(entries, total, page, pages, per_page)
+
+
+def _utc(moment: datetime) -> datetime:
+    """A zoned time as the log stores times: UTC, without a zone."""
+    return moment.astimezone(UTC).replace(tzinfo=None)
 
 
 def audit_actions(store: Store) -> list[str]:

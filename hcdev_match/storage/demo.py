@@ -128,7 +128,9 @@ def _write_chunk(
         found |= {s for s in ESSENTIALS if rng.random() < 0.45}
         found |= {s for s in FUTURE if rng.random() < odds[s]}
         fits = {
-            role: round(max(0.0, min(99.0, rng.gauss(_POOL_MEAN.get(role, 58), 16) if role == pool else rng.gauss(22, 11))), 2)
+            role: round(
+                max(0.0, min(99.0, rng.gauss(_POOL_MEAN.get(role, 58), 16) if role == pool else rng.gauss(22, 11))), 2
+            )
             for role in catalogue.roles
         }
         best = max(fits, key=lambda r: (fits[r], r))
