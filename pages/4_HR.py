@@ -6,10 +6,10 @@ import streamlit as st
 
 from hcdev_match import HcdevMatchError
 from hcdev_match.present.report import escape_markdown
-from hcdev_match.storage.insights import HIDDEN_NOTE, compute_insights
+from hcdev_match.storage.insights import HIDDEN_NOTE
 from hcdev_match.storage.store import utc_now
-from webui import get_catalogue, get_store, guard
-from webui.hr import INTRO, filter_widgets, show_charts, show_empty, show_totals
+from webui import get_catalogue, guard
+from webui.hr import INTRO, figures, filter_widgets, show_charts, show_empty, show_totals
 
 st.set_page_config(page_title="hcdev-match: talent pool", page_icon="🩺", layout="wide")
 guard("hr")
@@ -19,7 +19,7 @@ st.title("The talent pool at a glance")
 st.caption(INTRO)
 filters = filter_widgets(catalogue, utc_now().date())
 try:
-    insights = compute_insights(get_store(), catalogue, filters)
+    insights, specs = figures(filters, hidden=HIDDEN_NOTE)  # cached until the data changes
 except HcdevMatchError as exc:
     st.error(escape_markdown(str(exc)))
     st.stop()
@@ -28,4 +28,4 @@ if insights.total == 0:
     show_empty(filters)
     st.stop()
 show_totals(insights)
-show_charts(insights, hidden=HIDDEN_NOTE)
+show_charts(insights, specs)

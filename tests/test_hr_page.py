@@ -20,6 +20,7 @@ from streamlit.testing.v1 import AppTest
 
 from hcdev_match.catalogue import model as catalogue_module
 from hcdev_match.catalogue.model import load_catalogue
+from hcdev_match.storage import insights as insights_module
 from hcdev_match.storage.accounts import add_user
 from hcdev_match.storage.demo import seed_demo
 from hcdev_match.storage.insights import Filters, compute_insights, month_choices
@@ -163,6 +164,34 @@ def test_the_page_loads_the_catalogue_once_not_on_every_rerun(monkeypatch: pytes
         threading.setprofile(None)  # type: ignore[arg-type]
     assert not at.exception and at.metric[0].value == "10"
     assert len(loads) <= 1, loads  # three runs of the page: at most the first loads it
+
+
+def test_figures_are_shared_until_the_data_changes_and_an_erasure_shows_at_once(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    url = f"sqlite:///{tmp_path / 'hr.sqlite3'}"
+    store, catalogue = Store.from_url(url), load_catalogue()
+    saved = save(store, catalogue, [({"ehr": 50.0}, {"ehr"})] * 10, when=last_month())
+    computed = []
+
+    def profile(frame: FrameType, event: str, _arg: object) -> None:
+        if event == "call" and frame.f_code is insights_module.compute_insights.__code__:
+            computed.append(1)
+
+    threading.setprofile(profile)  # type: ignore[arg-type]
+    sys.setprofile(profile)  # type: ignore[arg-type]
+    try:
+        first = hr_page(monkeypatch, url)
+        first.run()
+        second = hr_page(monkeypatch, url)  # another HR session
+        assert first.metric[0].value == second.metric[0].value == "10" and len(computed) == 1
+        store.erase_candidate(str(store.get_assessment(saved[0])["candidate_ref"]), actor="ana")
+        second.run()
+    finally:
+        sys.setprofile(None)
+        threading.setprofile(None)  # type: ignore[arg-type]
+    assert len(computed) == 2  # the erasure changed the data: computed again, at once
+    assert second.metric[0].value == "9"  # the erased one is in no figure
 
 
 PASSWORD = "sturdy-Quill-74-meadow"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import streamlit as st
 
@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from hcdev_match.catalogue.model import Catalogue
     from hcdev_match.storage.insights import Insights
 
-__all__ = ["INTRO", "filter_widgets", "show_charts", "show_empty", "show_totals"]
+__all__ = ["INTRO", "figures", "filter_widgets", "show_charts", "show_empty", "show_totals"]
 
 INTRO = (
     f"Aggregates only, never one person. People count in groups (one whole month, one best role, one source, demo "
@@ -56,6 +56,35 @@ def filter_widgets(catalogue: Catalogue, today: date) -> Filters:
     )
 
 
+def figures(filters: Filters, *, hidden: str) -> tuple[Insights, list[dict[str, Any]]]:
+    """The figures and their charts' specs, shared by every HR session until the data changes.
+
+    Only aggregates are kept, and only while ``data_version`` stays the same: the next view after a save,
+    a decision, an erasure or a purge computes them afresh.
+    """
+    from hcdev_match.storage.insights import data_version
+
+    from . import database_url, get_store
+
+    f = filters
+    key = (f.first_month, f.last_month, f.roles, f.sources, f.include_demo)
+    return _figures(database_url(), data_version(get_store()), key, hidden)
+
+
+@st.cache_data(max_entries=64, ttl=3600, show_spinner=False)
+def _figures(url: str, version: tuple[int, ...], key: tuple[Any, ...], hidden: str) -> tuple[Insights, list[Any]]:
+    from hcdev_match.present.hr_charts import HR_CHARTS
+    from hcdev_match.storage.insights import compute_insights
+
+    from . import get_catalogue, get_store
+
+    first, last, roles, sources, demo = key
+    filters = Filters(first_month=first, last_month=last, roles=roles, sources=sources, include_demo=demo)
+    insights = compute_insights(get_store(), get_catalogue(), filters)
+    # Validated by the chart tests; unvalidated here, which halves the time to a spec.
+    return insights, [chart.build(insights, hidden).to_dict(validate=False) for chart in HR_CHARTS]
+
+
 def show_empty(filters: Filters) -> None:
     demo = "" if filters.include_demo else " (demo data is left out: switch it back on to see it)"
     st.info(
@@ -74,15 +103,15 @@ def show_totals(insights: Insights) -> None:
     st.metric("Assessments in view", f"{insights.total:,}")
 
 
-def show_charts(insights: Insights, *, hidden: str) -> None:
+def show_charts(insights: Insights, specs: list[dict[str, Any]]) -> None:
     """Every HR chart, each with its sentence and (when it shows numbers) its table."""
     from hcdev_match.present.hr_charts import HR_CHARTS
 
-    charts = {chart.table: chart for chart in HR_CHARTS}
+    charts = {chart.table: (chart, spec) for chart, spec in zip(HR_CHARTS, specs, strict=True)}
     for row in ROWS:
-        for column, chart in zip(st.columns(len(row)), (charts[name] for name in row), strict=True):
+        for column, (chart, spec) in zip(st.columns(len(row)), (charts[name] for name in row), strict=True):
             with column:
-                st.altair_chart(chart.build(insights, hidden), width="stretch")
+                st.vega_lite_chart(spec, width="stretch", alt=chart.reading)
                 st.caption(chart.reading)
                 table = getattr(insights, chart.table)
                 if not table.empty:

@@ -40,6 +40,11 @@ SOURCE_WORDS = {"recruiter": "recruiter batch", "candidate": "candidate opt-in"}
 HIDDEN_MONTH = "hidden"
 
 
+def _tips(*fields: str | alt.Tooltip) -> list[alt.Tooltip]:
+    """Tooltips as objects: Altair wraps a plain "field:type" through a slow look-up in its schema."""
+    return [alt.Tooltip(f) if isinstance(f, str) else f for f in fields]
+
+
 def build_hidden_chart(title: str, hidden: str) -> alt.Chart:
     """A chart with nothing to show: its title and ``hidden`` in words, no axes."""
     chart: alt.Chart = (
@@ -79,7 +84,7 @@ def build_spread_chart(spread: pd.DataFrame, *, hidden: str) -> alt.Chart:
             x2="to:Q",
             color=alt.Color("part:N", title=None, scale=alt.Scale(domain=["middle half", "median step"],
                             range=[BAND_COLOURS[1], BAND_COLOURS[3]]), legend=alt.Legend(orient="bottom")),
-            tooltip=["role:N", "part:N", "from:Q", "to:Q"],
+            tooltip=_tips("role:N", "part:N", "from:Q", "to:Q"),
         )
         .properties(height=alt.Step(30))
     )  # fmt: skip
@@ -99,7 +104,7 @@ def build_bands_chart(bands: pd.DataFrame, *, hidden: str) -> alt.Chart:
             yOffset=alt.YOffset("band:N", sort=["30+", "60+", "90+"]),
             x=alt.X("candidates:Q", title="Candidates"),
             color=alt.Color("band:N", title="Fit", sort=["30+", "60+", "90+"], scale=alt.Scale(range=BAND_COLOURS[1:])),
-            tooltip=["role:N", "band:N", "candidates:Q"],
+            tooltip=_tips("role:N", "band:N", "candidates:Q"),
         )
         .properties(height=alt.Step(12))
     )
@@ -128,7 +133,7 @@ def build_mix_chart(mix: pd.DataFrame, *, months: Sequence[str] = (), hidden: st
                     axis=alt.Axis(labelAngle=-40, labelLimit=160, labelOverlap=False)),
             y=alt.Y("candidates:Q", title="Candidates", stack="zero"),
             color=alt.Color("role:N", title="Best role", legend=alt.Legend(orient="right", labelLimit=320)),
-            tooltip=["month:O", "role:N", "candidates:Q"],
+            tooltip=_tips("month:O", "role:N", "candidates:Q"),
         )
         .properties(height=280)
     )  # fmt: skip
@@ -149,8 +154,8 @@ def build_gaps_chart(gaps: pd.DataFrame, *, hidden: str) -> alt.Chart:
                     axis=alt.Axis(labelLimit=260)),
             color=alt.Color("missing share:Q", title="Missing", scale=alt.Scale(domain=[0, 1], scheme="oranges"),
                             legend=alt.Legend(format="%")),
-            tooltip=["role:N", "skill:N", alt.Tooltip("missing share:Q", format=".0%"), "missing:Q",
-                     alt.Tooltip("people:Q", title="people counted")],
+            tooltip=_tips("role:N", "skill:N", alt.Tooltip("missing share:Q", format=".0%"), "missing:Q",
+                     alt.Tooltip("people:Q", title="people counted")),
         )
         .properties(height=alt.Step(20))
     )  # fmt: skip
@@ -167,8 +172,8 @@ def build_share_chart(shares: pd.DataFrame, *, title: str, hidden: str) -> alt.C
         .encode(
             x=alt.X("share:Q", title="Share of the pool", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
             y=alt.Y("skill:N", title=None, sort="-x", axis=alt.Axis(labelLimit=260)),
-            tooltip=["skill:N", alt.Tooltip("share:Q", format=".0%"), "candidates:Q",
-                     alt.Tooltip("people:Q", title="people counted")],
+            tooltip=_tips("skill:N", alt.Tooltip("share:Q", format=".0%"), "candidates:Q",
+                     alt.Tooltip("people:Q", title="people counted")),
         )
         .properties(height=alt.Step(26))
     )  # fmt: skip
@@ -196,7 +201,7 @@ def build_decisions_chart(decisions: pd.DataFrame, *, hidden: str) -> alt.Chart:
             y=alt.Y("group:N", title=None, axis=alt.Axis(labelLimit=360)),
             x=alt.X("candidates:Q", title="Candidates", stack="zero"),
             color=_decision_colour("Latest decision"),
-            tooltip=["role:N", "source:N", "decision:N", "candidates:Q"],
+            tooltip=_tips("role:N", "source:N", "decision:N", "candidates:Q"),
         )
         .properties(height=alt.Step(22))
     )
@@ -214,7 +219,7 @@ def build_funnel_chart(funnel: pd.DataFrame, *, hidden: str) -> alt.Chart:
         .encode(
             y=alt.Y("stage:N", title=None, sort=list(funnel["stage"]), axis=alt.Axis(labelLimit=260)),
             x=alt.X("candidates:Q", title="Candidates"),
-            tooltip=["stage:N", "candidates:Q"],
+            tooltip=_tips("stage:N", "candidates:Q"),
         )
         .properties(height=alt.Step(30))
     )
@@ -235,8 +240,8 @@ def build_recruiters_chart(recruiters: pd.DataFrame, *, hidden: str) -> alt.Char
             x=alt.X("share:Q", title="Share of their decisions", stack="zero", axis=alt.Axis(format="%"),
                     scale=alt.Scale(domain=[0, 1])),
             color=_decision_colour("Latest decision"),
-            tooltip=["recruiter:N", "decision:N", alt.Tooltip("share:Q", format=".0%"), "candidates:Q",
-                     alt.Tooltip("decided:Q", title="decided by them")],
+            tooltip=_tips("recruiter:N", "decision:N", alt.Tooltip("share:Q", format=".0%"), "candidates:Q",
+                     alt.Tooltip("decided:Q", title="decided by them")),
         )
         .properties(height=alt.Step(26))
     )  # fmt: skip

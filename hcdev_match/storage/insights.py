@@ -30,7 +30,7 @@ from ..catalogue.model import Catalogue
 from ..errors import StoreError
 from .database import read_transaction
 from .insight_queries import Filters, count_decisions, count_people, recruiter_names, step_of
-from .schema import assessment_fits, assessment_skills, assessments
+from .schema import assessment_fits, assessment_skills, assessments, decisions, users
 from .small_groups import FIT_STEP, MIN_GROUP, MIN_SPREAD, Group, by_group, frame, is_whole, quartile_steps, split
 from .store import DECISIONS, Store, _explain
 
@@ -45,6 +45,7 @@ __all__ = [
     "MIN_GROUP",
     "MIN_SPREAD",
     "compute_insights",
+    "data_version",
     "month_choices",
 ]
 
@@ -178,6 +179,24 @@ def compute_insights(store: Store, catalogue: Catalogue, filters: Filters | None
                          ["recruiter", "decision", "candidates", "people"], share="share").rename(
             columns={"people": "decided"}),
     )  # fmt: skip
+
+
+def data_version(store: Store) -> tuple[int, ...]:
+    """What changes whenever a figure could: rows and newest ids of assessments, decisions and accounts.
+
+    An erasure or a purge lowers a count, a save or a decision raises a newest id: a page may keep the
+    figures it computed for as long as this stays the same.
+    """
+    query = sa.select(*(
+        column for table in (assessments, decisions, users)
+        for column in (sa.select(sa.func.count()).select_from(table).scalar_subquery(),
+                       sa.select(sa.func.coalesce(sa.func.max(table.c.id), 0)).scalar_subquery())
+    ))  # fmt: skip
+    try:
+        with read_transaction(store.engine) as connection:
+            return tuple(int(n) for n in connection.execute(query).one())
+    except sa.exc.DBAPIError as exc:
+        raise StoreError(_explain(exc, "read the talent pool's figures")) from None
 
 
 def _holding(has: dict[tuple[Group, str], int], skill: str) -> Callable[[Group], int]:
