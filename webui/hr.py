@@ -104,9 +104,11 @@ def show_totals(insights: Insights) -> None:
 
 
 def show_charts(insights: Insights, specs: list[dict[str, Any]]) -> None:
-    """Every HR chart, each with its sentence and (when it shows numbers) its table."""
+    """Every HR chart, each with its sentence and, on request, the table of its numbers."""
     from hcdev_match.present.hr_charts import HR_CHARTS
 
+    # The tables are drawn only on request: nine grids on every view would slow the page down for all.
+    numbers = st.toggle("Show the numbers behind each chart", key="hr_numbers")
     charts = {chart.table: (chart, spec) for chart, spec in zip(HR_CHARTS, specs, strict=True)}
     for row in ROWS:
         for column, (chart, spec) in zip(st.columns(len(row)), (charts[name] for name in row), strict=True):
@@ -114,8 +116,8 @@ def show_charts(insights: Insights, specs: list[dict[str, Any]]) -> None:
                 st.vega_lite_chart(spec, width="stretch", alt=chart.reading)
                 st.caption(chart.reading)
                 table = getattr(insights, chart.table)
-                if not table.empty:
+                if numbers and not table.empty:
                     # The table's own toolbar downloads it as CSV in the browser, from this session's data: no
                     # file is left on the server for anyone with its link (download buttons serve theirs from
                     # /media/ to anyone).
-                    st.expander("The numbers behind this chart").dataframe(table, hide_index=True)
+                    st.dataframe(table, hide_index=True)
