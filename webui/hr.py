@@ -24,15 +24,15 @@ INTRO = (
 )
 SOURCES = {"recruiter": "Recruiter batches", "candidate": "Candidate opt-ins"}
 #: The charts, row by row (by the Insights table each draws): the wide ones alone on their row.
-ROWS = (("fit_spread", "bands"), ("role_mix",), ("skill_gaps",), ("essentials", "future"), ("decisions",),
-        ("funnel", "recruiters"))  # fmt: skip
+ROWS = (("fit_spread",), ("bands", "funnel"), ("role_mix",), ("skill_gaps",), ("essentials", "future"),
+        ("decisions",), ("recruiters",))  # fmt: skip
 
 
 def filter_widgets(catalogue: Catalogue, today: date) -> Filters:
     """The month range, best roles, sources and the demo switch, as one Filters."""
     labels = {r: catalogue.roles[r].label for r in catalogue.roles}
     months = month_choices(today)
-    dates, roles, sources, demo = st.columns([2, 3, 2, 1], vertical_alignment="bottom")
+    dates, roles, sources, demo = st.columns([3, 3, 2, 2], vertical_alignment="bottom")
     first, last = dates.select_slider(
         "Assessed in (whole months, up to the last complete one)",
         options=months,
@@ -46,7 +46,9 @@ def filter_widgets(catalogue: Catalogue, today: date) -> Filters:
     picked_sources = sources.multiselect(
         "Source", options=list(SOURCES), format_func=SOURCES.get, key="hr_sources", placeholder="All sources"
     )
-    without_demo = demo.toggle("Leave demo data out", key="hr_no_demo", help="Generated rows (`demo` command)")
+    without_demo = demo.toggle(
+        "Real data only", key="hr_no_demo", help="Leave out the rows the `demo` command generated"
+    )
     return Filters(
         first_month=first,
         last_month=last,
@@ -98,7 +100,7 @@ def show_totals(insights: Insights) -> None:
     if insights.demo:
         st.warning(
             f"Demo data: {insights.demo:,} of the {insights.total:,} assessments counted are generated. "
-            "**Leave demo data out** shows the real ones alone."
+            "**Real data only** leaves them out."
         )
     st.metric("Assessments in view", f"{insights.total:,}")
 
