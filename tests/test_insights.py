@@ -15,7 +15,15 @@ from hcdev_match.catalogue.model import Catalogue, load_catalogue
 from hcdev_match.scoring.assessment import Assessment, DomainEvidence, RoleFit, SkillMatch
 from hcdev_match.storage.accounts import add_user
 from hcdev_match.storage.demo import seed_demo
-from hcdev_match.storage.insights import FIT_STEP, MIN_GROUP, Filters, Insights, compute_insights, month_choices
+from hcdev_match.storage.insights import (
+    FIT_STEP,
+    MIN_GROUP,
+    Filters,
+    Insights,
+    compute_insights,
+    data_version,
+    month_choices,
+)
 from hcdev_match.storage.schema import assessments
 from hcdev_match.storage.store import Store
 
@@ -332,3 +340,25 @@ def subsets(items: frozenset[str]) -> list[frozenset[str]]:
     """Every non-empty subset (choosing none means all, which is the full set)."""
     ordered = sorted(items)
     return [frozenset(c) for k in range(1, len(ordered) + 1) for c in itertools.combinations(ordered, k)]
+
+
+def test_the_data_version_moves_with_every_save_decision_erasure_and_purge(pool: tuple[Store, Catalogue]) -> None:
+    """(rows, newest id) per table names the data: ids are never reused, so a save always brings a new newest id
+    and an erasure always fewer rows; only the very same rows give the same version again."""
+    store, catalogue = pool
+    seen = [data_version(store)]
+    [new] = save(store, catalogue, [({"ehr": 50.0}, {"ehr"})], when=FEBRUARY)
+    seen.append(data_version(store))
+    store.record_decision(new, user_id=1, actor="ana", decision="hold", reason="r")
+    seen.append(data_version(store))
+    oldest = min(store.assessment_ids())
+    store.erase_candidate(str(store.get_assessment(oldest)["candidate_ref"]), actor="ana")
+    seen.append(data_version(store))
+    store.erase_candidate(str(store.get_assessment(new)["candidate_ref"]), actor="ana")
+    seen.append(data_version(store))
+    store.purge_expired(actor="ana")  # everything here was saved in 2026's first months: long expired
+    seen.append(data_version(store))
+    assert len(set(seen)) == len(seen) == 6, seen
+    [again] = save(store, catalogue, [({"ehr": 50.0}, {"ehr"})], when=FEBRUARY)
+    store.erase_candidate(str(store.get_assessment(again)["candidate_ref"]), actor="ana")
+    assert data_version(store) == seen[-1]  # the very same (no) rows: the same figures

@@ -184,8 +184,9 @@ def compute_insights(store: Store, catalogue: Catalogue, filters: Filters | None
 def data_version(store: Store) -> tuple[int, ...]:
     """What changes whenever a figure could: rows and newest ids of assessments, decisions and accounts.
 
-    An erasure or a purge lowers a count, a save or a decision raises a newest id: a page may keep the
-    figures it computed for as long as this stays the same.
+    Ids are never handed out twice (schema version 7), so a save or a decision always brings a newest id
+    never seen before and an erasure or a purge always fewer rows: only the very same rows give the same
+    version again, and a page may keep the figures it computed for as long as this stays the same.
     """
     query = sa.select(*(
         column for table in (assessments, decisions, users)
