@@ -180,3 +180,25 @@ def test_the_page_finds_a_candidate_by_their_erase_code(
     at.button(key="find_run").click().run()
     assert list(at.dataframe[0].value["reference"]) == [own.candidate_ref]
     assert list(at.dataframe[0].value["saved by"]) == ["the candidate"]
+
+
+def test_a_batch_saved_on_the_recruiter_page_is_found_by_its_file_names(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    url = f"sqlite:///{tmp_path / 'app.sqlite3'}"
+    monkeypatch.setenv("HCDEV_DATABASE_URL", url)
+    store = Store.from_url(url)
+    ana = add_user(store, "ana", role="recruiter", password="correct horse battery")
+    at = sign_in_session(AppTest.from_file(str(ROOT / "pages/3_Recruiter.py"), default_timeout=60), "recruiter",
+                         name="ana", user_id=ana.id).run()  # fmt: skip
+    files = [
+        (f"{name}_Surname.txt", (ROOT / "data" / "samples" / f"{name}.txt").read_bytes()) for name in ("cds_1", "ehr_1")
+    ]
+    at.file_uploader(key="batch_files").set_value([(n, d, "text/plain") for n, d in files]).run()
+    at.button(key="rank_batch").click().run()
+    at.radio(key="legal_basis").set_value("contract").run()
+    at.button(key="save_batch").click().run()
+    assert not at.exception and store.count_assessments() == 2
+    [batch] = list_batches(store)
+    [found] = find_by_batch_and_file(store, batch.name, "ehr_1", actor="ana")
+    assert found.file_name == "ehr_1_Surname.txt" and found.saved_by == "ana"
