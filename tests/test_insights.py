@@ -286,9 +286,17 @@ def test_no_two_filter_settings_one_step_apart_differ_by_one_to_four_people(tmp_
             connection.exec_driver_sql(f"UPDATE {table} SET demo = false WHERE assessment_id % 3 = 0")
         connection.exec_driver_sql(f"UPDATE decisions SET user_id = {bea.id} WHERE assessment_id % 2 = 0")
     # One real group decided in parts of 5 (shortlisted; shortlisted then held; rejected), so the decision
-    # figures show numbers somewhere; a sixth part of 3 in the next month keeps that group out.
-    for when, parts in ((datetime(2026, 2, 9), ("shortlist", "hold", "reject")), (datetime(2026, 3, 9), ("hold",))):
-        ids = save(store, catalogue, [({"ehr": 70.0}, {"ehr"})] * (5 * len(parts) + 3), when=when)
+    # figures show numbers somewhere; 3 undecided beside 5 held in the next month keep that group out. The
+    # seeded rows of these two groups go first, so the groups hold these people alone.
+    with store.engine.begin() as connection:
+        group = ("SELECT id FROM assessments WHERE substr(created_at, 1, 7) IN ('2026-02', '2026-03') "
+                 "AND best_role = 'ehr' AND source = 'recruiter' AND demo = false")  # fmt: skip
+        for table in ("decisions", "assessment_fits", "assessment_skills"):
+            connection.exec_driver_sql(f"DELETE FROM {table} WHERE assessment_id IN ({group})")
+        connection.exec_driver_sql(f"DELETE FROM assessments WHERE id IN ({group})")
+    for when, parts, undecided in ((datetime(2026, 2, 9), ("shortlist", "hold", "reject"), 0),
+                                   (datetime(2026, 3, 9), ("hold",), 3)):  # fmt: skip
+        ids = save(store, catalogue, [({"ehr": 70.0}, {"ehr"})] * (5 * len(parts) + undecided), when=when)
         for n, assessment_id in enumerate(ids[: 5 * len(parts)]):
             decision = parts[n // 5]
             if decision == "hold":
