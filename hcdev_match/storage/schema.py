@@ -316,7 +316,6 @@ def _v8_ids_never_reused_file_names_and_demo_on_reporting_rows(connection: Conne
         ("ix_assessment_fits_month", "assessment_fits",
          f"role, CAST(fit / 10 AS INTEGER), {month}, best_role, source, demo"),
         ("ix_assessment_skills_month", "assessment_skills", f"skill, {month}, best_role, source, demo"),
-        ("ix_assessments_month", "assessments", f"{month}, best_role, source, demo"),  # the group sizes
     ):  # fmt: skip
         connection.exec_driver_sql(f"DROP INDEX IF EXISTS {name}")
         connection.exec_driver_sql(f"CREATE INDEX {name} ON {table} ({columns})")
