@@ -11,7 +11,8 @@ import pandas as pd
 import pytest
 
 from hcdev_match.catalogue.model import load_catalogue
-from hcdev_match.present.hr_charts import DECISION_COLOURS, HR_CHARTS, build_mix_chart, build_spread_chart
+from hcdev_match.present.charts import DECISION_COLOURS
+from hcdev_match.present.hr_charts import HR_CHARTS, build_mix_chart, build_spread_chart
 from hcdev_match.storage.demo import seed_demo
 from hcdev_match.storage.insights import HIDDEN_NOTE, Filters, Insights, compute_insights
 from hcdev_match.storage.store import Store

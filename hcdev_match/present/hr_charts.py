@@ -16,10 +16,9 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-from .charts import BAND_COLOURS, BAND_TICKS
+from .charts import BAND_COLOURS, BAND_TICKS, DECISION_COLOURS, LABEL_LIMIT
 
 __all__ = [
-    "DECISION_COLOURS",
     "HR_CHARTS",
     "HrChart",
     "build_bands_chart",
@@ -33,8 +32,8 @@ __all__ = [
     "build_spread_chart",
 ]
 
-#: Told apart without red and green (blue, brown, purple), each at least 3:1 against white.
-DECISION_COLOURS = {"shortlist": "#0b5fa5", "hold": "#a15c00", "reject": "#6a3d9a"}
+# The spread's role labels carry its numbers: wider, but never more than 45% of a narrow chart.
+SPREAD_LABEL_LIMIT = alt.ExprRef("min(460, containerSize()[0] * 0.45)")
 DECISION_WORDS = {"shortlist": "shortlisted", "hold": "held", "reject": "rejected"}
 SOURCE_WORDS = {"recruiter": "recruiter batch", "candidate": "candidate opt-in"}
 HIDDEN_MONTH = "hidden"
@@ -79,7 +78,7 @@ def build_spread_chart(spread: pd.DataFrame, *, hidden: str) -> alt.Chart:
         .mark_bar(size=18)
         .encode(
             y=alt.Y("role:N", title=None, sort=alt.EncodingSortField("median", order="descending"),
-                    axis=alt.Axis(labelLimit=460)),
+                    axis=alt.Axis(labelLimit=SPREAD_LABEL_LIMIT)),
             x=alt.X("from:Q", title="Fit", scale=alt.Scale(domain=[0, 100]), axis=alt.Axis(values=BAND_TICKS)),
             x2="to:Q",
             color=alt.Color("part:N", title=None, scale=alt.Scale(domain=["middle half", "median step"],
@@ -100,7 +99,7 @@ def build_bands_chart(bands: pd.DataFrame, *, hidden: str) -> alt.Chart:
         alt.Chart(bands, title=title)
         .mark_bar()
         .encode(
-            y=alt.Y("role:N", title=None, axis=alt.Axis(labelLimit=320)),
+            y=alt.Y("role:N", title=None, axis=alt.Axis(labelLimit=LABEL_LIMIT)),
             yOffset=alt.YOffset("band:N", sort=["30+", "60+", "90+"]),
             x=alt.X("candidates:Q", title="Candidates"),
             color=alt.Color("band:N", title="Fit", sort=["30+", "60+", "90+"], scale=alt.Scale(range=BAND_COLOURS[1:])),
@@ -151,7 +150,7 @@ def build_gaps_chart(gaps: pd.DataFrame, *, hidden: str) -> alt.Chart:
         .encode(
             x=alt.X("role:N", title=None, axis=alt.Axis(labelAngle=-25, labelLimit=200, labelOverlap=False)),
             y=alt.Y("skill:N", title=None, sort=alt.EncodingSortField("missing share", op="max", order="descending"),
-                    axis=alt.Axis(labelLimit=260)),
+                    axis=alt.Axis(labelLimit=LABEL_LIMIT)),
             color=alt.Color("missing share:Q", title="Missing", scale=alt.Scale(domain=[0, 1], scheme="oranges"),
                             legend=alt.Legend(format="%")),
             tooltip=_tips("role:N", "skill:N", alt.Tooltip("missing share:Q", format=".0%"), "missing:Q",
@@ -171,7 +170,7 @@ def build_share_chart(shares: pd.DataFrame, *, title: str, hidden: str) -> alt.C
         .mark_bar(color=BAND_COLOURS[2])
         .encode(
             x=alt.X("share:Q", title="Share of the pool", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
-            y=alt.Y("skill:N", title=None, sort="-x", axis=alt.Axis(labelLimit=260)),
+            y=alt.Y("skill:N", title=None, sort="-x", axis=alt.Axis(labelLimit=LABEL_LIMIT)),
             tooltip=_tips("skill:N", alt.Tooltip("share:Q", format=".0%"), "candidates:Q",
                      alt.Tooltip("people:Q", title="people counted")),
         )
@@ -198,7 +197,7 @@ def build_decisions_chart(decisions: pd.DataFrame, *, hidden: str) -> alt.Chart:
         alt.Chart(data, title=title)
         .mark_bar()
         .encode(
-            y=alt.Y("group:N", title=None, axis=alt.Axis(labelLimit=360)),
+            y=alt.Y("group:N", title=None, axis=alt.Axis(labelLimit=LABEL_LIMIT)),
             x=alt.X("candidates:Q", title="Candidates", stack="zero"),
             color=_decision_colour("Latest decision"),
             tooltip=_tips("role:N", "source:N", "decision:N", "candidates:Q"),
@@ -217,7 +216,7 @@ def build_funnel_chart(funnel: pd.DataFrame, *, hidden: str) -> alt.Chart:
         alt.Chart(funnel, title=title)
         .mark_bar(color=BAND_COLOURS[2])
         .encode(
-            y=alt.Y("stage:N", title=None, sort=list(funnel["stage"]), axis=alt.Axis(labelLimit=260)),
+            y=alt.Y("stage:N", title=None, sort=list(funnel["stage"]), axis=alt.Axis(labelLimit=LABEL_LIMIT)),
             x=alt.X("candidates:Q", title="Candidates"),
             tooltip=_tips("stage:N", "candidates:Q"),
         )
@@ -236,7 +235,7 @@ def build_recruiters_chart(recruiters: pd.DataFrame, *, hidden: str) -> alt.Char
         alt.Chart(data, title=title)
         .mark_bar()
         .encode(
-            y=alt.Y("recruiter:N", title=None, axis=alt.Axis(labelLimit=260)),
+            y=alt.Y("recruiter:N", title=None, axis=alt.Axis(labelLimit=LABEL_LIMIT)),
             x=alt.X("share:Q", title="Share of their decisions", stack="zero", axis=alt.Axis(format="%"),
                     scale=alt.Scale(domain=[0, 1])),
             color=_decision_colour("Latest decision"),
