@@ -182,23 +182,21 @@ def test_the_page_finds_a_candidate_by_their_erase_code(
     assert list(at.dataframe[0].value["saved by"]) == ["the candidate"]
 
 
-def test_a_batch_saved_on_the_recruiter_page_is_found_by_its_file_names(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+def test_a_named_batch_saved_by_the_recruiters_workflow_is_found_by_its_file_names(
+    database_url: str,
+    assessment,  # type: ignore[no-untyped-def]
 ) -> None:
-    url = f"sqlite:///{tmp_path / 'app.sqlite3'}"
-    monkeypatch.setenv("HCDEV_DATABASE_URL", url)
-    store = Store.from_url(url)
+    from hcdev_match.storage.batches import save_batch
+
+    store = Store.from_url(database_url)
     ana = add_user(store, "ana", role="recruiter", password="correct horse battery")
-    at = sign_in_session(AppTest.from_file(str(ROOT / "pages/3_Recruiter.py"), default_timeout=60), "recruiter",
-                         name="ana", user_id=ana.id).run()  # fmt: skip
-    files = [
-        (f"{name}_Surname.txt", (ROOT / "data" / "samples" / f"{name}.txt").read_bytes()) for name in ("cds_1", "ehr_1")
-    ]
-    at.file_uploader(key="batch_files").set_value([(n, d, "text/plain") for n, d in files]).run()
-    at.button(key="rank_batch").click().run()
-    at.radio(key="legal_basis").set_value("contract").run()
-    at.button(key="save_batch").click().run()
-    assert not at.exception and store.count_assessments() == 2
+    members = [{"code": f"C00{n}", "source": name, "kind": "txt", "duplicates": ()}
+               for n, name in enumerate(["omar_cv.pdf", "Lena_Surname.docx"], start=1)]  # fmt: skip
+    save_batch(store, name="Night-shift EHR opening", owner=ana.id, actor="ana", legal_basis="contract",
+               fingerprint="f" * 64, catalogue_version="v", settings={}, members=members,
+               batch_assessments=[assessment, assessment])  # fmt: skip
     [batch] = list_batches(store)
-    [found] = find_by_batch_and_file(store, batch.name, "ehr_1", actor="ana")
-    assert found.file_name == "ehr_1_Surname.txt" and found.saved_by == "ana"
+    assert batch.label == "Night-shift EHR opening" and batch.assessments == 2 and batch.saved_by == "ana"
+    [found] = find_by_batch_and_file(store, batch.name, "lena", actor="ana")
+    assert found.file_name == "Lena_Surname.docx" and found.saved_by == "ana"
+    store.engine.dispose()

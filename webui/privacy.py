@@ -65,7 +65,7 @@ def find_form(store: Store, *, actor: str, zone: tzinfo) -> None:
     search: Callable[[], object] | None = None
     if how == "batch":
         batches = attempt(lambda: list_batches(store)) or []
-        names = {b.name: f"{b.name}: {b.assessments} assessment(s), first saved {b.first_saved:%Y-%m-%d}"
+        names = {b.name: f"{b.label}: {b.assessments} assessment(s), first saved {b.first_saved:%Y-%m-%d}"
                  + (f" by {b.saved_by}" if b.saved_by else "") for b in batches}  # fmt: skip
         batch = st.selectbox("Batch", list(names), format_func=names.get, index=None, key="find_batch",
                              placeholder="No batch saved yet" if not names else "Choose the batch")  # fmt: skip

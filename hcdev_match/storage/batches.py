@@ -111,7 +111,7 @@ def save_batch(
             saved = store._insert(
                 connection, assessment, actor=actor, source="recruiter", legal_basis=legal_basis,
                 candidate_ref=None, created_by=owner, batch=f"batch:{batch_id}", consent=consent, cv_text=text,
-                with_erase_code=False, now=now, demo=False,
+                with_erase_code=False, now=now, demo=False, file_name=member["source"],
             )  # fmt: skip
             rank = {k: v for k, v in member.items() if k not in ("code", "source", "kind", "duplicates")}
             connection.execute(

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 from ..errors import StoreError
 from .database import read_transaction
-from .schema import assessments, users
+from .schema import assessments, recruiter_batches, users
 from .store import Store, _explain, _hash_code, _target, append_audit
 
 __all__ = ["Batch", "Found", "find_by_batch_and_file", "find_by_erase_code", "find_by_reference", "list_batches"]
@@ -38,10 +38,11 @@ class Found:
 
 @dataclass(frozen=True)
 class Batch:
-    name: str
+    name: str  # as the assessments hold it ("batch:12" for a recruiter's named batch)
     first_saved: datetime
     assessments: int
     saved_by: str | None
+    label: str  # the name the recruiter gave it, where they did
 
 
 def list_batches(store: Store) -> list[Batch]:
@@ -56,9 +57,12 @@ def list_batches(store: Store) -> list[Batch]:
     )  # fmt: skip
     try:
         with read_transaction(store.engine) as connection:
-            return [Batch(str(b), when, int(n), who) for b, when, n, who in connection.execute(query)]
+            rows = connection.execute(query).all()
+            batches = connection.execute(sa.select(recruiter_batches.c.id, recruiter_batches.c.name))
+            named = {f"batch:{i}": str(n) for i, n in batches}
     except sa.exc.DBAPIError as exc:
         raise StoreError(_explain(exc, "list the saved batches")) from None
+    return [Batch(str(b), when, int(n), who, named.get(str(b), str(b))) for b, when, n, who in rows]
 
 
 def find_by_reference(store: Store, reference: str, *, actor: str) -> list[Found]:
