@@ -1,7 +1,7 @@
 """The SQL behind the HR figures: counts of people per group and per a figure's own dimension.
 
 Only counts leave the database. The same queries run on SQLite and
-PostgreSQL; on SQLite they group in the order of schema version 7's month
+PostgreSQL; on SQLite they group in the order of schema version 8's month
 indexes, so each is one index scan with no sort.
 """
 

@@ -184,7 +184,7 @@ def compute_insights(store: Store, catalogue: Catalogue, filters: Filters | None
 def data_version(store: Store) -> tuple[int, ...]:
     """What changes whenever a figure could: rows and newest ids of assessments, decisions and accounts.
 
-    Ids are never handed out twice (schema version 7), so a save or a decision always brings a newest id
+    Ids are never handed out twice (schema version 8), so a save or a decision always brings a newest id
     never seen before and an erasure or a purge always fewer rows: only the very same rows give the same
     version again, and a page may keep the figures it computed for as long as this stays the same.
     """

@@ -54,7 +54,7 @@ assessments = sa.Table(
     sa.Column("cv_text", sa.Text, nullable=True),  # only with explicit consent
     sa.Column("erase_code_hash", sa.String(64), nullable=True, index=True),
     sa.Column("demo", sa.Boolean, nullable=False, server_default=sa.false()),
-    sa.Column("file_name", sa.String(255), nullable=True),  # the uploaded file's name (version 7)
+    sa.Column("file_name", sa.String(255), nullable=True),  # the uploaded file's name (version 8)
     sa.CheckConstraint("source IN ('recruiter', 'candidate', 'demo')", name="ck_assessments_source"),
     sa.CheckConstraint("cv_text IS NULL OR consent_at IS NOT NULL", name="ck_assessments_cv_needs_consent"),
 )
@@ -68,7 +68,7 @@ def _fit_and_skill_tables(meta: sa.MetaData, *, reporting: bool) -> tuple[sa.Tab
             sa.Column("created_at", sa.DateTime, nullable=True),
             sa.Column("source", sa.String(20), nullable=True),
             sa.Column("best_role", sa.String(40), nullable=True),
-            sa.Column("demo", sa.Boolean, nullable=False, server_default=sa.false()),  # version 7
+            sa.Column("demo", sa.Boolean, nullable=False, server_default=sa.false()),  # version 8
         ]
 
     fits = sa.Table(
