@@ -135,7 +135,8 @@ def test_a_csv_with_one_cell_over_the_field_limit_fails_one_row_on_the_running_r
 ) -> None:
     buffer = io.StringIO()
     huge = "Clinical systems and more\n" * (csv.field_size_limit() // 20)
-    csv.writer(buffer).writerows([["id", "text"], ["a", "\n".join(CV_LINES)], ["b", huge], ["c", "\n".join(CV_LINES)]])
+    other = "\n".join([*CV_LINES, "Also built HL7 v2 interfaces for a regional laboratory."])  # not a duplicate of a
+    csv.writer(buffer).writerows([["id", "text"], ["a", "\n".join(CV_LINES)], ["b", huge], ["c", other]])
     files = [("cvs.csv", buffer.getvalue().encode())]
     run, _ = asyncio.run(rank_batch_on_the_recruiter_page(recruiter_app.url, recruiter_app.process.pid, files))
     assert run.errors == []
