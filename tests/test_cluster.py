@@ -12,6 +12,7 @@ Every wait is on a condition (a run finishing, a log line), never a time.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 import os
 import re
@@ -88,11 +89,18 @@ async def signed_in_tab(url: str, *, cookies: Any = None, session_id: str | None
     return tab
 
 
+_uploads = itertools.count(1)
+
+
 async def rank_batch(tab: StreamlitSession) -> list[Any]:
-    """Upload the batch (PUTs on their own connections, as a browser sends them) and rank it."""
-    files = [await tab.upload(f"{n}.txt", (SAMPLES / f"{n}.txt").read_bytes(), mime="text/plain") for n in BATCH]
+    """Upload a batch of CVs nobody uploaded before (PUTs on their own connections, as a browser sends them)
+    and rank it. The page reopens a batch of the very same CVs instead of saving it twice, so each call
+    adds a line of its own to each sample."""
+    serial = next(_uploads)
+    texts = {n: (SAMPLES / f"{n}.txt").read_text(encoding="utf-8") + f"\nReference {serial}-{n}\n" for n in BATCH}
+    files = [await tab.upload(f"{n}.txt", text.encode(), mime="text/plain") for n, text in texts.items()]
     run = await tab.rerun({"batch_files": files}, triggers=("rank_batch",))
-    assert "save_batch" in tab.widget_ids and not run.errors, run.elements
+    assert "save_batch" in tab.widget_ids and not run.errors, texts(run)
     return files
 
 
