@@ -19,10 +19,15 @@ __all__ = [
     "Role",
     "Skill",
     "DEFAULT_CATALOGUE_PATH",
+    "ESSENTIAL_SKILLS",
     "load_catalogue",
 ]
 
 DEFAULT_CATALOGUE_PATH = Path(__file__).resolve().parents[2] / "data" / "catalogue.toml"
+
+#: The healthcare-specific skills the article calls essential to every role (HR tracks how many show
+#: them; demo data has them). The future technologies it expects are the catalogue's ``future`` tier.
+ESSENTIAL_SKILLS = ("regulatory_compliance", "hipaa", "interoperability", "security", "usability")
 
 EVIDENCE_KINDS = frozenset({"software", "healthcare"})
 DESCRIPTION_WORDS = (80, 200)
