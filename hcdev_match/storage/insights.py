@@ -35,7 +35,6 @@ from .small_groups import FIT_STEP, MIN_GROUP, MIN_SPREAD, Group, by_group, fram
 from .store import DECISIONS, Store, _explain
 
 __all__ = [
-    "ESSENTIAL_SKILLS",
     "FIT_STEP",
     "FUNNEL",
     "FUTURE_SKILLS",
