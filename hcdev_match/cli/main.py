@@ -41,8 +41,12 @@ class _Parser(argparse.ArgumentParser):
 
 def _build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m hcdev_match", description="Match CVs to healthcare software roles.")
-    parser.add_argument("--catalogue", default=str(DEFAULT_CATALOGUE_PATH), help="catalogue TOML file")
-    parser.add_argument("--reference", default=str(DEFAULT_REFERENCE_DIR), help="reference corpus folder")
+    parser.add_argument(
+        "--catalogue", default=DEFAULT_CATALOGUE_PATH, help="catalogue TOML file (default: the shipped one)"
+    )
+    parser.add_argument(
+        "--reference", default=DEFAULT_REFERENCE_DIR, help="reference corpus folder (default: the shipped one)"
+    )
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     score = sub.add_parser("score", help="score one CV (a file, or - for standard input)")

@@ -27,6 +27,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
 import numpy as np
@@ -111,8 +112,8 @@ class Matcher:
     @classmethod
     def from_paths(
         cls,
-        catalogue_path: str | Path = DEFAULT_CATALOGUE_PATH,
-        reference_dir: str | Path = DEFAULT_REFERENCE_DIR,
+        catalogue_path: str | Path | Traversable = DEFAULT_CATALOGUE_PATH,
+        reference_dir: str | Path | Traversable = DEFAULT_REFERENCE_DIR,
         *,
         config: MatchConfig | None = None,
     ) -> Matcher:
