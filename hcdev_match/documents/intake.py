@@ -20,15 +20,8 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from ..errors import DocumentError
-from .document import (
-    SUPPORTED_SUFFIXES,
-    ZIP_READ_ERRORS,
-    Document,
-    DocumentLimits,
-    DocumentReader,
-    decode_text,
-    expand_zip_member,
-)
+from .document import Document, DocumentReader
+from .gate import SUPPORTED_SUFFIXES, ZIP_READ_ERRORS, DocumentLimits, decode_text, expand_zip_member
 
 __all__ = ["BatchLimits", "Intake", "UploadItem", "read_batch"]
 

@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING
 
 from ..catalogue.model import Catalogue
 from ..config import MatchConfig
-from ..documents.document import SUPPORTED_SUFFIXES, DocumentLimits, read_documents, read_file_bytes
+from ..documents.document import read_documents
+from ..documents.gate import SUPPORTED_SUFFIXES, DocumentLimits, read_file_bytes
 from ..errors import DocumentError
 from ..scoring.assessment import Assessment
 from ..text.canonicaliser import Canonicaliser, TextEvidence
