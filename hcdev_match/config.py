@@ -4,9 +4,23 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from types import MappingProxyType
 
-__all__ = ["BAND_FLOORS", "DEFAULT_TIER_WEIGHTS", "FIT_BANDS", "FIT_SCALE", "TIERS", "MatchConfig", "band_of"]
+__all__ = [
+    "BAND_FLOORS",
+    "DEFAULT_DATABASE",
+    "DEFAULT_TIER_WEIGHTS",
+    "FIT_BANDS",
+    "FIT_SCALE",
+    "TIERS",
+    "MatchConfig",
+    "band_of",
+]
+
+#: The SQLite file the app and the CLI use when no database URL is given, under the
+#: folder they run from (the app: its checkout, whose var/ is git-ignored).
+DEFAULT_DATABASE = Path("var", "hcdev.sqlite3")
 
 #: The tiers a role's terms fall into, most important first.
 TIERS: tuple[str, ...] = ("must_have", "nice_to_have", "general", "future", "keyword")

@@ -1,4 +1,4 @@
-"""The command line: ``python -m hcdev_match score|rank|rank-table|evaluate`` and the privacy commands.
+"""The command line: ``python -m hcdev_match COMMAND`` (``--help`` lists them: scoring, tables, accounts, privacy, demo).
 
 Errors print one line on stderr and exit with status 2; no traceback
 reaches the user.
@@ -17,8 +17,10 @@ from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 from ..catalogue.model import DEFAULT_CATALOGUE_PATH, load_catalogue
 from ..catalogue.reference import DEFAULT_REFERENCE_DIR, load_reference_corpus
+from ..config import DEFAULT_DATABASE
 from ..documents.document import read_path
 from ..errors import DocumentError, HcdevMatchError
+from ..present.report import HUMAN_NOTE
 from ..present.spreadsheet import csv_writer
 from ..scoring.assessment import FLAG_MESSAGES, Assessment
 from ..workflows.batch import collect_paths, score_files
@@ -29,8 +31,6 @@ if TYPE_CHECKING:
 __all__ = ["main"]
 
 PROG = "hcdev-match"
-DEFAULT_DATABASE = Path(__file__).resolve().parents[2] / "var" / "hcdev.sqlite3"
-HUMAN_NOTE = "This fit assists a person who decides; it is not a hiring decision."
 
 
 class _Parser(argparse.ArgumentParser):
@@ -69,7 +69,7 @@ def _build_parser() -> argparse.ArgumentParser:
     table.add_argument("--engine", choices=("local", "spark"), default="local", help="this process, or Spark")
     table.add_argument("--master", default="local[*]", help="Spark master URL (default local[*]: this machine)")
 
-    database_help = "database URL (default: $HCDEV_DATABASE_URL, else var/hcdev.sqlite3)"
+    database_help = f"database URL (default: $HCDEV_DATABASE_URL, else {DEFAULT_DATABASE} in this folder)"
     add_user = sub.add_parser("add-user", help="create a recruiter or HR account (password from a prompt or stdin)")
     add_user.add_argument("name")
     add_user.add_argument("--role", choices=("recruiter", "hr"), required=True)
@@ -133,8 +133,10 @@ def _run(args: argparse.Namespace, stdin: TextIO, out: TextIO) -> int:
 
 def _database_url(args: argparse.Namespace) -> str:
     # The CLI is an application: it reads the environment and hands the
-    # library a URL; the default is the app's own SQLite file.
-    return args.database or os.environ.get("HCDEV_DATABASE_URL") or f"sqlite:///{DEFAULT_DATABASE}"
+    # library a URL; the default is the SQLite file under the working directory.
+    from ..storage.database import database_url
+
+    return database_url(args.database or os.environ.get("HCDEV_DATABASE_URL"))
 
 
 def _privacy(args: argparse.Namespace, stdin: TextIO, out: TextIO) -> int:

@@ -17,10 +17,10 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+from ..config import DEFAULT_DATABASE
 from ..errors import StoreError
 
 __all__ = [
-    "DEFAULT_DATABASE",
     "create_database_engine",
     "database_url",
     "mask_credentials",
@@ -29,10 +29,6 @@ __all__ = [
     "utc_now",
     "write_transaction",
 ]
-
-#: The SQLite file the app and the CLI use when no database URL is given, under
-#: the folder they run from (a checkout's var/ is git-ignored).
-DEFAULT_DATABASE = Path("var", "hcdev.sqlite3")
 
 # How long a write waits for another writer before it gives up with a clear
 # "try again" message. Ordinary contention clears in milliseconds; a lock
