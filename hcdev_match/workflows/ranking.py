@@ -53,7 +53,8 @@ class Ranking:
         self.texts: list[str | None] = [item.document.text for item in readable if item.document is not None]
         self.kinds = [item.document.kind for item in readable if item.document is not None]
         self.ids = [f"C{n:03d}" for n in range(1, len(readable) + 1)]
-        evidence = matcher.read([item.document.text for item in readable if item.document is not None])
+        # Read once: re-weighing and saving reuse it.
+        evidence = self._read = matcher.read([item.document.text for item in readable if item.document is not None])
         self.strengths: sp.csr_matrix = (
             matcher.strengths(evidence) if evidence else sp.csr_matrix((0, len(matcher.terms)))
         )
@@ -121,7 +122,10 @@ class Ranking:
         texts = [t for t in self.texts if t is not None]
         if len(texts) != len(self.texts):
             raise RankingError("a reopened batch is already saved; its CVs are not assessed again")
-        scored = self.matcher.assess_many(texts, snippets=False)
+        if len(self._read) == len(texts):  # read when the batch was ranked: not read again
+            scored = self.matcher.assess_read(texts, self._read, snippets=False)
+        else:  # a reopened batch whose CV texts were kept
+            scored = self.matcher.assess_many(texts, snippets=False)
         return [replace(a, flags=flags) for a, flags in zip(scored, self.flags, strict=True)]
 
     def failure_lines(self, *, blind: bool) -> list[str]:
@@ -143,16 +147,8 @@ class Ranking:
         roles: Sequence[str] = (),
     ) -> np.ndarray:
         """Fits (candidates x all roles) under these weights; required skills join the opening's roles."""
-        matcher = self.matcher
-        weights = matcher.weigh_roles(tier_weights)
-        for skill in required:
-            i = matcher.index.get(skill)
-            if i is None:
-                continue
-            for role in roles:
-                j = matcher.roles.index(role)
-                weights[i, j] = max(weights[i, j], matcher.term_weight(i, tier_weights["must_have"]))
-        fits, _, _ = matcher.fit_matrix(self.strengths, role_weights=weights, evidence=self.evidence)
+        weights = self.matcher.weigh_roles(tier_weights, required=dict.fromkeys(roles, required))
+        fits, _, _ = self.matcher.fit_matrix(self.strengths, role_weights=weights, evidence=self.evidence)
         return fits
 
     def table(
