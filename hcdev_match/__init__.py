@@ -36,6 +36,8 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
+    "FIT_BANDS",
+    "FLAG_MESSAGES",
     "Assessment",
     "Catalogue",
     "CatalogueError",
@@ -44,8 +46,6 @@ __all__ = [
     "DocumentLimits",
     "DomainEvidence",
     "EvaluationError",
-    "FIT_BANDS",
-    "FLAG_MESSAGES",
     "HcdevMatchError",
     "MatchConfig",
     "Matcher",

@@ -16,12 +16,12 @@ from ..errors import CatalogueError
 from ..text.tokenizer import tokenize_phrase
 
 __all__ = [
+    "DEFAULT_CATALOGUE_PATH",
+    "ESSENTIAL_SKILLS",
     "Catalogue",
     "Category",
     "Role",
     "Skill",
-    "DEFAULT_CATALOGUE_PATH",
-    "ESSENTIAL_SKILLS",
     "load_catalogue",
 ]
 

@@ -9,9 +9,9 @@ from typing import Any
 from ..config import band_of
 
 __all__ = [
+    "FLAG_MESSAGES",
     "Assessment",
     "DomainEvidence",
-    "FLAG_MESSAGES",
     "RoleFit",
     "SkillMatch",
     "TermContribution",

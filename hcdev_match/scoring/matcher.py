@@ -44,7 +44,7 @@ from .assessment import Assessment, DomainEvidence, RoleFit, SkillMatch, TermCon
 from .domain import DomainModel
 from .trust import flag_text
 
-__all__ = ["Matcher", "FitTable"]
+__all__ = ["FitTable", "Matcher"]
 
 
 def _identity(terms: Sequence[str]) -> Sequence[str]:
