@@ -4,5 +4,6 @@
 # file imports nothing, so loading one module never loads its siblings.
 __all__ = [
     "accounts",
+    "fits",
     "main",
 ]
