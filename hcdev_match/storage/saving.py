@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
+from sqlalchemy.engine import Connection
 
 from ..errors import StoreError
 from .audit import append_audit
@@ -35,6 +36,7 @@ __all__ = [
     "count_assessments",
     "get_assessment",
     "hash_erase_code",
+    "insert_assessments",
     "record_decision",
     "save_assessments",
 ]
@@ -106,6 +108,27 @@ def save_assessments(
     if len(texts) != len(scored):
         raise StoreError(f"got {len(scored)} assessments but {len(texts)} CV texts; give one text (or None) each")
     terms.check(texts)
+    what = "save the assessment" if len(scored) == 1 else f"save the {len(scored)} assessments"
+    with store.writing(what) as connection:
+        return insert_assessments(
+            connection, store, scored, terms, cv_texts=texts, candidate_ref=candidate_ref,
+            with_erase_code=with_erase_code, now=now,
+        )  # fmt: skip
+
+
+def insert_assessments(
+    connection: Connection,
+    store: Store,
+    scored: Sequence[Scored],
+    terms: Terms,
+    *,
+    cv_texts: Sequence[str | None],
+    candidate_ref: str | None = None,
+    with_erase_code: bool = False,
+    now: datetime | None = None,
+) -> list[SavedAssessment]:
+    """Insert checked assessments (see :meth:`Terms.check`) and their audit entries in the caller's transaction."""
+    texts = list(cv_texts)
     now = now or utc_now()
     made = Provenance(
         source=terms.source,
@@ -128,12 +151,10 @@ def save_assessments(
         )
         for assessment, text, ref, code in zip(scored, texts, refs, codes, strict=True)
     ]
-    what = "save the assessment" if len(scored) == 1 else f"save the {len(scored)} assessments"
-    with store.writing(what) as connection:
-        ids = insert_records(connection, records)
-        for assessment_id in ids:
-            append_audit(connection, terms.actor, "saved", f"assessment:{assessment_id}", f"source={terms.source}",
-                         now=now)  # fmt: skip
+    ids = insert_records(connection, records)
+    for assessment_id in ids:
+        append_audit(connection, terms.actor, "saved", f"assessment:{assessment_id}", f"source={terms.source}",
+                     now=now)  # fmt: skip
     return [SavedAssessment(i, ref, made.expires_at, code) for i, ref, code in zip(ids, refs, codes, strict=True)]
 
 
