@@ -160,16 +160,22 @@ def _write_chunk(
     ]
     with store.writing("add the demo assessments") as connection:
         ids = insert_records(connection, records)
-        decision_rows = [
-            {
-                "assessment_id": assessment_id,
-                "user_id": recruiter.id,
-                "decision": rng.choices(DECISIONS, [0.25, 0.35, 0.4])[0],
-                "reason": "demo decision",
-                "created_at": created + timedelta(days=2),
-            }
-            for assessment_id, (created, source, *_) in zip(ids, people, strict=True)
-            if source == "recruiter" and rng.random() < 0.3
-        ]
+        decision_rows = []
+        for assessment_id, (created, source, *_) in zip(ids, people, strict=True):
+            if source != "recruiter" or rng.random() >= 0.3:
+                continue
+            decision = rng.choices(DECISIONS, [0.25, 0.35, 0.4])[0]
+            # Half of the holds and rejections come after a shortlist (the HR funnel shows them).
+            history = ("shortlist", decision) if decision != "shortlist" and rng.random() < 0.5 else (decision,)
+            decision_rows += [
+                {
+                    "assessment_id": assessment_id,
+                    "user_id": recruiter.id,
+                    "decision": d,
+                    "reason": "demo decision",
+                    "created_at": created + timedelta(days=2 + n),
+                }
+                for n, d in enumerate(history)
+            ]
         if decision_rows:
             connection.execute(decisions.insert(), decision_rows)

@@ -99,6 +99,8 @@ class Record:
     candidate_ref: str
     cv_text: str | None = None
     erase_code_hash: str | None = None
+    #: The uploaded file's name, kept for privacy requests ("the CV I sent as jane.pdf").
+    file_name: str | None = None
 
 
 def insert_records(connection: Connection, records: Sequence[Record]) -> list[int]:
@@ -114,7 +116,8 @@ def insert_records(connection: Connection, records: Sequence[Record]) -> list[in
     skill_rows: list[dict[str, Any]] = []
     for assessment_id, record in zip(ids, records, strict=True):
         scores, made = record.scores, record.provenance
-        reporting = {"created_at": made.created_at, "source": made.source, "best_role": scores.best_role}
+        reporting = {"created_at": made.created_at, "source": made.source, "best_role": scores.best_role,
+                     "demo": made.demo}  # fmt: skip
         fit_rows += [
             {
                 "assessment_id": assessment_id,
@@ -153,4 +156,5 @@ def _assessment_row(record: Record) -> dict[str, Any]:
         "cv_text": record.cv_text,
         "erase_code_hash": record.erase_code_hash,
         "demo": made.demo,
+        "file_name": record.file_name[:255] if record.file_name else None,
     }

@@ -70,6 +70,8 @@ class Terms:
     created_by: int | None = None
     batch: str | None = None
     consent: bool = False
+    #: Generated data (demo rows are counted apart by HR and marked as demo).
+    demo: bool = False
 
     def check(self, cv_texts: Sequence[str | None]) -> None:
         """Refuse terms the law or the schema does not allow, before anything is written."""
@@ -94,6 +96,7 @@ def save_assessments(
     terms: Terms,
     *,
     cv_texts: Sequence[str | None] | None = None,
+    file_names: Sequence[str | None] | None = None,
     candidate_ref: str | None = None,
     with_erase_code: bool = False,
     now: datetime | None = None,
@@ -107,11 +110,14 @@ def save_assessments(
     texts = list(cv_texts) if cv_texts is not None else [None] * len(scored)
     if len(texts) != len(scored):
         raise StoreError(f"got {len(scored)} assessments but {len(texts)} CV texts; give one text (or None) each")
+    names = list(file_names) if file_names is not None else [None] * len(scored)
+    if len(names) != len(scored):
+        raise StoreError(f"got {len(scored)} assessments but {len(names)} file names; give one each")
     terms.check(texts)
     what = "save the assessment" if len(scored) == 1 else f"save the {len(scored)} assessments"
     with store.writing(what) as connection:
         return insert_assessments(
-            connection, store, scored, terms, cv_texts=texts, candidate_ref=candidate_ref,
+            connection, store, scored, terms, cv_texts=texts, file_names=names, candidate_ref=candidate_ref,
             with_erase_code=with_erase_code, now=now,
         )  # fmt: skip
 
@@ -123,12 +129,14 @@ def insert_assessments(
     terms: Terms,
     *,
     cv_texts: Sequence[str | None],
+    file_names: Sequence[str | None] | None = None,
     candidate_ref: str | None = None,
     with_erase_code: bool = False,
     now: datetime | None = None,
 ) -> list[SavedAssessment]:
     """Insert checked assessments (see :meth:`Terms.check`) and their audit entries in the caller's transaction."""
     texts = list(cv_texts)
+    names = list(file_names) if file_names is not None else [None] * len(scored)
     now = now or utc_now()
     made = Provenance(
         source=terms.source,
@@ -138,6 +146,7 @@ def insert_assessments(
         created_by=terms.created_by,
         batch=terms.batch,
         consent_at=now if terms.consent else None,
+        demo=terms.demo,
     )
     codes = [secrets.token_urlsafe(12) if with_erase_code else None for _ in scored]
     refs = [candidate_ref or "c-" + secrets.token_hex(8) for _ in scored]
@@ -148,8 +157,9 @@ def insert_assessments(
             candidate_ref=ref,
             cv_text=text,
             erase_code_hash=hash_erase_code(code) if code else None,
+            file_name=name,
         )
-        for assessment, text, ref, code in zip(scored, texts, refs, codes, strict=True)
+        for assessment, text, ref, code, name in zip(scored, texts, refs, codes, names, strict=True)
     ]
     ids = insert_records(connection, records)
     for assessment_id in ids:

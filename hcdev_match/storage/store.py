@@ -133,10 +133,11 @@ class Store:
         cv_text: str | None = None,
         with_erase_code: bool = False,
         now: datetime | None = None,
+        demo: bool = False,
     ) -> SavedAssessment:
         """Keep an assessment's derived data (and the CV text only with consent)."""
         terms = Terms(actor=actor, source=source, legal_basis=legal_basis, created_by=created_by, batch=batch,
-                      consent=consent)  # fmt: skip
+                      consent=consent, demo=demo)  # fmt: skip
         return saving.save_assessments(
             self, [assessment], terms, cv_texts=[cv_text], candidate_ref=candidate_ref,
             with_erase_code=with_erase_code, now=now,
@@ -159,7 +160,9 @@ class Store:
         """Keep a whole batch in one transaction: all of it is saved, or none of it."""
         terms = Terms(actor=actor, source=source, legal_basis=legal_basis, created_by=created_by, batch=batch,
                       consent=consent)  # fmt: skip
-        return saving.save_assessments(self, batch_assessments, terms, cv_texts=cv_texts, now=now)
+        return saving.save_assessments(
+            self, batch_assessments, terms, cv_texts=cv_texts, file_names=file_names, now=now
+        )
 
     def record_decision(self, assessment_id: int, *, user_id: int, actor: str, decision: str, reason: str) -> int:
         """Record what a person decided about an assessment, and why."""
