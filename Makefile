@@ -16,9 +16,12 @@ SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
 .PHONY: run test lint bench fuzz install system-packages clean
 
-$(STAMP): requirements.txt requirements-dev.txt constraints.txt
+# The project itself is installed too (editable, so the checkout is what runs):
+# bench scripts and `python -m hcdev_match` import the installed package.
+$(STAMP): requirements.txt requirements-dev.txt constraints.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt -c constraints.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -59,17 +62,17 @@ test: lint system-packages
 	$(PY) -m pytest
 
 bench: $(STAMP) system-packages
-	$(PY) bench/evaluation.py
-	$(PY) bench/calibration.py
-	$(PY) bench/stuffing.py
-	$(PY) bench/throughput.py
-	$(PY) bench/browser.py
-	$(PY) bench/recruiter.py
-	$(PY) bench/hr.py
-	$(PY) bench/hostile.py
-	$(PY) bench/load.py
-	$(PY) bench/cluster.py
-	$(PY) bench/rank_table.py
+	$(PY) -m bench.evaluation
+	$(PY) -m bench.calibration
+	$(PY) -m bench.stuffing
+	$(PY) -m bench.throughput
+	$(PY) -m bench.browser
+	$(PY) -m bench.recruiter
+	$(PY) -m bench.hr
+	$(PY) -m bench.hostile
+	$(PY) -m bench.load
+	$(PY) -m bench.cluster
+	$(PY) -m bench.rank_table
 
 # Coverage-guided fuzzing of text extraction (tests/fuzz_documents.py). The
 # corpus grows in var/fuzz/corpus across runs; a failing input is saved in

@@ -30,12 +30,10 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
 
-from corpus import generate_cvs  # noqa: E402
 from playwright.sync_api import Page, sync_playwright  # noqa: E402
 
+from bench.corpus import generate_cvs  # noqa: E402
 from tests.browser import CHROMIUM, CHROMIUM_ARGS, free_port, running_server  # noqa: E402
 
 RUNS = 7

@@ -20,17 +20,18 @@ from __future__ import annotations
 import argparse
 import itertools
 import statistics
-import sys
 from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
 from hcdev_match.catalogue.model import load_catalogue  # noqa: E402
 from hcdev_match.catalogue.reference import load_reference_corpus  # noqa: E402
-from hcdev_match.config import MatchConfig  # noqa: E402
-from hcdev_match.scoring.assessment import FIT_BANDS, band_of  # noqa: E402
+from hcdev_match.config import (  # noqa: E402
+    FIT_BANDS,
+    MatchConfig,  # noqa: E402
+    band_of,
+)
 from hcdev_match.scoring.evaluation import EvaluationItem, EvaluationReport, evaluate_items, load_evaluation_file  # noqa: E402
 from hcdev_match.scoring.matcher import Matcher  # noqa: E402
 
@@ -87,8 +88,8 @@ def show(matcher: Matcher, name: str, items: list[EvaluationItem]) -> None:
 
 
 def search(samples: list[EvaluationItem], real: list[EvaluationItem]) -> None:
-    catalogue = load_catalogue(ROOT / "data" / "catalogue.toml")
-    reference = load_reference_corpus(ROOT / "data" / "reference")
+    catalogue = load_catalogue()
+    reference = load_reference_corpus()
     results = []
     for values in itertools.product(*GRID.values()):
         config = replace(MatchConfig(), **dict(zip(GRID, values, strict=True)))

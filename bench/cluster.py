@@ -31,7 +31,6 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
 from tests.load import SAMPLES, LoadResult, run_load, vary_cv  # noqa: E402
 from tests.streamlit_client import StreamlitSession  # noqa: E402

@@ -7,6 +7,8 @@ import tomllib
 from collections.abc import Iterator
 from pathlib import Path
 
+from hcdev_match.catalogue.model import DEFAULT_CATALOGUE_PATH
+
 ROOT = Path(__file__).resolve().parent.parent
 
 _FILLER = [
@@ -26,8 +28,7 @@ _LAST = ["Okafor", "Lindqvist", "Moreau", "Tanaka", "Silva", "Novak", "Byrne", "
 
 
 def _vocabulary() -> tuple[list[str], list[str]]:
-    with (ROOT / "data" / "catalogue.toml").open("rb") as fh:
-        catalogue = tomllib.load(fh)
+    catalogue = tomllib.loads(DEFAULT_CATALOGUE_PATH.read_text(encoding="utf-8"))
     aliases = [a for skill in catalogue["skills"].values() for a in skill.get("aliases", [])]
     keywords = [k for role in catalogue["roles"].values() for k in role.get("keywords", [])]
     return aliases, keywords

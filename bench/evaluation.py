@@ -13,14 +13,12 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import sys
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
-from hcdev_match.scoring.assessment import FIT_BANDS, band_of  # noqa: E402
+from hcdev_match.config import FIT_BANDS, band_of  # noqa: E402
 from hcdev_match.scoring.evaluation import FOUND_AT, EvaluationReport, evaluate_items, load_evaluation_file  # noqa: E402
 from hcdev_match.scoring.matcher import Matcher  # noqa: E402
 

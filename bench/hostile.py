@@ -22,7 +22,6 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
 from hcdev_match.documents.document import DocumentLimits  # noqa: E402
 from hcdev_match.storage.accounts import add_user  # noqa: E402

@@ -27,7 +27,6 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))  # until the package is installed (issue 12): this checkout's library and tests
 
 from playwright.sync_api import Browser, sync_playwright  # noqa: E402
 

@@ -29,7 +29,6 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
 from tests.browser import running_server  # noqa: E402
 from tests.load import LoadResult, percentile, run_load  # noqa: E402

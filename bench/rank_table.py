@@ -29,9 +29,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from corpus import ROOT, generate_texts  # noqa: E402
-from throughput import _tree_rss  # noqa: E402
+from bench.corpus import ROOT, generate_texts
+from bench.throughput import _tree_rss
 
 FLOOR = (
     "import re, sys\n"

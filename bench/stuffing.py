@@ -24,13 +24,11 @@ import io
 import json
 import logging
 import re
-import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
 import docx  # noqa: E402
 from docx.shared import Pt, RGBColor  # noqa: E402

@@ -18,8 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from corpus import ROOT, generate_cvs  # noqa: E402
+from bench.corpus import ROOT, generate_cvs
 
 FLOOR = (
     "import re, sys, pathlib\n"

@@ -9,11 +9,10 @@ from typing import TYPE_CHECKING, Any
 
 from .catalogue.model import Catalogue, load_catalogue
 from .catalogue.reference import load_reference_corpus
-from .config import MatchConfig
+from .config import FIT_BANDS, MatchConfig
 from .documents.document import Document, DocumentLimits, read_document, read_path
 from .errors import CatalogueError, DocumentError, EvaluationError, HcdevMatchError
 from .scoring.assessment import (
-    FIT_BANDS,
     FLAG_MESSAGES,
     Assessment,
     DomainEvidence,
@@ -37,6 +36,8 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
+    "FIT_BANDS",
+    "FLAG_MESSAGES",
     "Assessment",
     "Catalogue",
     "CatalogueError",
@@ -45,8 +46,6 @@ __all__ = [
     "DocumentLimits",
     "DomainEvidence",
     "EvaluationError",
-    "FIT_BANDS",
-    "FLAG_MESSAGES",
     "HcdevMatchError",
     "MatchConfig",
     "Matcher",

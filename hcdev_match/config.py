@@ -1,12 +1,26 @@
-"""The matcher's options, with their defaults, in one frozen object."""
+"""The matcher's options, with their defaults, in one frozen object, and the scale its fits are read on."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from types import MappingProxyType
 
-__all__ = ["MatchConfig", "TIERS", "DEFAULT_TIER_WEIGHTS"]
+__all__ = [
+    "BAND_FLOORS",
+    "DEFAULT_DATABASE",
+    "DEFAULT_TIER_WEIGHTS",
+    "FIT_BANDS",
+    "FIT_SCALE",
+    "TIERS",
+    "MatchConfig",
+    "band_of",
+]
+
+#: The SQLite file the app and the CLI use when no database URL is given, under the
+#: folder they run from (the app: its checkout, whose var/ is git-ignored).
+DEFAULT_DATABASE = Path("var", "hcdev.sqlite3")
 
 #: The tiers a role's terms fall into, most important first.
 TIERS: tuple[str, ...] = ("must_have", "nice_to_have", "general", "future", "keyword")
@@ -22,6 +36,29 @@ DEFAULT_TIER_WEIGHTS: Mapping[str, float] = MappingProxyType(
 )
 
 
+#: Lower bound and meaning of each fit band, highest first (the README's fit scale).
+FIT_BANDS: tuple[tuple[int, str, str], ...] = (
+    (90, "strong", "clear healthcare software work covering most of what the role needs"),
+    (60, "good", "healthcare software work with a solid share of the role's must-haves"),
+    (30, "partial", "some relevant evidence: another specialism, or thin healthcare software work"),
+    (0, "weak", "little evidence for this role, or work outside healthcare software"),
+)
+#: The bands' lower bounds above 0 as figures name them, lowest first: ("30+", "60+", "90+").
+BAND_FLOORS: tuple[tuple[int, str], ...] = tuple((low, f"{low}+") for low, _, _ in reversed(FIT_BANDS) if low)
+#: The scale in one line: "90+ strong, 60+ good, 30+ partial, below 30 weak".
+FIT_SCALE = ", ".join(f"{low}+ {name}" for low, name, _ in FIT_BANDS if low) + (
+    f", below {FIT_BANDS[-2][0]} {FIT_BANDS[-1][1]}"
+)
+
+
+def band_of(fit: float) -> str:
+    """Name the band a fit falls in: strong, good, partial or weak."""
+    for low, name, _ in FIT_BANDS:
+        if fit >= low:
+            return name
+    return FIT_BANDS[-1][1]
+
+
 @dataclass(frozen=True, kw_only=True)
 class MatchConfig:
     """How text is turned into fits. Every field has a documented default.
@@ -29,7 +66,7 @@ class MatchConfig:
     The scale's constants were set on the project's own samples
     (``data/samples``) and the real development sets together
     (``bench/calibration.py --search``); the README's "The fit scale" says how,
-    and what the scale measures on real text.
+    and what the scale measures on real text (its bands: :data:`FIT_BANDS`).
     """
 
     #: Weight of each tier in a role's profile (see :data:`TIERS`).
@@ -78,8 +115,6 @@ class MatchConfig:
     #: ``mostly_listed`` note.
     stuffing_listed_share: float = 0.8
     stuffing_listed_min: int = 12
-    #: How many terms an explanation lists by name before "other terms".
-    top_terms: int = 10
     #: Characters of context on each side of a matched skill's snippet.
     snippet_context: int = 60
 

@@ -8,12 +8,12 @@ show it with ``st.error`` and the CLI prints it on one line.
 from __future__ import annotations
 
 __all__ = [
-    "HcdevMatchError",
+    "AccountError",
     "CatalogueError",
     "DocumentError",
     "EvaluationError",
+    "HcdevMatchError",
     "StoreError",
-    "AccountError",
 ]
 
 

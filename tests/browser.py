@@ -105,4 +105,7 @@ def running_server(*, env: dict[str, str] | None = None, script: Path = ROOT / "
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+            process.wait()
+        if process.stderr is not None:
+            process.stderr.close()  # left open, its pipe is a ResourceWarning (an error in this suite)
         shutil.rmtree(folder, ignore_errors=True)

@@ -35,12 +35,11 @@ with atheris.instrument_imports(include=["hcdev_match", "pypdf", "docx"]):
     from hcdev_match.documents import intake as uploads
     from hcdev_match.documents import parsers
     from hcdev_match.documents.document import (
-        ZIP_READ_ERRORS,
         DocumentLimits,
         _finish,  # the private steps of read_documents, run here without the sandbox child
         _read_text,
-        _validate,
     )
+    from hcdev_match.documents.gate import ZIP_READ_ERRORS, validate_file
     from hcdev_match.errors import DocumentError
 
 SUFFIXES = (".pdf", ".docx", ".txt", ".md", ".zip", ".csv")
@@ -62,7 +61,7 @@ def read_fuzzed(data: bytes) -> object:
     try:
         if name.endswith((".zip", ".csv")):
             return [expand_entry(entry) for entry in uploads._entries(name, payload, LIMITS, BATCH)]
-        kind = _validate(payload, name, LIMITS)
+        kind = validate_file(payload, name, LIMITS)
         if kind not in ("pdf", "docx"):
             return _read_text(payload, name, kind, LIMITS)
         reply = parsers.parse_one(

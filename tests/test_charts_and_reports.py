@@ -56,7 +56,7 @@ def test_reports_carry_fits_skills_and_the_human_note(matcher: Matcher, samples:
     assert rows[0]["catalogue_version"] == check.assessment.catalogue_version
     report = format_markdown(check)
     assert "Best fit: **Clinical decision support developer**" in report
-    assert "person who decides" in report
+    assert "A person decides." in report
     assert "<b>" not in report and "](http" not in report
 
 

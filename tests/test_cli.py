@@ -38,7 +38,7 @@ def test_score_prints_best_role_and_a_table() -> None:
     lines = result.stdout.splitlines()
     assert lines[0].startswith("Best fit: Medical imaging software developer (imaging)")
     assert any(line.startswith("imaging ") for line in lines)
-    assert "person who decides" in result.stdout
+    assert "A person decides." in result.stdout
 
 
 def test_score_json_has_the_documented_shape_sorted_high_to_low() -> None:
@@ -322,3 +322,30 @@ def test_a_retention_that_is_not_1_or_more_is_refused_and_nothing_is_purged(
     result = run("purge", *args, "--database", url, env=env)
     assert result.returncode == 2 and message in result.stderr, result.stderr
     assert "Traceback" not in result.stderr and result.stderr.count("\n") == 1
+
+
+def test_rank_reads_through_the_recruiters_intake_zips_csvs_and_refusals_alike(tmp_path: Path) -> None:
+    import zipfile
+
+    from hcdev_match.documents.intake import read_batch
+
+    folder = tmp_path / "cvs"
+    folder.mkdir()
+    with zipfile.ZipFile(folder / "batch.zip", "w") as archive:
+        archive.writestr("ehr_1.txt", (SAMPLES / "ehr_1.txt").read_text())
+        archive.writestr("notes.png", b"\x89PNG")
+    rows = io.StringIO()
+    csv.writer(rows).writerows([["id", "text"], ["c7", (SAMPLES / "imaging_1.txt").read_text()]])
+    (folder / "rows.csv").write_text(rows.getvalue())
+    broken = b"%PDF-1.4\n%truncated"
+    (folder / "broken.pdf").write_bytes(broken)
+    result = run("rank", str(folder), "--workers", "1")
+    assert result.returncode == 1, result.stderr  # some CVs failed, the rest were scored
+    by_source = {row["source"]: row for row in csv.DictReader(io.StringIO(result.stdout))}
+    assert set(by_source) == {"ehr_1.txt", "batch.zip/notes.png", "c7.txt", "broken.pdf"}
+    assert by_source["ehr_1.txt"]["best_role"] == "ehr" and by_source["c7.txt"]["best_role"] == "imaging"
+    # The web's intake refuses the same files in the same words.
+    web = {item.name: item.error for item in read_batch([("broken.pdf", broken)]).items}
+    assert by_source["broken.pdf"]["error"] == web["broken.pdf"] and "damaged" in web["broken.pdf"]
+    assert by_source["batch.zip/notes.png"]["error"].startswith("not a CV file")
+    assert "skipped broken.pdf: " in result.stderr and "Traceback" not in result.stderr

@@ -17,10 +17,10 @@ from hcdev_match.documents.document import (
     Document,
     DocumentLimits,
     DocumentReader,
-    expand_zip_member,
     read_document,
     read_path,
 )
+from hcdev_match.documents.gate import expand_zip_member
 from hcdev_match.errors import DocumentError
 
 from .files import (

@@ -124,14 +124,14 @@ db.execute("ROLLBACK")
 @contextlib.contextmanager
 def lock_held(path: Path, seconds: float) -> Iterator[subprocess.Popen[str]]:
     """Another process (plain sqlite3) holds the write lock for `seconds`."""
-    holder = subprocess.Popen(
+    with subprocess.Popen(
         [sys.executable, "-c", HOLD_LOCK, str(path), str(seconds)], stdout=subprocess.PIPE, text=True
-    )
-    try:
-        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
-        yield holder
-    finally:
-        holder.wait(timeout=seconds + 10)
+    ) as holder:  # closes its pipe when done
+        try:
+            assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+            yield holder
+        finally:
+            holder.wait(timeout=seconds + 10)
 
 
 def test_a_lock_held_by_another_process_for_ten_seconds_is_reported_then_saving_works(

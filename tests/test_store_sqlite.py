@@ -151,8 +151,7 @@ def test_an_erase_held_up_by_a_reader_finishes_in_the_background_when_it_ends(
     reader.execute("COMMIT")
     reader.close()
     # No purge and no second erase: the store's own thread checkpoints once the reader is gone.
-    assert store._finisher is not None
-    store._finisher.join(timeout=120)
+    store.scrubber.join(timeout=120)
     assert not store.scrub_pending
     assert files_containing(folder, CANARY) == []
     assert store.integrity_check() == "ok"

@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING, Any
 
 import streamlit as st
 
+from hcdev_match.config import FIT_SCALE
+from hcdev_match.present.report import HUMAN_NOTE
 from hcdev_match.scoring.assessment import FLAG_MESSAGES
 
 from .resources import get_matcher
@@ -16,10 +18,6 @@ if TYPE_CHECKING:
 
 __all__ = ["CHART_INK", "HUMAN_NOTE", "TIER_NAMES", "readable", "render_fit_check", "render_scale"]
 
-HUMAN_NOTE = (
-    "**A person decides.** The fit shows how much of each role's skill profile the text evidences; "
-    "it assists a recruiter or a candidate and is never a hiring decision on its own."
-)
 TIER_NAMES = {
     "must_have": "must-have",
     "nice_to_have": "nice-to-have",
@@ -73,7 +71,7 @@ def render_fit_check(check: FitCheck) -> None:
         readable(build_fit_chart(check.assessment).to_dict(validate=False)), width="stretch"
     )
     with facts:
-        st.metric("Fit", f"{best.fit:.0f} / 100 ({best.band})", help="90+ strong, 60+ good, 30+ partial, below 30 weak")
+        st.metric("Fit", f"{best.fit:.0f} / 100 ({best.band})", help=FIT_SCALE)
         st.markdown(
             f"**Closest next role:** {check.next_role.label}, {check.next_role.fit:.0f} / 100 ({check.next_role.band})"
         )

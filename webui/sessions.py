@@ -27,8 +27,20 @@ from .keys import AUTH_KEY, COOKIE_PENDING, OWNER, RESUME_TRIED, SIGNIN_NOTICE
 from .resources import get_store
 
 __all__ = [
-    "BROWSER_COOKIE", "NO_BROWSER", "NO_COOKIE", "SESSION_COOKIE", "auth_record", "binding_of", "browser_binding",
-    "TOUCH_EVERY", "claim_session", "connection_is_owner", "end_session", "resume", "touch", "write_cookie",
+    "BROWSER_COOKIE",
+    "NO_BROWSER",
+    "NO_COOKIE",
+    "SESSION_COOKIE",
+    "TOUCH_EVERY",
+    "auth_record",
+    "binding_of",
+    "browser_binding",
+    "claim_session",
+    "connection_is_owner",
+    "end_session",
+    "resume",
+    "touch",
+    "write_cookie",
 ]  # fmt: skip
 
 BROWSER_COOKIE = "_streamlit_xsrf"

@@ -14,12 +14,13 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from hcdev_match.config import DEFAULT_DATABASE as DATABASE_UNDER_ROOT
 from hcdev_match.errors import HcdevMatchError
 
 __all__ = ["DEFAULT_DATABASE", "Settings", "SettingsError", "database_url", "read_settings", "retention_days"]
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_DATABASE = ROOT / "var" / "hcdev.sqlite3"
+DEFAULT_DATABASE = ROOT / DATABASE_UNDER_ROOT  # the library's default file, in the app's checkout
 NAMES = ("HCDEV_DATABASE_URL", "HCDEV_RETENTION_DAYS", "HCDEV_TRUSTED_PROXIES")
 
 

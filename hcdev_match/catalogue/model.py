@@ -6,6 +6,8 @@ import hashlib
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, NoReturn
@@ -14,15 +16,21 @@ from ..errors import CatalogueError
 from ..text.tokenizer import tokenize_phrase
 
 __all__ = [
+    "DEFAULT_CATALOGUE_PATH",
+    "ESSENTIAL_SKILLS",
     "Catalogue",
     "Category",
     "Role",
     "Skill",
-    "DEFAULT_CATALOGUE_PATH",
     "load_catalogue",
 ]
 
-DEFAULT_CATALOGUE_PATH = Path(__file__).resolve().parents[2] / "data" / "catalogue.toml"
+#: The catalogue the package ships: package data, found through importlib.resources wherever it is installed.
+DEFAULT_CATALOGUE_PATH: Traversable = files("hcdev_match.catalogue").joinpath("data", "catalogue.toml")
+
+#: The healthcare-specific skills the article calls essential to every role (HR tracks how many show
+#: them; demo data has them). The future technologies it expects are the catalogue's ``future`` tier.
+ESSENTIAL_SKILLS = ("regulatory_compliance", "hipaa", "interoperability", "security", "usability")
 
 EVIDENCE_KINDS = frozenset({"software", "healthcare"})
 DESCRIPTION_WORDS = (80, 200)
@@ -135,13 +143,13 @@ class _Checker:
         return out
 
 
-def load_catalogue(path: str | Path = DEFAULT_CATALOGUE_PATH) -> Catalogue:
+def load_catalogue(path: str | Path | Traversable = DEFAULT_CATALOGUE_PATH) -> Catalogue:
     """Load and validate a catalogue TOML file.
 
     Raises :class:`CatalogueError` naming the file, the entry and the fix when
     anything is missing, misspelt or refers to something that does not exist.
     """
-    path = Path(path)
+    path = Path(path) if isinstance(path, str) else path
     try:
         raw_bytes = path.read_bytes()
     except OSError as exc:

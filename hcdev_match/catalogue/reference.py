@@ -2,21 +2,28 @@
 
 from __future__ import annotations
 
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from ..errors import CatalogueError
 
 __all__ = ["DEFAULT_REFERENCE_DIR", "load_reference_corpus"]
 
-DEFAULT_REFERENCE_DIR = Path(__file__).resolve().parents[2] / "data" / "reference"
+#: The corpus the package ships: package data, found through importlib.resources wherever it is installed.
+DEFAULT_REFERENCE_DIR: Traversable = files("hcdev_match.catalogue").joinpath("data", "reference")
 
 
-def load_reference_corpus(directory: str | Path = DEFAULT_REFERENCE_DIR) -> list[str]:
+def load_reference_corpus(directory: str | Path | Traversable = DEFAULT_REFERENCE_DIR) -> list[str]:
     """Read every ``.txt`` file of the reference corpus, in name order."""
-    directory = Path(directory)
-    files = sorted(directory.glob("*.txt"))
-    if not files:
+    folder = Path(directory) if isinstance(directory, str) else directory
+    texts = (
+        sorted((t for t in folder.iterdir() if t.name.endswith(".txt")), key=lambda t: t.name)
+        if folder.is_dir()
+        else []
+    )
+    if not texts:
         raise CatalogueError(
-            f"{directory}: no reference texts (*.txt) found; the IDF needs the corpus in data/reference"
+            f"{folder}: no reference texts (*.txt) found; the IDF needs a folder of them (the package ships one)"
         )
-    return [f.read_text(encoding="utf-8") for f in files]
+    return [t.read_text(encoding="utf-8") for t in texts]

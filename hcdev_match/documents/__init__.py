@@ -1,1 +1,12 @@
 """Documents: the upload gate, sandboxed parsing, hidden-text detection and the intake of batches."""
+
+# Its modules: import from them (``from hcdev_match.documents.document import ...``); this
+# file imports nothing, so loading one module never loads its siblings.
+__all__ = [
+    "document",
+    "gate",
+    "hidden",
+    "intake",
+    "parsers",
+    "sandbox",
+]

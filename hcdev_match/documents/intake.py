@@ -1,4 +1,6 @@
-"""A recruiter's batch: files, ZIPs of files, or a CSV of ``id,text`` rows.
+"""The one intake of a batch of CVs: files, ZIPs of files, or a CSV of ``id,text`` rows.
+
+The recruiter's uploads and the command line's ``rank`` both come in here.
 
 Everything is expanded into items, each holding a readable document or the
 reason it was refused, so that one bad file never stops the rest. The batch
@@ -20,17 +22,13 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from ..errors import DocumentError
-from .document import (
-    SUPPORTED_SUFFIXES,
-    ZIP_READ_ERRORS,
-    Document,
-    DocumentLimits,
-    DocumentReader,
-    decode_text,
-    expand_zip_member,
-)
+from .document import Document, DocumentReader
+from .gate import SUPPORTED_SUFFIXES, ZIP_READ_ERRORS, DocumentLimits, decode_text, expand_zip_member
 
-__all__ = ["BatchLimits", "Intake", "UploadItem", "read_batch"]
+__all__ = ["INTAKE_SUFFIXES", "BatchLimits", "Intake", "UploadItem", "read_batch"]
+
+#: What a batch takes: the CV files themselves, ZIPs of them and CSVs of ``id,text`` rows.
+INTAKE_SUFFIXES: tuple[str, ...] = (*SUPPORTED_SUFFIXES, ".zip", ".csv")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -88,11 +86,13 @@ def read_batch(
     limits: DocumentLimits | None = None,
     batch: BatchLimits | None = None,
     progress: Callable[[float, int], None] | None = None,
+    parsers: int = 2,
 ) -> Intake:
     """Expand ZIPs and CSVs and read every CV, in steps, keeping the order of the upload.
 
     ``progress`` is told, after each step and each upload, the share of the
-    uploads gone through and how many CVs were read so far.
+    uploads gone through and how many CVs were read so far. ``parsers`` is
+    how many sandboxed parser processes read PDFs and DOCX.
     """
     limits = limits or DocumentLimits()
     batch = batch or BatchLimits()
@@ -113,7 +113,7 @@ def read_batch(
         held = 0
         report(share)
 
-    with DocumentReader(limits=limits) as reader:  # its parser processes serve every step
+    with DocumentReader(limits=limits, workers=parsers) as reader:  # its parser processes serve every step
         for done, (name, content) in enumerate(files, 1):
             for entry in _entries(name, content, limits, batch):
                 if not stopped and len(items) == batch.max_files:
@@ -176,9 +176,9 @@ def _entries(
     name: str, content: Content, limits: DocumentLimits, batch: BatchLimits
 ) -> Iterator[UploadItem | _Pending]:
     """The CVs of one upload, lazily: refusals, and CVs with a way to get their bytes."""
-    data = content() if callable(content) else content
     suffix = PurePosixPath(name).suffix.lower()
     try:
+        data = content() if callable(content) else content  # a file on disk may be unreadable or too large
         if suffix == ".zip":
             yield from _zip_entries(name, data)
         elif suffix == ".csv":

@@ -22,7 +22,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-__all__ = ["parse_docx", "parse_pdf"]
+__all__ = ["ParseRejected", "main", "parse_docx", "parse_one", "parse_pdf"]
 
 
 class ParseRejected(Exception):

@@ -5,7 +5,8 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from ..scoring.assessment import FIT_BANDS, Assessment, RoleFit
+from ..config import BAND_FLOORS, FIT_BANDS
+from ..scoring.assessment import Assessment, RoleFit
 
 __all__ = [
     "BAND_COLOURS",
@@ -22,6 +23,7 @@ BAND_NAMES = [name for _, name, _ in reversed(FIT_BANDS)]  # weak .. strong
 # vision. Text on a band is black on the light two, white on the dark two.
 BAND_COLOURS = ["#8a8a8a", "#5b8fd6", "#2563b0", "#0b2f6b"]
 BAND_TEXT = ["#000000", "#000000", "#ffffff", "#ffffff"]
+BAND_FLOOR_NAMES = [name for _, name in BAND_FLOORS]  # "30+" .. "90+"
 BAND_TICKS = [0] + [low for low, _, _ in reversed(FIT_BANDS) if low] + [100]
 # Blue, grey and orange (Okabe-Ito): never red against green, which about one
 # man in twelve cannot tell apart.

@@ -16,7 +16,7 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-from .charts import BAND_COLOURS, BAND_TICKS, DECISION_COLOURS, LABEL_LIMIT
+from .charts import BAND_COLOURS, BAND_FLOOR_NAMES, BAND_TICKS, DECISION_COLOURS, LABEL_LIMIT
 
 __all__ = [
     "HR_CHARTS",
@@ -30,6 +30,7 @@ __all__ = [
     "build_recruiters_chart",
     "build_share_chart",
     "build_spread_chart",
+    "month_label",
 ]
 
 # The spread's role labels carry its numbers: wider, but never more than 45% of a narrow chart.
@@ -100,9 +101,9 @@ def build_bands_chart(bands: pd.DataFrame, *, hidden: str) -> alt.Chart:
         .mark_bar()
         .encode(
             y=alt.Y("role:N", title=None, axis=alt.Axis(labelLimit=LABEL_LIMIT)),
-            yOffset=alt.YOffset("band:N", sort=["30+", "60+", "90+"]),
+            yOffset=alt.YOffset("band:N", sort=BAND_FLOOR_NAMES),
             x=alt.X("candidates:Q", title="Candidates"),
-            color=alt.Color("band:N", title="Fit", sort=["30+", "60+", "90+"], scale=alt.Scale(range=BAND_COLOURS[1:])),
+            color=alt.Color("band:N", title="Fit", sort=BAND_FLOOR_NAMES, scale=alt.Scale(range=BAND_COLOURS[1:])),
             tooltip=_tips("role:N", "band:N", "candidates:Q"),
         )
         .properties(height=alt.Step(12))

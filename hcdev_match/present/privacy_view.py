@@ -13,7 +13,15 @@ from typing import Any
 
 import pandas as pd
 
-__all__ = ["ACTION_LABELS", "action_label", "audit_table", "found_table", "local_time", "readable_export"]
+__all__ = [
+    "ACTION_LABELS",
+    "action_label",
+    "audit_table",
+    "found_table",
+    "local_time",
+    "readable_export",
+    "target_text",
+]
 
 #: Each action of the audit log in words; one a later version adds is shown from its id.
 ACTION_LABELS: dict[str, str] = {

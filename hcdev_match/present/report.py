@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import io
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from ..scoring.assessment import FLAG_MESSAGES
-from ..workflows.fitcheck import FitCheck
 from .spreadsheet import csv_writer
 
-__all__ = ["escape_markdown", "format_csv", "format_markdown"]
+if TYPE_CHECKING:  # only a type here: importing it would load the model (scikit-learn)
+    from ..workflows.fitcheck import FitCheck
 
+__all__ = ["HUMAN_NOTE", "escape_markdown", "format_csv", "format_markdown"]
+
+#: What every scoring screen, report and command says: a person decides, not the fit.
 HUMAN_NOTE = (
-    "This fit assists a person who decides; it is not a hiring decision. "
-    "It measures how much of each role's skill profile the text shows, not a person's worth."
+    "A person decides. The fit shows how much of each role's skill profile the text evidences, not a "
+    "person's worth; it assists a recruiter or a candidate and is never a hiring decision on its own."
 )
 
 

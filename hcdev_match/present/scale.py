@@ -9,7 +9,7 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-from ..scoring.assessment import FIT_BANDS
+from ..config import FIT_BANDS
 from .charts import BAND_COLOURS, BAND_NAMES, BAND_TEXT, BAND_TICKS
 
 __all__ = ["band_chart_spec", "build_band_chart"]

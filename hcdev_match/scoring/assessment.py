@@ -6,24 +6,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..config import band_of
+
 __all__ = [
+    "FLAG_MESSAGES",
     "Assessment",
     "DomainEvidence",
-    "FIT_BANDS",
-    "FLAG_MESSAGES",
     "RoleFit",
     "SkillMatch",
     "TermContribution",
-    "band_of",
 ]
-
-#: Lower bound and meaning of each fit band, highest first (see README).
-FIT_BANDS: tuple[tuple[int, str, str], ...] = (
-    (90, "strong", "clear healthcare software work covering most of what the role needs"),
-    (60, "good", "healthcare software work with a solid share of the role's must-haves"),
-    (30, "partial", "some relevant evidence: another specialism, or thin healthcare software work"),
-    (0, "weak", "little evidence for this role, or work outside healthcare software"),
-)
 
 FLAG_MESSAGES: Mapping[str, str] = {
     "too_little_text": "Too little text to judge: the fit rests on a handful of words.",
@@ -47,14 +39,6 @@ FLAG_MESSAGES: Mapping[str, str] = {
     "scanned_pdf": "Some pages of the PDF have no text layer (scanned?): the fit only covers the text found.",
     "truncated": "The text was longer than 200,000 characters: only the first part was scored.",
 }
-
-
-def band_of(fit: float) -> str:
-    """Name the band a fit falls in: strong, good, partial or weak."""
-    for low, name, _ in FIT_BANDS:
-        if fit >= low:
-            return name
-    return FIT_BANDS[-1][1]
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from sklearn.metrics import roc_auc_score
 from ..errors import EvaluationError
 from .matcher import Matcher
 
-__all__ = ["EvaluationItem", "EvaluationReport", "FOUND_AT", "evaluate_items", "load_evaluation_file"]
+__all__ = ["FOUND_AT", "EvaluationItem", "EvaluationReport", "evaluate_items", "load_evaluation_file"]
 
 NONE_LABEL = "none"
 #: Answers accepted besides the label itself: a healthcare analytics text is

@@ -27,6 +27,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
 import numpy as np
@@ -43,7 +44,7 @@ from .assessment import Assessment, DomainEvidence, RoleFit, SkillMatch, TermCon
 from .domain import DomainModel
 from .trust import flag_text
 
-__all__ = ["Matcher", "FitTable"]
+__all__ = ["FitTable", "Matcher"]
 
 
 def _identity(terms: Sequence[str]) -> Sequence[str]:
@@ -111,8 +112,8 @@ class Matcher:
     @classmethod
     def from_paths(
         cls,
-        catalogue_path: str | Path = DEFAULT_CATALOGUE_PATH,
-        reference_dir: str | Path = DEFAULT_REFERENCE_DIR,
+        catalogue_path: str | Path | Traversable = DEFAULT_CATALOGUE_PATH,
+        reference_dir: str | Path | Traversable = DEFAULT_REFERENCE_DIR,
         *,
         config: MatchConfig | None = None,
     ) -> Matcher:
@@ -130,13 +131,22 @@ class Matcher:
                 tiers.setdefault(t, "keyword")
         return {t: tier for t, tier in tiers.items() if t in self.index}
 
-    def weigh_roles(self, tier_weights: Mapping[str, float]) -> np.ndarray:
-        """Role vectors (terms x roles): tier weight x reference idf x role specificity."""
+    def weigh_roles(
+        self, tier_weights: Mapping[str, float], *, required: Mapping[str, Sequence[str]] | None = None
+    ) -> np.ndarray:
+        """Role vectors (terms x roles): tier weight x reference idf x role specificity.
+
+        ``required`` (role -> skill ids) weighs those skills at least as must-haves of those roles.
+        """
         weights = np.zeros((len(self.terms), len(self.roles)))
         for j, role in enumerate(self.roles):
             for term, tier in self._role_tiers[role].items():
                 i = self.index[term]
                 weights[i, j] = self.term_weight(i, tier_weights[tier])
+            for skill in (required or {}).get(role, ()):
+                if skill in self.index:
+                    k = self.index[skill]
+                    weights[k, j] = max(weights[k, j], self.term_weight(k, tier_weights["must_have"]))
         return weights
 
     def term_weight(self, index: int, tier_weight: float) -> float:
@@ -244,7 +254,12 @@ class Matcher:
         ``snippets=False`` skips finding the passage for each matched skill
         (the slow part), for results that are stored rather than shown.
         """
-        evidence = self.read(texts)
+        return self.assess_read(texts, self.read(texts), snippets=snippets)
+
+    def assess_read(
+        self, texts: Sequence[str], evidence: Sequence[TextEvidence], *, snippets: bool = True
+    ) -> list[Assessment]:
+        """:meth:`assess_many` for texts already read (``evidence[i]`` is ``read(texts)[i]``): none is read again."""
         strengths = self.strengths(evidence)
         work = self.evidence_strengths(strengths, self._listed(evidence))
         fits, coverage, _ = self.fit_matrix(strengths, evidence=work)

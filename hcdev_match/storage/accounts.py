@@ -16,19 +16,21 @@ import hashlib
 import hmac
 import re
 import secrets
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
-from ..errors import AccountError, StoreError
+from ..errors import AccountError
+from .audit import append_audit
+from .database import utc_now
 from .passwords import check_password
 from .schema import assessments, decisions, sign_in_throttle, users
-from .store import Store, _explain, append_audit, utc_now
+
+if TYPE_CHECKING:
+    from .store import Store
 
 __all__ = [
     "DEMO_PREFIX", "NAME_RULE", "ROLES", "SIGN_IN_POLICY", "SignInPolicy", "User", "add_user", "change_password",
@@ -124,7 +126,7 @@ def add_user(store: Store, name: str, *, role: str, password: str, actor: str = 
     check_password(password, name=name)
     hashed = hash_password(password)  # before the transaction: the KDF holds no lock
     now = utc_now()
-    with store._write("add the user") as connection:
+    with store.writing("add the user") as connection:
         if connection.execute(sa.select(users.c.id).where(users.c.name == name)).first() is not None:
             raise AccountError(f"user {name!r} exists already; choose another name")
         user_id = connection.execute(
@@ -135,14 +137,14 @@ def add_user(store: Store, name: str, *, role: str, password: str, actor: str = 
 
 
 def list_users(store: Store) -> list[User]:
-    with _reading(store, "list the users") as connection:
+    with store.reading("list the users") as connection:
         rows = connection.execute(sa.select(users.c.id, users.c.name, users.c.role).order_by(users.c.name))
         return [User(int(row.id), row.name, row.role) for row in rows]
 
 
 def demo_account_names(store: Store) -> list[str]:
     """The demo accounts that can sign in (the app shows a banner while there is one)."""
-    with _reading(store, "look for demo accounts") as connection:
+    with store.reading("look for demo accounts") as connection:
         rows = connection.execute(
             sa.select(users.c.name)
             .where(users.c.name.startswith(DEMO_PREFIX), users.c.password_hash.startswith("scrypt$"))
@@ -170,7 +172,7 @@ def sign_in(
     now = now or utc_now()
     name, source = name.strip()[:100], source[:64]
     _dummy_hash()  # made once per process, before any branch
-    with _reading(store, "check the sign-in") as connection:
+    with store.reading("check the sign-in") as connection:
         row = connection.execute(sa.select(users).where(users.c.name == name)).mappings().first()
         failures = connection.execute(
             sa.select(sign_in_throttle.c.failures, sign_in_throttle.c.last_failed_at).where(
@@ -186,7 +188,7 @@ def sign_in(
                 "seconds and try again"
             )
     if not good or row is None:
-        with store._write("record the failed sign-in") as connection:
+        with store.writing("record the failed sign-in") as connection:
             connection.execute(
                 sign_in_throttle.delete().where(sign_in_throttle.c.last_failed_at < now - policy.forget_after)
             )
@@ -194,7 +196,7 @@ def sign_in(
             target = f"user:{name}" if row is not None else None
             append_audit(connection, "anonymous", "sign_in_failed", target, f"source={source}", now=now)
         raise AccountError(REFUSED)
-    with store._write("record the sign-in") as connection:
+    with store.writing("record the sign-in") as connection:
         connection.execute(
             sign_in_throttle.delete().where(sign_in_throttle.c.name == name, sign_in_throttle.c.source == source)
         )
@@ -216,7 +218,7 @@ def change_password(store: Store, name: str, password: str, *, actor: str) -> No
     name = name.strip()
     check_password(password, name=name)
     hashed = hash_password(password)
-    with store._write("change the password") as connection:
+    with store.writing("change the password") as connection:
         _existing(connection, name)
         connection.execute(users.update().where(users.c.name == name).values(password_hash=hashed))
         connection.execute(sign_in_throttle.delete().where(sign_in_throttle.c.name == name))
@@ -226,7 +228,7 @@ def change_password(store: Store, name: str, password: str, *, actor: str) -> No
 def unlock_user(store: Store, name: str, *, actor: str) -> int:
     """Lift every sign-in delay on an account; return how many sources were delayed."""
     name = name.strip()
-    with store._write("unlock the account") as connection:
+    with store.writing("unlock the account") as connection:
         _existing(connection, name)
         cleared = connection.execute(sign_in_throttle.delete().where(sign_in_throttle.c.name == name)).rowcount
         connection.execute(users.update().where(users.c.name == name).values(failed_attempts=0, locked_until=None))
@@ -237,7 +239,7 @@ def unlock_user(store: Store, name: str, *, actor: str) -> int:
 def remove_user(store: Store, name: str, *, actor: str) -> bool:
     """Remove an account; return False when its row stays, disabled, as the author of decisions it made."""
     name = name.strip()
-    with store._write("remove the user") as connection:
+    with store.writing("remove the user") as connection:
         user_id = _existing(connection, name)
         authored = (
             connection.execute(
@@ -269,7 +271,7 @@ def ensure_sso_user(store: Store, email: str, *, role: str) -> User:
     if role not in ROLES:
         raise AccountError(f"role {role!r} is not known; use one of {list(ROLES)}")
     name = email.strip().lower()[:100]
-    with store._write("record the single sign-on user") as connection:
+    with store.writing("record the single sign-on user") as connection:
         row = connection.execute(sa.select(users.c.id, users.c.role).where(users.c.name == name)).first()
         if row is not None:
             if row.role != role:
@@ -279,13 +281,3 @@ def ensure_sso_user(store: Store, email: str, *, role: str) -> User:
             users.insert().values(name=name, role=role, password_hash=None, created_at=utc_now()).returning(users.c.id)
         ).scalar_one()
     return User(int(user_id), name, role)
-
-
-@contextmanager
-def _reading(store: Store, what: str) -> Iterator[Any]:
-    """A read transaction whose database errors become a StoreError with advice."""
-    try:
-        with store.engine.connect() as connection, connection.begin():
-            yield connection
-    except sa.exc.DatabaseError as exc:
-        raise StoreError(_explain(exc, what)) from None

@@ -1,18 +1,28 @@
-"""Reading the audit log a page at a time, filtered by action and date (the Privacy page's view)."""
+"""The audit log: appended to in the writer's transaction, read a page at a time (the Privacy page's view).
+
+It records who did what to which assessment (by id), never CV text or
+candidate references, and cannot be changed (database triggers refuse
+UPDATE and DELETE).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
+from sqlalchemy.engine import Connection
 
 from ..errors import StoreError
+from .database import utc_now
 from .schema import audit_log
-from .store import Store, _explain
 
-__all__ = ["PER_PAGE", "AuditPage", "audit_actions", "read_audit"]
+if TYPE_CHECKING:
+    from .store import Store
+
+__all__ = ["PER_PAGE", "AuditPage", "append_audit", "assessment_target", "audit_actions", "read_audit"]
 
 PER_PAGE = 50
 
@@ -52,24 +62,20 @@ def read_audit(
     if start is not None:
         conditions.append(audit_log.c.at >= _utc(datetime.combine(start, time(), tzinfo=zone)))
     if end is not None:
-        conditions.append(audit_log.c.at < _utc(datetime.combine(end + timedelta(days=1), time(), tzinfo=zone)))
-    try:
-        with store.engine.connect() as connection, connection.begin():
-            total = int(
-                connection.execute(sa.select(sa.func.count()).select_from(audit_log).where(*conditions)).scalar_one()
-            )
-            pages = max(1, -(-total // per_page))
-            page = min(max(1, page), pages)
-            rows = connection.execute(
-                sa.select(audit_log)
-                .where(*conditions)
-                .order_by(audit_log.c.id.desc())
-                .limit(per_page)
-                .offset((page - 1) * per_page)
-            ).mappings()
-            entries = [dict(row) for row in rows]
-    except sa.exc.DatabaseError as exc:
-        raise StoreError(_explain(exc, "read the audit log")) from None
+        conditions.append(audit_log.c.at < datetime.combine(end + timedelta(days=1), time()))
+    with store.reading("read the audit log") as connection:
+        counted = sa.select(sa.func.count()).select_from(audit_log).where(*conditions)
+        total = int(connection.execute(counted).scalar_one())
+        pages = max(1, -(-total // per_page))
+        page = min(max(1, page), pages)
+        rows = connection.execute(
+            sa.select(audit_log)
+            .where(*conditions)
+            .order_by(audit_log.c.id.desc())
+            .limit(per_page)
+            .offset((page - 1) * per_page)
+        ).mappings()
+        entries = [dict(row) for row in rows]
     return AuditPage(entries, total, page, pages, per_page)
 
 
@@ -80,8 +86,30 @@ def _utc(moment: datetime) -> datetime:
 
 def audit_actions(store: Store) -> list[str]:
     """The actions the log holds, for the filter's choices."""
-    try:
-        with store.engine.connect() as connection, connection.begin():
-            return sorted(str(a) for a in connection.execute(sa.select(audit_log.c.action).distinct()).scalars())
-    except sa.exc.DatabaseError as exc:
-        raise StoreError(_explain(exc, "read the audit log")) from None
+    with store.reading("read the audit log") as connection:
+        return sorted(str(a) for a in connection.execute(sa.select(audit_log.c.action).distinct()).scalars())
+
+
+def append_audit(
+    connection: Connection,
+    actor: str,
+    action: str,
+    target: str | None = None,
+    detail: str | None = None,
+    *,
+    now: datetime | None = None,
+) -> None:
+    """Append one audit entry inside the caller's transaction (never CV text or references)."""
+    connection.execute(
+        audit_log.insert().values(at=now or utc_now(), actor=actor[:100], action=action, target=target, detail=detail)
+    )
+
+
+def assessment_target(ids: Sequence[int]) -> str | None:
+    """The audit target of an operation on assessments: their ids, within the column's 100 characters."""
+    if not ids:
+        return None
+    listed = "assessment:" + ",".join(str(i) for i in ids)
+    if len(listed) <= 100:
+        return listed
+    return f"assessment:{ids[0]},...,{ids[-1]} ({len(ids)} in all)"

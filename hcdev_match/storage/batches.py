@@ -12,17 +12,19 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
 
 from ..errors import StoreError
-from ..scoring.assessment import Assessment
-from .database import read_transaction
+from .audit import append_audit
+from .database import utc_now
+from .rows import Scored
+from .saving import DECISIONS, Terms, insert_assessments
 from .schema import assessments, decisions, recruiter_batch_members, recruiter_batches, users
-from .store import DECISIONS, Store, _explain, append_audit, utc_now
+from .store import Store
 
 __all__ = [
     "BatchMember",
@@ -83,7 +85,7 @@ def save_batch(
     catalogue_version: str,
     settings: Mapping[str, Any],
     members: Sequence[Mapping[str, Any]],
-    batch_assessments: Sequence[Assessment],
+    batch_assessments: Sequence[Scored],
     cv_texts: Sequence[str | None] | None = None,
     consent: bool = False,
 ) -> int:
@@ -94,12 +96,13 @@ def save_batch(
     if len(members) != len(batch_assessments):
         raise StoreError(f"got {len(members)} members but {len(batch_assessments)} assessments; give one each")
     texts = list(cv_texts) if cv_texts is not None else [None] * len(members)
-    store._check(source="recruiter", legal_basis=legal_basis, consent=consent, cv_texts=texts)
+    terms = Terms(actor=actor, source="recruiter", legal_basis=legal_basis, created_by=owner, consent=consent)
+    terms.check(texts)
     existing = find_batch(store, owner=owner, fingerprint=fingerprint)
     if existing is not None:
         raise StoreError(f"this batch is already saved as {existing.name!r}; reopen it instead of saving it again")
     now = utc_now()
-    with store._write(f"save the {len(members)} assessments") as connection:
+    with store.writing(f"save the {len(members)} assessments") as connection:
         batch_id = connection.execute(
             recruiter_batches.insert()
             .values(name=name, created_by=owner, created_at=now, legal_basis=legal_basis, fingerprint=fingerprint,
@@ -107,12 +110,9 @@ def save_batch(
                     catalogue_version=catalogue_version, settings=json.dumps(dict(settings)))
             .returning(recruiter_batches.c.id)
         ).scalar_one()  # fmt: skip
-        for member, assessment, text in zip(members, batch_assessments, texts, strict=True):
-            saved = store._insert(
-                connection, assessment, actor=actor, source="recruiter", legal_basis=legal_basis,
-                candidate_ref=None, created_by=owner, batch=f"batch:{batch_id}", consent=consent, cv_text=text,
-                with_erase_code=False, now=now, demo=False, file_name=member["source"],
-            )  # fmt: skip
+        kept = insert_assessments(connection, store, batch_assessments, replace(terms, batch=f"batch:{batch_id}"),
+                                  cv_texts=texts, file_names=[m["source"] for m in members], now=now)  # fmt: skip
+        for member, saved in zip(members, kept, strict=True):
             rank = {k: v for k, v in member.items() if k not in ("code", "source", "kind", "duplicates")}
             connection.execute(
                 recruiter_batch_members.insert().values(
@@ -143,7 +143,7 @@ def list_batches(store: Store, *, owner: int, fingerprint: str | None = None) ->
     )
     if fingerprint is not None:
         query = query.where(recruiter_batches.c.fingerprint == fingerprint)
-    with _reading(store, "list the saved batches") as connection:
+    with store.reading("list the saved batches") as connection:
         rows = connection.execute(query).mappings().all()
     return [_batch(row) for row in rows]
 
@@ -151,7 +151,7 @@ def list_batches(store: Store, *, owner: int, fingerprint: str | None = None) ->
 def load_batch(store: Store, batch_id: int, *, owner: int) -> tuple[SavedBatch, list[BatchMember]]:
     """A saved batch and its members in code order; only its owner may open it."""
     m, a = recruiter_batch_members, assessments
-    with _reading(store, "open the saved batch") as connection:
+    with store.reading("open the saved batch") as connection:
         batches = [b for b in list_batches(store, owner=owner) if b.id == batch_id]
         if not batches:
             raise StoreError(f"batch {batch_id} is not one of your saved batches (expired, erased or another's)")
@@ -171,7 +171,7 @@ def load_batch(store: Store, batch_id: int, *, owner: int) -> tuple[SavedBatch, 
 
 def update_settings(store: Store, batch_id: int, settings: Mapping[str, Any], *, owner: int) -> None:
     """Keep the batch's latest roles, weights, required skills and blind setting."""
-    with store._write("keep the batch's settings") as connection:
+    with store.writing("keep the batch's settings") as connection:
         connection.execute(
             recruiter_batches.update()
             .where(recruiter_batches.c.id == batch_id, recruiter_batches.c.created_by == owner)
@@ -183,7 +183,7 @@ def set_note(store: Store, batch_id: int, code: str, note: str, *, actor: str) -
     """The recruiter's note on one candidate of a saved batch (replaces the last one)."""
     if len(note) > 4000:
         raise StoreError(f"a note holds at most 4000 characters, got {len(note)}; shorten it")
-    with store._write("keep the note") as connection:
+    with store.writing("keep the note") as connection:
         done = connection.execute(
             recruiter_batch_members.update()
             .where(recruiter_batch_members.c.batch_id == batch_id, recruiter_batch_members.c.code == code)
@@ -205,7 +205,7 @@ def record_decisions(
     if not assessment_ids:
         raise StoreError("no candidate is selected; select the candidates the decision is for")
     now = utc_now()
-    with store._write(f"record the decision for {len(assessment_ids)}") as connection:
+    with store.writing(f"record the decision for {len(assessment_ids)}") as connection:
         found = set(
             connection.execute(sa.select(assessments.c.id).where(assessments.c.id.in_(assessment_ids))).scalars()
         )
@@ -230,36 +230,13 @@ def decision_history(store: Store, assessment_ids: Sequence[int]) -> dict[int, l
         .order_by(d.c.created_at, d.c.id)
     )
     history: dict[int, list[DecisionEntry]] = {i: [] for i in assessment_ids}
-    with _reading(store, "read the decisions") as connection:
+    with store.reading("read the decisions") as connection:
         for row in connection.execute(query).mappings():
             entry = DecisionEntry(row["decision"], row["reason"], row["name"] or "a removed user", row["created_at"])
             history[int(row["assessment_id"])].append(entry)
     return history
 
 
-def _batch(row: Mapping[str, Any]) -> SavedBatch:
+def _batch(row: Mapping[Any, Any]) -> SavedBatch:
     return SavedBatch(int(row["id"]), row["name"], row["created_at"], row["expires_at"], row["legal_basis"],
                       row["catalogue_version"], json.loads(row["settings"]), int(row["size"]))  # fmt: skip
-
-
-class _reading:
-    """A read transaction whose database errors become a StoreError with advice."""
-
-    def __init__(self, store: Store, what: str) -> None:
-        self.store, self.what = store, what
-
-    def __enter__(self) -> Any:
-        self._context = read_transaction(self.store.engine)
-        try:
-            return self._context.__enter__()
-        except sa.exc.DatabaseError as exc:
-            raise StoreError(_explain(exc, self.what)) from None
-
-    def __exit__(self, *exc_info: Any) -> bool:
-        try:
-            suppressed = bool(self._context.__exit__(*exc_info))
-        except sa.exc.DatabaseError as exc:
-            raise StoreError(_explain(exc, self.what)) from None
-        if isinstance(exc_info[1], sa.exc.DatabaseError) and not suppressed:
-            raise StoreError(_explain(exc_info[1], self.what)) from None
-        return suppressed

@@ -10,15 +10,25 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+from ..config import DEFAULT_DATABASE
 from ..errors import StoreError
 
-__all__ = ["create_database_engine", "mask_credentials", "read_transaction", "sqlite_path", "write_transaction"]
+__all__ = [
+    "create_database_engine",
+    "database_url",
+    "mask_credentials",
+    "read_transaction",
+    "sqlite_path",
+    "utc_now",
+    "write_transaction",
+]
 
 # How long a write waits for another writer before it gives up with a clear
 # "try again" message. Ordinary contention clears in milliseconds; a lock
@@ -29,6 +39,21 @@ BUSY_TIMEOUT_MS = 5_000
 # "scheme://user:password@": the password runs to the last "@" of the URL
 # (passwords may hold "@"), and never across a space or a quote.
 _CREDENTIALS = re.compile(r"(?P<head>[A-Za-z][A-Za-z0-9+.-]*://[^:/@\s'\"]*):[^\s'\"]*@")
+
+
+def database_url(configured: str | None, *, root: Path | None = None) -> str:
+    """``configured`` (a URL from an option or HCDEV_DATABASE_URL), else :data:`DEFAULT_DATABASE` under ``root``.
+
+    ``root`` defaults to the working directory; the app passes its checkout.
+    """
+    if configured and configured.strip():
+        return configured.strip()
+    return f"sqlite:///{((root or Path.cwd()) / DEFAULT_DATABASE).resolve()}"
+
+
+def utc_now() -> datetime:
+    """Now, in UTC, without a zone (how the database stores times)."""
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def mask_credentials(text: str) -> str:

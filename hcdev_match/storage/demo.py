@@ -15,12 +15,15 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
-from ..catalogue.model import Catalogue
+from ..catalogue.model import ESSENTIAL_SKILLS, Catalogue
 from ..errors import AccountError
 from .accounts import DEMO_PREFIX, User, add_user, list_users
-from .database import read_transaction, write_transaction
-from .schema import assessment_fits, assessment_skills, assessments, decisions, users
-from .store import DECISIONS, Store, append_audit, utc_now
+from .audit import append_audit
+from .database import utc_now
+from .rows import Provenance, Record, Scores, insert_records
+from .saving import DECISIONS
+from .schema import assessments, decisions, users
+from .store import Store
 
 __all__ = ["DEMO_ACCOUNTS", "DEMO_AUTHOR", "add_demo_accounts", "seed_demo"]
 
@@ -29,8 +32,6 @@ DEMO_ACCOUNTS = {"demo-hr": "hr", "demo-recruiter": "recruiter"}
 #: The author of the demo assessments and decisions: an account row with no
 #: password, so nobody can sign in as it.
 DEMO_AUTHOR = "demo-data"
-FUTURE = ("machine_learning", "iot", "blockchain", "ar_vr")
-ESSENTIALS = ("regulatory_compliance", "hipaa", "interoperability", "security", "usability")
 _ROLE_SHARE = {
     "ehr": 0.26,
     "telemedicine": 0.16,
@@ -70,7 +71,7 @@ def add_demo_accounts(store: Store) -> dict[str, str]:
     """
     if store.engine.dialect.name != "sqlite":
         raise AccountError("demo accounts are made only in a local SQLite database, never in a shared one")
-    with read_transaction(store.engine) as connection:
+    with store.reading("look for real data") as connection:
         real_users = connection.execute(
             sa.select(sa.func.count()).select_from(users).where(~users.c.name.startswith(DEMO_PREFIX))
         ).scalar_one()
@@ -97,7 +98,7 @@ def _demo_author(store: Store) -> User:
     for user in list_users(store):
         if user.name == DEMO_AUTHOR:
             return user
-    with write_transaction(store.engine) as connection:
+    with store.writing("add the demo author") as connection:
         user_id = connection.execute(
             users.insert()
             .values(name=DEMO_AUTHOR, role="recruiter", password_hash=None, created_at=utc_now())
@@ -117,7 +118,7 @@ def _write_chunk(
     now: datetime,
     recruiter: User,
 ) -> None:
-    odds = {"machine_learning": 0.35, "iot": 0.18, "blockchain": 0.05, "ar_vr": 0.06}
+    odds = {"machine_learning": 0.35, "iot": 0.18, "blockchain": 0.05, "ar_vr": 0.06}  # of the future tier
     people = []
     for _ in range(count):
         pool = rng.choices(roles, weights)[0]  # the role this candidate is closest to
@@ -125,8 +126,8 @@ def _write_chunk(
         source = "candidate" if rng.random() < 0.15 else "recruiter"
         found = {s for s in catalogue.roles[pool].must_have if rng.random() < 0.62}
         found |= {s for s in catalogue.roles[pool].nice_to_have if rng.random() < 0.3}
-        found |= {s for s in ESSENTIALS if rng.random() < 0.45}
-        found |= {s for s in FUTURE if rng.random() < odds[s]}
+        found |= {s for s in ESSENTIAL_SKILLS if rng.random() < 0.45}
+        found |= {s for s in catalogue.future if rng.random() < odds.get(s, 0.1)}
         fits = {
             role: round(
                 max(0.0, min(99.0, rng.gauss(_POOL_MEAN.get(role, 58), 16) if role == pool else rng.gauss(22, 11))), 2
@@ -135,61 +136,46 @@ def _write_chunk(
         }
         best = max(fits, key=lambda r: (fits[r], r))
         people.append((created, source, found & set(catalogue.skills), fits, best))
-    with write_transaction(store.engine) as connection:
-        inserted = connection.execute(
-            assessments.insert().returning(assessments.c.id, sort_by_parameter_order=True),
-            [
-                {
-                    "candidate_ref": f"demo-{rng.getrandbits(48):012x}",
-                    "created_at": created,
-                    "created_by": recruiter.id if source == "recruiter" else None,
-                    "source": source,
-                    "batch": None,
-                    "best_role": best,
-                    "best_fit": fits[best],
-                    "flags": "",
-                    "catalogue_version": catalogue.version,
-                    "legal_basis": "consent" if source == "candidate" else "legitimate_interest",
-                    "consent_at": created if source == "candidate" else None,
-                    "expires_at": created + timedelta(days=180),
-                    "demo": True,
-                }
-                for created, source, _, fits, best in people
-            ],
+    records = [
+        Record(
+            scores=Scores(
+                catalogue_version=catalogue.version,
+                fits=fits,
+                best_role=best,
+                missing_must_have={r: [s for s in catalogue.roles[r].must_have if s not in found] for r in fits},
+                skills=dict.fromkeys(sorted(found), 1.0),
+            ),
+            provenance=Provenance(
+                source=source,
+                legal_basis="consent" if source == "candidate" else "legitimate_interest",
+                created_at=created,
+                expires_at=created + timedelta(days=store.config.retention_days),
+                created_by=recruiter.id if source == "recruiter" else None,
+                consent_at=created if source == "candidate" else None,
+                demo=True,
+            ),
+            candidate_ref=f"demo-{rng.getrandbits(48):012x}",
         )
-        ids = [row[0] for row in inserted]
-        fit_rows, skill_rows, decision_rows = [], [], []
-        for assessment_id, (created, source, found, fits, best) in zip(ids, people, strict=True):
-            reporting = {"created_at": created, "source": source, "best_role": best, "demo": True}
-            for role, fit in fits.items():
-                missing = ";".join(s for s in catalogue.roles[role].must_have if s not in found)
-                fit_rows.append(
-                    {
-                        "assessment_id": assessment_id,
-                        "role": role,
-                        "fit": fit,
-                        "missing_must_have": missing,
-                        **reporting,
-                    }
-                )
-            skill_rows += [
-                {"assessment_id": assessment_id, "skill": s, "strength": 1.0, **reporting} for s in sorted(found)
+        for created, source, found, fits, best in people
+    ]
+    with store.writing("add the demo assessments") as connection:
+        ids = insert_records(connection, records)
+        decision_rows = []
+        for assessment_id, (created, source, *_) in zip(ids, people, strict=True):
+            if source != "recruiter" or rng.random() >= 0.3:
+                continue
+            decision = rng.choices(DECISIONS, [0.25, 0.35, 0.4])[0]
+            # Half of the holds and rejections come after a shortlist (the HR funnel shows them).
+            history = ("shortlist", decision) if decision != "shortlist" and rng.random() < 0.5 else (decision,)
+            decision_rows += [
+                {
+                    "assessment_id": assessment_id,
+                    "user_id": recruiter.id,
+                    "decision": d,
+                    "reason": "demo decision",
+                    "created_at": created + timedelta(days=2 + n),
+                }
+                for n, d in enumerate(history)
             ]
-            if source == "recruiter" and rng.random() < 0.3:
-                decision = rng.choices(DECISIONS, [0.25, 0.35, 0.4])[0]
-                # Half of the holds and rejections come after a shortlist (the HR funnel shows them).
-                history = ("shortlist", decision) if decision != "shortlist" and rng.random() < 0.5 else (decision,)
-                decision_rows += [
-                    {
-                        "assessment_id": assessment_id,
-                        "user_id": recruiter.id,
-                        "decision": d,
-                        "reason": "demo decision",
-                        "created_at": created + timedelta(days=2 + n),
-                    }
-                    for n, d in enumerate(history)
-                ]
-        connection.execute(assessment_fits.insert(), fit_rows)
-        connection.execute(assessment_skills.insert(), skill_rows)
         if decision_rows:
             connection.execute(decisions.insert(), decision_rows)

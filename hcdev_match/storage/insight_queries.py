@@ -18,7 +18,7 @@ from sqlalchemy.engine import Connection
 from .schema import assessments, decisions, users
 from .small_groups import FIT_STEP
 
-__all__ = ["SOURCES", "Filters", "count_decisions", "count_people", "recruiter_names", "step_of"]
+__all__ = ["SOURCES", "Filters", "count_decisions", "count_people", "month_of", "recruiter_names", "step_of"]
 
 SOURCES = ("recruiter", "candidate")
 

@@ -26,24 +26,22 @@ from datetime import date
 import pandas as pd
 import sqlalchemy as sa
 
-from ..catalogue.model import Catalogue
-from ..errors import StoreError
-from .database import read_transaction
+from ..catalogue.model import ESSENTIAL_SKILLS, Catalogue
+from ..config import BAND_FLOORS
 from .insight_queries import Filters, count_decisions, count_people, recruiter_names, step_of
+from .saving import DECISIONS
 from .schema import assessment_fits, assessment_skills, assessments, decisions, users
 from .small_groups import FIT_STEP, MIN_GROUP, MIN_SPREAD, Group, by_group, frame, is_whole, quartile_steps, split
-from .store import DECISIONS, Store, _explain
+from .store import Store
 
 __all__ = [
-    "ESSENTIAL_SKILLS",
     "FIT_STEP",
     "FUNNEL",
-    "FUTURE_SKILLS",
-    "Filters",
     "HIDDEN_NOTE",
-    "Insights",
     "MIN_GROUP",
     "MIN_SPREAD",
+    "Filters",
+    "Insights",
     "compute_insights",
     "data_version",
     "month_choices",
@@ -52,9 +50,7 @@ __all__ = [
 #: What a chart with nothing to show says instead (the same for "nobody" and "too few").
 HIDDEN_NOTE = f"Hidden: fewer than {MIN_GROUP} people"
 #: The article's healthcare-specific skills, and the future technologies it expects.
-ESSENTIAL_SKILLS = ("regulatory_compliance", "hipaa", "interoperability", "security", "usability")
-FUTURE_SKILLS = ("machine_learning", "iot", "blockchain", "ar_vr")
-BANDS = ((30, "30+"), (60, "60+"), (90, "90+"))  # the fit bands' lower bounds, multiples of FIT_STEP
+BANDS = BAND_FLOORS  # the fit bands' lower bounds (30+, 60+, 90+), multiples of FIT_STEP
 #: The decision funnel's stages, in order: each counts people of the stage before.
 FUNNEL = ("assessed", "shortlisted", "shortlisted, then held", "shortlisted, then rejected")
 SPREAD = ("middle half from", "middle half to", "median from", "median to")
@@ -88,20 +84,18 @@ def compute_insights(store: Store, catalogue: Catalogue, filters: Filters | None
     filters = filters or Filters()
     labels = {r: catalogue.roles[r].label for r in catalogue.roles}
     skill_label = {s: catalogue.skills[s].label for s in catalogue.skills}
-    tracked = sorted({s for r in catalogue.roles.values() for s in r.must_have} | {*ESSENTIAL_SKILLS, *FUTURE_SKILLS})
-    try:
-        with read_transaction(store.engine) as connection:
-            if connection.dialect.name == "postgresql":  # one snapshot for every query, as on SQLite
-                connection.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-            people = count_people(connection, filters, assessments)
-            fits = count_people(connection, filters, assessment_fits, assessment_fits.c.role,
-                                step_of(connection, assessment_fits))  # fmt: skip
-            held = count_people(connection, filters, assessment_skills, assessment_skills.c.skill,
-                                where=(assessment_skills.c.skill.in_(tracked),))  # fmt: skip
-            decided = [(g, d, int(u), bool(s), n) for g, d, u, s, n in by_group(count_decisions(connection, filters))]
-            names = recruiter_names(connection, {u for _, _, u, _, _ in decided})
-    except sa.exc.DBAPIError as exc:  # a held lock, a database gone: a message, never a traceback
-        raise StoreError(_explain(exc, "read the talent pool's figures")) from None
+    future = catalogue.future  # the future technologies the article expects
+    tracked = sorted({s for r in catalogue.roles.values() for s in r.must_have} | {*ESSENTIAL_SKILLS, *future})
+    with store.reading("read the talent pool's figures") as connection:
+        if connection.dialect.name == "postgresql":  # one snapshot for every query, as on SQLite
+            connection.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        people = count_people(connection, filters, assessments)
+        fits = count_people(connection, filters, assessment_fits, assessment_fits.c.role,
+                            step_of(connection, assessment_fits))  # fmt: skip
+        held = count_people(connection, filters, assessment_skills, assessment_skills.c.skill,
+                            where=(assessment_skills.c.skill.in_(tracked),))  # fmt: skip
+        decided = [(g, d, int(u), bool(s), n) for g, d, u, s, n in by_group(count_decisions(connection, filters))]
+        names = recruiter_names(connection, {u for _, _, u, _, _ in decided})
 
     size: Counter[Group] = Counter({group: n for group, n in by_group(people)})
     whole = {g: n for g, n in size.items() if n >= MIN_GROUP}
@@ -133,7 +127,7 @@ def compute_insights(store: Store, catalogue: Catalogue, filters: Filters | None
             counted, showing = split(pool, size, _holding(has, skill))
             gap_rows.append((labels[role], skill_label[skill], counted, counted - showing))
     shares = {}
-    for skill in (*ESSENTIAL_SKILLS, *FUTURE_SKILLS):
+    for skill in (*ESSENTIAL_SKILLS, *future):
         counted, showing = split(size, size, _holding(has, skill))
         shares[skill] = (skill_label.get(skill, skill), showing, counted)
 
@@ -171,7 +165,7 @@ def compute_insights(store: Store, catalogue: Catalogue, filters: Filters | None
         role_mix=frame([(*k, n) for k, n in sorted(mix.items())], ["month", "role", "candidates"]),
         skill_gaps=frame(gap_rows, ["role", "skill", "people", "missing"], count="missing", share="missing share"),
         essentials=frame([shares[s] for s in ESSENTIAL_SKILLS], ["skill", "candidates", "people"], share="share"),
-        future=frame([shares[s] for s in FUTURE_SKILLS], ["skill", "candidates", "people"], share="share"),
+        future=frame([shares[s] for s in future], ["skill", "candidates", "people"], share="share"),
         decisions=frame([(*k, n) for k, n in sorted(decision_cells.items())],
                         ["role", "source", "decision", "candidates"]),
         funnel=frame([(stage, funnel[stage]) for stage in FUNNEL], ["stage", "candidates"]),
@@ -193,11 +187,8 @@ def data_version(store: Store) -> tuple[int, ...]:
         for column in (sa.select(sa.func.count()).select_from(table).scalar_subquery(),
                        sa.select(sa.func.coalesce(sa.func.max(table.c.id), 0)).scalar_subquery())
     ))  # fmt: skip
-    try:
-        with read_transaction(store.engine) as connection:
-            return tuple(int(n) for n in connection.execute(query).one())
-    except sa.exc.DBAPIError as exc:
-        raise StoreError(_explain(exc, "read the talent pool's figures")) from None
+    with store.reading("read the talent pool's figures") as connection:
+        return tuple(int(n) for n in connection.execute(query).one())
 
 
 def _holding(has: dict[tuple[Group, str], int], skill: str) -> Callable[[Group], int]:

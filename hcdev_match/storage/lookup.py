@@ -15,9 +15,10 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from ..errors import StoreError
-from .database import read_transaction
+from .audit import append_audit, assessment_target
+from .saving import hash_erase_code
 from .schema import assessments, recruiter_batches, users
-from .store import Store, _explain, _hash_code, _target, append_audit
+from .store import Store
 
 __all__ = ["Batch", "Found", "find_by_batch_and_file", "find_by_erase_code", "find_by_reference", "list_batches"]
 
@@ -55,13 +56,10 @@ def list_batches(store: Store) -> list[Batch]:
         .group_by(assessments.c.batch)
         .order_by(sa.func.min(assessments.c.created_at).desc())
     )  # fmt: skip
-    try:
-        with read_transaction(store.engine) as connection:
-            rows = connection.execute(query).all()
-            batches = connection.execute(sa.select(recruiter_batches.c.id, recruiter_batches.c.name))
-            named = {f"batch:{i}": str(n) for i, n in batches}
-    except sa.exc.DBAPIError as exc:
-        raise StoreError(_explain(exc, "list the saved batches")) from None
+    with store.reading("list the saved batches") as connection:
+        rows = connection.execute(query).all()
+        batches = connection.execute(sa.select(recruiter_batches.c.id, recruiter_batches.c.name))
+        named = {f"batch:{i}": str(n) for i, n in batches}
     return [Batch(str(b), when, int(n), who, named.get(str(b), str(b))) for b, when, n, who in rows]
 
 
@@ -82,7 +80,9 @@ def find_by_erase_code(store: Store, code: str, *, actor: str) -> list[Found]:
     """The result a candidate saved, found with the erase code they were shown (it is stored only hashed)."""
     if not code.strip():
         raise StoreError("type the erase code the candidate was shown when they saved their result")
-    return _find(store, assessments.c.erase_code_hash == _hash_code(code.strip()), actor=actor, how="by erase code")
+    return _find(
+        store, assessments.c.erase_code_hash == hash_erase_code(code.strip()), actor=actor, how="by erase code"
+    )
 
 
 def _find(store: Store, condition: sa.ColumnElement[bool], *, actor: str, how: str) -> list[Found]:
@@ -94,8 +94,8 @@ def _find(store: Store, condition: sa.ColumnElement[bool], *, actor: str, how: s
         .order_by(assessments.c.id)
         .limit(500)
     )  # fmt: skip
-    with store._write("look the candidate up") as connection:
+    with store.writing("look the candidate up") as connection:
         found = [Found(int(row[0]), *row[1:]) for row in connection.execute(query)]
-        append_audit(connection, actor, "looked_up", _target([f.assessment_id for f in found]),
+        append_audit(connection, actor, "looked_up", assessment_target([f.assessment_id for f in found]),
                      f"{how}: {len(found)} found")  # fmt: skip
     return found

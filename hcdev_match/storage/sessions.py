@@ -17,7 +17,7 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from .access import SESSION_LIFETIME, session_expired
-from .accounts import User, _reading
+from .accounts import User
 from .schema import users, web_sessions
 from .store import Store, utc_now
 
@@ -39,7 +39,7 @@ def open_web_session(store: Store, user: User, *, browser: str, now: datetime | 
     """Record a sign-in for ``browser`` (a hash of its XSRF token); return the token for its cookie."""
     now = now or utc_now()
     token = secrets.token_urlsafe(32)
-    with store._write("record the sign-in session") as connection:
+    with store.writing("record the sign-in session") as connection:
         # Sessions past their lifetime are never resumed; forget them here.
         connection.execute(web_sessions.delete().where(web_sessions.c.signed_in_at < now - SESSION_LIFETIME))
         connection.execute(
@@ -57,7 +57,7 @@ def resume_web_session(
     if not token or browser is None or len(token) > 100:
         return None
     now = now or utc_now()
-    with _reading(store, "look up the sign-in session") as connection:
+    with store.reading("look up the sign-in session") as connection:
         row = connection.execute(
             sa.select(web_sessions, users.c.name, users.c.role, users.c.password_hash)
             .join(users, users.c.id == web_sessions.c.user_id)
@@ -76,7 +76,7 @@ def resume_web_session(
 
 def touch_web_session(store: Store, token: str, *, now: datetime | None = None) -> None:
     """Move the session's last activity to ``now`` (its idle limit counts from there)."""
-    with store._write("note the session's activity") as connection:
+    with store.writing("note the session's activity") as connection:
         connection.execute(
             web_sessions.update().where(web_sessions.c.token_hash == _hash(token)).values(last_seen=now or utc_now())
         )
@@ -84,5 +84,5 @@ def touch_web_session(store: Store, token: str, *, now: datetime | None = None) 
 
 def end_web_session(store: Store, token: str) -> None:
     """Forget a session: its cookie opens nothing any more."""
-    with store._write("end the sign-in session") as connection:
+    with store.writing("end the sign-in session") as connection:
         connection.execute(web_sessions.delete().where(web_sessions.c.token_hash == _hash(token)))

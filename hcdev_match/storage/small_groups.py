@@ -16,9 +16,9 @@ import pandas as pd
 
 __all__ = [
     "FIT_STEP",
-    "Group",
     "MIN_GROUP",
     "MIN_SPREAD",
+    "Group",
     "by_group",
     "frame",
     "is_whole",

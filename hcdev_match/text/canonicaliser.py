@@ -84,7 +84,7 @@ class Canonicaliser:
         self.phrases = PhraseTable(catalogue)
         # The reading loop's look-ups, bound once (see phrases.py).
         self.skill_ids = self.phrases.skill_ids
-        self._table, self._lengths, self._starts = self.phrases.table, self.phrases.lengths, self.phrases.starts
+        self._table, self._visited, self._starts = self.phrases.table, self.phrases.visited, self.phrases.starts
         self._title_words = self.phrases.title_words
         self._exact_re = self.phrases.exact_re
 
@@ -132,7 +132,7 @@ class Canonicaliser:
         tokens = tokenize(_EOL_JOIN.join(unique))
         tokens.append(_EOL)
         exact = self.phrases.exact_by_line("\n".join(unique.values())) if self._exact_re else {}
-        table, lengths, starts, skill_ids = self._table, self._lengths, self._starts, self.skill_ids
+        table, visited, starts, skill_ids = self._table, self._visited, self._starts, self.skill_ids
         min_skills, min_density = cfg.list_line_min_skills, cfg.list_line_min_density
         spam_at, list_copies = cfg.stuffing_line_repeats, cfg.stuffing_list_copies
         context: list[str] = []
@@ -151,7 +151,7 @@ class Canonicaliser:
         n = len(tokens)
         resume = 0
         # compress/map run in C: only phrase-starting tokens reach Python code.
-        for i in compress(count(), map(lengths.__contains__, tokens)):
+        for i in compress(count(), map(visited.__contains__, tokens)):
             if i < resume:
                 continue  # inside a phrase already matched
             token = tokens[i]

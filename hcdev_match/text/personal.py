@@ -14,8 +14,8 @@ from .tokenizer import ADDRESS_RE, tokenize
 
 __all__ = [
     "ADDRESS_RE",
-    "HEAD_LINES",
     "HEADING_WORDS",
+    "HEAD_LINES",
     "TITLES",
     "find_name_line",
     "header_name",

@@ -50,12 +50,8 @@ class PhraseTable:
             tokens = tokenize_phrase(phrase)
             add(tokens, " ".join(tokens))
         self.table = table
-        lengths: dict[str, set[int]] = {}
-        for key in table:
-            first, _, _ = key.partition(" ")
-            lengths.setdefault(first, set()).add(key.count(" ") + 1)
-        self.lengths = {k: sorted(v, reverse=True) for k, v in lengths.items()}
-        self.lengths[EOL] = []  # line ends are visited too
+        # The tokens a phrase can start at, and line ends, which are visited too.
+        self.visited = frozenset({*(key.partition(" ")[0] for key in table), EOL})
         # Words of role keywords and signal phrases ("Engineer", "Developer",
         # "Clinical"): a first line with one of them is a title, not a name.
         self.title_words = frozenset(

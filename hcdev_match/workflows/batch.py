@@ -1,4 +1,8 @@
-"""Scoring many files: walk paths, read each safely, score in parallel.
+"""Scoring many files for the command line: walk paths, read them through the one intake, score in parallel.
+
+Files, ZIPs of files and CSVs of ``id,text`` rows are read by
+``documents.intake``, the recruiter page's intake, so a file is accepted or
+refused, and its refusal worded, the same way in both.
 
 Without explanations (the ``rank`` CSV), workers are forked *before*
 scikit-learn is imported: they read and canonicalise files while the parent
@@ -12,14 +16,15 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..catalogue.model import Catalogue
 from ..config import MatchConfig
-from ..documents.document import SUPPORTED_SUFFIXES, DocumentLimits, read_documents, read_file_bytes
+from ..documents.gate import DocumentLimits, read_file_bytes
+from ..documents.intake import INTAKE_SUFFIXES, BatchLimits, UploadItem, read_batch
 from ..errors import DocumentError
 from ..scoring.assessment import Assessment
 from ..text.canonicaliser import Canonicaliser, TextEvidence
@@ -27,29 +32,31 @@ from ..text.canonicaliser import Canonicaliser, TextEvidence
 if TYPE_CHECKING:
     from ..scoring.matcher import Matcher
 
-__all__ = ["BatchItem", "collect_paths", "score_files"]
+__all__ = ["ScoredItem", "collect_paths", "score_files"]
 
 _CHUNK = 100
+# An operator's own files: no batch cap (each file still meets DocumentLimits, each ZIP member too).
+_UNCAPPED = BatchLimits(max_files=2**40, max_bytes=2**62)
 
 
 @dataclass(frozen=True)
-class BatchItem:
-    """One file's outcome: fits (and an assessment when explained) or an error."""
+class ScoredItem:
+    """One CV of the batch as the intake read it, and its fits (with an assessment when explained).
 
-    source: str
-    fits: tuple[float, ...] | None
+    ``fits`` is None when ``item`` could not be read; ``item.error`` says why.
+    """
+
+    item: UploadItem
+    fits: tuple[float, ...] | None = None
     flags: tuple[str, ...] = ()
-    error: str | None = None
     assessment: Assessment | None = None
 
 
 @dataclass(frozen=True)
 class _Read:
-    source: str
+    item: UploadItem
     evidence: TextEvidence | None
     text: str
-    flags: tuple[str, ...]
-    error: str | None
 
 
 # What forked workers inherit from the parent (set just before the fork).
@@ -57,12 +64,12 @@ _WORKER: dict[str, object] = {}
 
 
 def collect_paths(paths: Iterable[str | Path]) -> list[Path]:
-    """Expand directories (recursively) into the supported files they hold, sorted."""
+    """Expand directories (recursively) into the files the intake takes (CVs, ZIPs, CSVs), sorted."""
     out: list[Path] = []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            out.extend(sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES))
+            out.extend(sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in INTAKE_SUFFIXES))
         elif path.exists():
             out.append(path)
         else:
@@ -79,8 +86,8 @@ def score_files(
     workers: int | None = None,
     explain: bool = False,
     limits: DocumentLimits | None = None,
-) -> Iterator[BatchItem]:
-    """Score files, in order; a file that cannot be read becomes an item with an error."""
+) -> Iterator[ScoredItem]:
+    """Score files (ZIP members and CSV rows each as a CV), in order; one that cannot be read has no fits."""
     limits = limits or DocumentLimits()
     chunks = [list(paths[i : i + _CHUNK]) for i in range(0, len(paths), _CHUNK)]
     workers = max(1, min(workers or os.cpu_count() or 1, len(chunks)))
@@ -127,39 +134,38 @@ def _read_chunk(chunk: list[Path]) -> list[_Read]:
     limits = _WORKER["limits"]
     assert isinstance(canonicaliser, Canonicaliser) and isinstance(limits, DocumentLimits)
     explain = "matcher" in _WORKER
-    raw: list[tuple[int, str, bytes]] = []
-    out: list[_Read | None] = [None] * len(chunk)
-    for index, path in enumerate(chunk):
-        try:
-            data = read_file_bytes(path, limits=limits)
-        except DocumentError as exc:
-            out[index] = _Read(path.name, None, "", (), str(exc))
-            continue
-        raw.append((index, path.name, data))
-    # One call for the whole chunk: PDFs and DOCX share one limited parser
-    # process (this worker already has a core of its own).
-    documents = read_documents([(name, data) for _, name, data in raw], limits=limits, workers=1)
-    for (index, name, _), document in zip(raw, documents, strict=True):
-        if isinstance(document, DocumentError):
-            out[index] = _Read(name, None, "", (), str(document))
-            continue
-        evidence = None if explain else canonicaliser.read(document.text)
+
+    def content(path: Path) -> Callable[[], bytes]:
+        return lambda: read_file_bytes(path, limits=limits)
+
+    # One parser process for the whole chunk: this worker already has a core of its own.
+    intake = read_batch([(p.name, content(p)) for p in chunk], limits=limits, batch=_UNCAPPED, parsers=1)
+    out = []
+    for item in intake.items:
+        text = item.document.text if item.document is not None else ""
+        evidence = canonicaliser.read(text) if item.document is not None and not explain else None
         # The text travels back only when it is to be explained (snippets).
-        out[index] = _Read(name, evidence, document.text if explain else "", document.flags, None)
-    return [item for item in out if item is not None]
+        out.append(_Read(item, evidence, text if explain else ""))
+    return out
 
 
-def _score_chunk(matcher: Matcher, chunk: list[_Read], explain: bool) -> list[BatchItem]:
-    good = [r for r in chunk if r.error is None]
-    scored: dict[int, BatchItem] = {}
+def _score_chunk(matcher: Matcher, chunk: list[_Read], explain: bool) -> list[ScoredItem]:
+    good = [r for r in chunk if r.item.document is not None]
+    scored: dict[int, ScoredItem] = {}
     if explain:
         for read, assessment in zip(good, matcher.assess_many([r.text for r in good]), strict=True):
             fits = tuple(assessment.fit_of(role).fit for role in matcher.roles)
-            flags = tuple(dict.fromkeys(read.flags + assessment.flags))
-            scored[id(read)] = BatchItem(read.source, fits, flags, assessment=assessment)
+            flags = _flags(read.item, assessment.flags)
+            scored[id(read)] = ScoredItem(read.item, fits, flags, assessment=assessment)
     else:
         table = matcher.fit_evidence([r.evidence for r in good if r.evidence is not None])
         for row, read in enumerate(good):
-            flags = tuple(dict.fromkeys(read.flags + table.flags[row]))
-            scored[id(read)] = BatchItem(read.source, tuple(float(f) for f in table.fits[row]), flags)
-    return [scored.get(id(r)) or BatchItem(r.source, None, error=r.error) for r in chunk]
+            fits = tuple(float(f) for f in table.fits[row])
+            scored[id(read)] = ScoredItem(read.item, fits, _flags(read.item, table.flags[row]))
+    return [scored.get(id(r)) or ScoredItem(r.item) for r in chunk]
+
+
+def _flags(item: UploadItem, scored: tuple[str, ...]) -> tuple[str, ...]:
+    """What reading the file noticed, then what scoring it did, each once."""
+    read = item.document.flags if item.document is not None else ()
+    return tuple(dict.fromkeys(read + scored))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -29,31 +29,26 @@ from ..text.redaction import MASK, mask_file_names, mask_personal_details
 from ..text.tokenizer import tokenize_phrase
 from .fitcheck import FitCheck, check_fit
 
-__all__ = ["Ranking", "RankingError", "RankingFailure", "mask_fit_check", "ranking_csv"]
+__all__ = ["Ranking", "RankingError", "mask_fit_check", "ranking_csv"]
 
 
 class RankingError(HcdevMatchError):
     """A ranking asked for what it does not hold (the text of a CV that was not kept)."""
 
 
-@dataclass(frozen=True)
-class RankingFailure:
-    name: str
-    error: str
-
-
 class Ranking:
-    """A scored batch: the CVs that could be read, and why the others could not."""
+    """A scored batch from the one intake: the CVs that could be read, and the items that could not (with why)."""
 
     def __init__(self, matcher: Matcher, items: Sequence[UploadItem]) -> None:
         self.matcher = matcher
         readable = [item for item in items if item.document is not None]
-        self.failures = [RankingFailure(item.name, item.error or "not read") for item in items if item.document is None]
+        self.failures = [item for item in items if item.document is None]
         self.sources = [item.name for item in readable]
         self.texts: list[str | None] = [item.document.text for item in readable if item.document is not None]
         self.kinds = [item.document.kind for item in readable if item.document is not None]
         self.ids = [f"C{n:03d}" for n in range(1, len(readable) + 1)]
-        evidence = matcher.read([item.document.text for item in readable if item.document is not None])
+        # Read once: re-weighing and saving reuse it.
+        evidence = self._read = matcher.read([item.document.text for item in readable if item.document is not None])
         self.strengths: sp.csr_matrix = (
             matcher.strengths(evidence) if evidence else sp.csr_matrix((0, len(matcher.terms)))
         )
@@ -121,17 +116,20 @@ class Ranking:
         texts = [t for t in self.texts if t is not None]
         if len(texts) != len(self.texts):
             raise RankingError("a reopened batch is already saved; its CVs are not assessed again")
-        scored = self.matcher.assess_many(texts, snippets=False)
+        if len(self._read) == len(texts):  # read when the batch was ranked: not read again
+            scored = self.matcher.assess_read(texts, self._read, snippets=False)
+        else:  # a reopened batch whose CV texts were kept
+            scored = self.matcher.assess_many(texts, snippets=False)
         return [replace(a, flags=flags) for a, flags in zip(scored, self.flags, strict=True)]
 
     def failure_lines(self, *, blind: bool) -> list[str]:
         """One line per file that could not be read; under blind review no file or member name shows."""
         if not blind:
-            return [f"{f.name}: {f.error}" for f in self.failures]
+            return [f"{f.name}: {f.error or 'not read'}" for f in self.failures]
         names = [f.name for f in self.failures] + self.sources
         lines = []
         for n, failure in enumerate(self.failures, 1):
-            reason = mask_file_names(failure.error, names, label=f"file {n}")
+            reason = mask_file_names(failure.error or "not read", names, label=f"file {n}")
             lines.append(reason if reason.startswith(f"file {n}") else f"file {n}: {reason}")
         return lines
 
@@ -143,16 +141,8 @@ class Ranking:
         roles: Sequence[str] = (),
     ) -> np.ndarray:
         """Fits (candidates x all roles) under these weights; required skills join the opening's roles."""
-        matcher = self.matcher
-        weights = matcher.weigh_roles(tier_weights)
-        for skill in required:
-            i = matcher.index.get(skill)
-            if i is None:
-                continue
-            for role in roles:
-                j = matcher.roles.index(role)
-                weights[i, j] = max(weights[i, j], matcher.term_weight(i, tier_weights["must_have"]))
-        fits, _, _ = matcher.fit_matrix(self.strengths, role_weights=weights, evidence=self.evidence)
+        weights = self.matcher.weigh_roles(tier_weights, required=dict.fromkeys(roles, required))
+        fits, _, _ = self.matcher.fit_matrix(self.strengths, role_weights=weights, evidence=self.evidence)
         return fits
 
     def table(

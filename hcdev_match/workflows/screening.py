@@ -28,10 +28,10 @@ from ..scoring.matcher import Matcher
 from .ranking import Ranking
 
 __all__ = [
+    "WEIGHTED_TIERS",
     "Screening",
     "Settings",
     "SettingsError",
-    "WEIGHTED_TIERS",
     "batch_fingerprint",
     "read_screening",
     "resolve_skills",

@@ -11,17 +11,17 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from ..config import FIT_BANDS, band_of
 from ..errors import HcdevMatchError
-from ..scoring.assessment import FIT_BANDS, band_of
 from .ranking import ranking_csv
 
 __all__ = [
     "BAND_NAMES",
     "DETAIL_COLUMNS",
-    "DecisionError",
     "KEY_COLUMNS",
-    "PendingDecision",
     "UNDECIDED",
+    "DecisionError",
+    "PendingDecision",
     "compare_frame",
     "export_csv",
     "filter_table",
