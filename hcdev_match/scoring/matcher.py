@@ -200,14 +200,16 @@ class Matcher:
         *,
         role_weights: np.ndarray | None = None,
         evidence: sp.csr_matrix | None = None,
+        totals: np.ndarray | None = None,
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Fits (texts x roles), coverage (texts x roles) and domain factors (texts).
 
         ``evidence`` (see :meth:`evidence_strengths`) is what the domain factor
-        reads; without it, every term counts.
+        reads; without it, every term counts. ``totals`` is what full coverage
+        of each profile weighs (default: its ``profile_terms`` heaviest terms).
         """
         weights = self.role_weights if role_weights is None else role_weights
-        totals = self._profile_totals(weights)
+        totals = self._profile_totals(weights) if totals is None else totals
         coverage = np.asarray(strengths @ weights) / totals
         domain = self.domain.factors(strengths if evidence is None else evidence)
         scale = self.config.coverage_scale

@@ -1,0 +1,129 @@
+"""Evaluation of openings: does a posting, as an opening, rank the texts of its own role first?
+
+Each role-labelled posting of a labelled file is the opening in turn, and
+every other text of the file is ranked by its fit to it. The measure is the
+mean average precision of the texts that share the posting's label, beside
+the same ranking by the fit to the catalogue role that posting fits best
+(the proxy a recruiter had before openings), in the same run, over all
+texts and over the CVs only.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from sklearn.metrics import average_precision_score
+
+from ..errors import EvaluationError
+from .matcher import Matcher
+from .opening import build_opening, fit_opening
+
+__all__ = ["OpeningReport", "OpeningText", "evaluate_openings", "load_opening_texts"]
+
+_NONE = "none"
+_KINDS = ("posting", "cv")
+
+
+@dataclass(frozen=True)
+class OpeningText:
+    id: str
+    text: str
+    label: str
+    kind: str
+
+
+@dataclass(frozen=True)
+class OpeningReport:
+    """Mean average precision of same-label texts, by opening fit and by the best role's fit."""
+
+    openings: int
+    texts: int
+    opening_map: float
+    role_map: float
+    opening_map_cvs: float
+    role_map_cvs: float
+    #: Per opening: id, label, best role, and the four average precisions.
+    rows: tuple[dict[str, Any], ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "openings": self.openings,
+            "texts": self.texts,
+            "opening_map": round(self.opening_map, 4),
+            "role_map": round(self.role_map, 4),
+            "opening_map_cvs": round(self.opening_map_cvs, 4),
+            "role_map_cvs": round(self.role_map_cvs, 4),
+            "rows": list(self.rows),
+        }
+
+
+def load_opening_texts(path: str | Path, *, roles: tuple[str, ...]) -> list[OpeningText]:
+    """Read ``{"id", "text", "label", "kind"}`` JSON lines (kind: posting or cv; label: a role or none)."""
+    path = Path(path)
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise EvaluationError(f"{path}: cannot read it as UTF-8 text ({exc}); pass a .jsonl file") from None
+    allowed = set(roles) | {_NONE}
+    out = []
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise EvaluationError(f"{path}:{number}: not JSON ({exc.msg}); write one JSON object per line") from None
+        keys = ("id", "text", "label", "kind")
+        if not isinstance(record, dict) or not all(isinstance(record.get(k), str) for k in keys):
+            raise EvaluationError(
+                f'{path}:{number}: expected an object with string "id", "text", "label" and "kind"; '
+                f"got keys {sorted(record) if isinstance(record, dict) else type(record).__name__}"
+            )
+        if record["label"] not in allowed or record["kind"] not in _KINDS:
+            raise EvaluationError(
+                f"{path}:{number}: label {record['label']!r} / kind {record['kind']!r}: "
+                f"use a label of {sorted(allowed)} and a kind of {list(_KINDS)}"
+            )
+        out.append(OpeningText(record["id"], record["text"], record["label"], record["kind"]))
+    if not any(t.kind == "posting" and t.label != _NONE for t in out):
+        raise EvaluationError(f"{path}: no role-labelled posting to use as an opening; add one")
+    return out
+
+
+def evaluate_openings(matcher: Matcher, texts: list[OpeningText]) -> OpeningReport:
+    """Each role-labelled posting as the opening, every other text ranked (module docs)."""
+    evidence = matcher.read([t.text for t in texts])
+    role_fits = matcher.fit_evidence(evidence).fits
+    rows: list[dict[str, Any]] = []
+    for i, posting in enumerate(texts):
+        if posting.kind != "posting" or posting.label == _NONE:
+            continue
+        fits = fit_opening(matcher, build_opening(matcher, posting.text), evidence)
+        best = int(np.argmax(role_fits[i]))
+        row: dict[str, Any] = {"id": posting.id, "label": posting.label, "best_role": matcher.roles[best]}
+        for suffix, kinds in (("", _KINDS), ("_cvs", ("cv",))):
+            others = [k for k, t in enumerate(texts) if k != i and t.kind in kinds]
+            relevant = [texts[k].label == posting.label for k in others]
+            if not any(relevant):
+                continue  # nothing to find: average precision is undefined
+            row["opening_ap" + suffix] = float(average_precision_score(relevant, fits[others]))
+            row["role_ap" + suffix] = float(average_precision_score(relevant, role_fits[others, best]))
+        rows.append(row)
+
+    def mean(key: str) -> float:
+        values = [row[key] for row in rows if key in row]
+        return float(np.mean(values)) if values else 0.0
+
+    return OpeningReport(
+        openings=len(rows),
+        texts=len(texts),
+        opening_map=mean("opening_ap"),
+        role_map=mean("role_ap"),
+        opening_map_cvs=mean("opening_ap_cvs"),
+        role_map_cvs=mean("role_ap_cvs"),
+        rows=tuple({k: round(v, 4) if isinstance(v, float) else v for k, v in row.items()} for row in rows),
+    )

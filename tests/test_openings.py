@@ -1,0 +1,180 @@
+"""Openings: a posting read into required and preferred skills, and CVs fitted to it."""
+
+from __future__ import annotations
+
+import pytest
+
+from hcdev_match.config import DEFAULT_TIER_WEIGHTS
+from hcdev_match.documents.document import read_document
+from hcdev_match.scoring.matcher import Matcher
+from hcdev_match.scoring.opening import (
+    Opening,
+    build_opening,
+    edit_required,
+    explain_opening,
+    fit_opening,
+    read_opening,
+    refit_opening,
+)
+from hcdev_match.text.opening import read_posting
+
+from .files import make_docx, make_pdf
+
+INTEGRATION = """\
+# Senior Integration Engineer
+
+About the role
+You will build and run the interfaces between our hospital's EHR and partner laboratories.
+
+Requirements:
+- 5+ years building HL7 v2 ADT and ORU interfaces
+- Mirth Connect, in production
+- Strong SQL
+- Experience with Zorblax Studio
+
+Nice to have
+- FHIR R4 APIs
+- Python scripting is a plus
+
+Benefits
+- Kubernetes training budget, 401(k), dental and vision insurance
+
+We are an equal opportunity employer: DICOM, Swift and Android never decide who we hire.
+How to apply: send your CV to jobs@example.org
+"""
+
+# Scraped from a job board: the line breaks are gone, headings are glued to sentences.
+SCRAPED = (
+    "Imaging Platform Engineer. We build radiology software used by 40 hospitals.Must Have Skills: DICOM "
+    "and PACS integration, C++ on Linux.Preferred Qualifications: Experience with MONAI or PyTorch. "
+    "Salary range $150k, full benefits including React Native workshops."
+)
+
+CV_REQUIRED = """\
+Integration engineer at a regional hospital network, 2017 to 2024.
+I built HL7 v2 ADT and ORU interfaces for the hospital's EHR and ran Mirth Connect in production.
+I wrote SQL reports on interface traffic for the clinical systems team and patient registration.
+I supported nurses and clinicians on the wards when an interface failed.
+"""
+
+CV_PREFERRED = """\
+Software engineer at a regional hospital network, 2017 to 2024.
+I built FHIR R4 APIs for the hospital's EHR and wrote Python scripts for the clinical systems team.
+I supported nurses and clinicians on the wards and worked on patient registration screens.
+"""
+
+
+def test_requirements_and_preferences_come_from_the_postings_own_sections_and_wording(matcher: Matcher) -> None:
+    opening = build_opening(matcher, INTEGRATION)
+    assert opening.title == "Senior Integration Engineer"
+    assert {"hl7", "adt", "interface_engine", "sql"} <= set(opening.required)
+    # "Nice to have" is a section; "... is a plus" says so in its own sentence.
+    assert {"fhir", "python"} <= set(opening.preferred)
+    assert not set(opening.required) & set(opening.preferred)
+    assert opening.closest[0][0] == "ehr"
+    assert {"hl7", "fhir"} <= set(opening.context)
+
+
+def test_boilerplate_buys_no_skill(matcher: Matcher) -> None:
+    opening = build_opening(matcher, INTEGRATION)
+    named = set(opening.required) | set(opening.preferred)
+    # Kubernetes stands in the benefits, DICOM, Swift and Android in the equal-opportunity line.
+    assert not named & {"containers", "dicom", "swift", "android"}
+    assert opening.ignored_words > 20
+    # The same posting without its boilerplate gives the same skills.
+    lean = build_opening(matcher, INTEGRATION.split("Benefits")[0])
+    assert (lean.required, lean.preferred) == (opening.required, opening.preferred)
+
+
+def test_a_scraped_posting_without_line_breaks_is_cut_at_its_glued_headings(matcher: Matcher) -> None:
+    parts = read_posting(SCRAPED)
+    assert "DICOM" in parts.required and "MONAI" in parts.preferred and "Salary" not in parts.described
+    opening = build_opening(matcher, SCRAPED)
+    assert {"dicom", "pacs", "cpp", "linux"} <= set(opening.required)
+    assert {"monai", "pytorch"} <= set(opening.preferred)
+    assert "react_native" not in set(opening.required) | set(opening.preferred)
+    assert opening.closest[0][0] == "imaging"
+
+
+def test_a_posting_without_requirements_requires_what_it_describes(matcher: Matcher) -> None:
+    opening = build_opening(matcher, "EHR developer\nYou will build FHIR APIs and HL7 interfaces for our clinics.")
+    assert {"fhir", "hl7"} <= set(opening.required) and not opening.preferred
+
+
+def test_terms_the_catalogue_does_not_know_are_listed_for_a_person(matcher: Matcher) -> None:
+    opening = build_opening(matcher, INTEGRATION)
+    assert "Zorblax Studio" in opening.not_matched
+    # Catalogue names are matched, never listed; nor is the plain English of a requirement.
+    assert not {"Mirth Connect", "Mirth", "SQL", "FHIR", "Strong", "Experience"} & set(opening.not_matched)
+    fit = explain_opening(matcher, opening, matcher.assess(CV_REQUIRED), CV_REQUIRED)
+    assert fit.to_dict()["not_matched_automatically"] == list(opening.not_matched)
+
+
+def test_a_cv_showing_every_required_skill_outranks_one_showing_only_preferred_ones(matcher: Matcher) -> None:
+    opening = build_opening(matcher, INTEGRATION)
+    evidence = matcher.read([CV_REQUIRED, CV_PREFERRED])
+    fits = fit_opening(matcher, opening, evidence)
+    assert fits[0] > fits[1] > 0
+    assessed = [explain_opening(matcher, opening, matcher.assess(t), t) for t in (CV_REQUIRED, CV_PREFERRED)]
+    assert not assessed[0].missing["required"][:-1] or assessed[0].missing["required"] == ()
+    assert set(assessed[1].missing["required"]) >= {"hl7", "adt", "interface_engine"}
+    # Missing lists the required skills first.
+    assert assessed[1].missing_ids[: len(assessed[1].missing["required"])] == list(assessed[1].missing["required"])
+
+
+def test_an_opening_fit_is_explained_like_a_role_fit(matcher: Matcher) -> None:
+    opening = build_opening(matcher, INTEGRATION)
+    assessment = matcher.assess(CV_REQUIRED)
+    fit = explain_opening(matcher, opening, assessment, CV_REQUIRED)
+    assert fit.fit == pytest.approx(fit_opening(matcher, opening, matcher.read([CV_REQUIRED]))[0])
+    assert sum(t.contribution for t in fit.terms) == pytest.approx(fit.fit)
+    hl7 = next(m for m in fit.matched if m.skill == "hl7")
+    assert hl7.tier == "required" and "HL7" in hl7.snippet
+    assert [m.tier for m in fit.matched] == sorted((m.tier for m in fit.matched), key=lambda t: t != "required")
+    # Re-fitting from the kept strengths reads no text and agrees.
+    again = refit_opening(matcher, opening, [assessment.strengths], listed_only=[assessment.listed_only])
+    assert again[0] == pytest.approx(fit.fit)
+
+
+def test_an_opening_uses_the_same_domain_evidence_as_a_role_fit(matcher: Matcher) -> None:
+    opening = build_opening(matcher, INTEGRATION)
+    outside = "Backend developer at an online shop.\nI built SQL reporting, Python services and REST APIs."
+    assessment = matcher.assess(outside)
+    assert assessment.domain.healthcare == 0
+    assert explain_opening(matcher, opening, assessment).fit == 0.0 == assessment.best.fit
+
+
+def test_the_recruiters_edit_of_the_required_list_changes_the_ranking(matcher: Matcher) -> None:
+    opening = build_opening(matcher, INTEGRATION)
+    edited = edit_required(matcher, opening, ["fhir", "python"])
+    assert edited.required == ("fhir", "python") and "hl7" in edited.preferred
+    # The edit re-tiers the profile, so re-ranking needs the strengths only: FHIR and Python
+    # required now, the CV showing them gains on the one that does not.
+    strengths = [matcher.assess(t).strengths for t in (CV_REQUIRED, CV_PREFERRED)]
+    before = refit_opening(matcher, opening, strengths)
+    after = refit_opening(matcher, edited, strengths)
+    assert after[1] > before[1] and after[0] < before[0]
+    # So do the recruiter's tier weights: must-haves weighing double, the CV showing them gains more.
+    heavy = refit_opening(matcher, opening, strengths, tier_weights={**DEFAULT_TIER_WEIGHTS, "must_have": 2.0})
+    assert heavy[0] - heavy[1] > before[0] - before[1]
+    nothing = refit_opening(matcher, opening, strengths, tier_weights=dict.fromkeys(DEFAULT_TIER_WEIGHTS, 0.0))
+    assert not nothing.any()
+
+
+def test_an_opening_survives_storage_as_json(matcher: Matcher) -> None:
+    opening = build_opening(matcher, INTEGRATION)
+    again = Opening.from_dict(opening.to_dict())
+    assert again.to_dict() == opening.to_dict()
+    assert len(opening.text_hash) == 64 and "Zorblax" not in str(opening.to_dict()["profile"])
+    strengths = [matcher.assess(CV_REQUIRED).strengths]
+    assert refit_opening(matcher, again, strengths)[0] == pytest.approx(refit_opening(matcher, opening, strengths)[0])
+
+
+@pytest.mark.parametrize("kind", ["docx", "pdf", "md"])
+def test_a_posting_file_goes_through_the_safe_intake(matcher: Matcher, kind: str) -> None:
+    lines = INTEGRATION.split("\n")
+    data = {"docx": make_docx, "pdf": make_pdf}.get(kind, lambda ls: "\n".join(ls).encode())(lines)
+    opening = read_opening(matcher, data, f"posting.{kind}")
+    assert {"hl7", "adt", "interface_engine"} <= set(opening.required)
+    assert {"fhir", "python"} <= set(opening.preferred)
+    assert opening.text_hash == build_opening(matcher, read_document(data, f"posting.{kind}").text).text_hash
