@@ -12,11 +12,12 @@ from typing import TYPE_CHECKING, Any, TextIO
 from ..catalogue.model import load_catalogue
 from ..catalogue.reference import load_reference_corpus
 from ..documents.document import read_path
-from ..errors import DocumentError
+from ..errors import DocumentError, EvaluationError
 from ..present.report import HUMAN_NOTE
 from ..present.spreadsheet import csv_writer
 from ..scoring.assessment import FLAG_MESSAGES, Assessment
 from ..workflows.batch import ScoredItem, collect_paths, score_files
+from .opening import load_opening, opening_cells, opening_summary
 
 if TYPE_CHECKING:
     from ..scoring.matcher import Matcher
@@ -44,15 +45,21 @@ def run_score(args: argparse.Namespace, stdin: TextIO, out: TextIO) -> int:
         document = read_path(args.file)
         text, flags = document.text, document.flags
     matcher = _matcher(args)
+    opening = load_opening(matcher, args.opening) if args.opening else None
     assessment = matcher.assess(text)
     all_flags = tuple(dict.fromkeys(flags + assessment.flags))
     if args.format == "json":
         data = assessment.to_dict(top_terms=args.top_terms)
         data["flags"] = list(all_flags)
+        if opening is not None:
+            data["opening"] = opening_summary(matcher, opening, assessment)
         json.dump(data, out, indent=2, ensure_ascii=False)
         out.write("\n")
     else:
         _print_table(assessment, all_flags, out)
+        if opening is not None:
+            summary = opening_summary(matcher, opening, assessment)
+            out.write(f"Opening {summary['title']!r}: fit {summary['fit']:.1f}/100; missing: {summary['missing']}\n")
     return 0
 
 
@@ -92,22 +99,30 @@ def run_rank(args: argparse.Namespace, out: TextIO) -> int:
     if args.workers is not None and args.workers < 1:
         raise DocumentError(f"--workers must be 1 or more, got {args.workers}")
     catalogue = load_catalogue(args.catalogue)
+    opener = _matcher(args) if args.opening else None
+    opening = load_opening(opener, args.opening) if opener is not None else None
     scored = list(
         score_files(
             paths,
             catalogue=catalogue,
             reference_texts=load_reference_corpus(args.reference),
             workers=args.workers,
-            explain=args.format == "json",
+            explain=args.format == "json" or opening is not None,  # the opening fit needs the strengths
         )
     )
     for failed in (s.item for s in scored if s.fits is None):
         print(f"{PROG}: skipped {failed.name}: {failed.error}", file=sys.stderr)
     if args.format == "json":
-        json.dump([_record(s, catalogue.version) for s in scored], out, indent=2, ensure_ascii=False)
+        records = [_record(s, catalogue.version) for s in scored]
+        if opener is not None and opening is not None:
+            for record, s in zip(records, scored, strict=True):
+                if s.assessment is not None:
+                    record["opening"] = opening_summary(opener, opening, s.assessment)
+        json.dump(records, out, indent=2, ensure_ascii=False)
         out.write("\n")
     else:
-        _write_rank_csv(scored, tuple(catalogue.roles), catalogue.version, out)
+        cells = [opening_cells(opener, opening, s.assessment) for s in scored]
+        _write_rank_csv(scored, tuple(catalogue.roles), catalogue.version, out, cells)
     failures = sum(1 for s in scored if s.fits is None)
     if failures == len(scored):
         print(f"{PROG}: error: none of the {len(scored)} CVs could be read", file=sys.stderr)
@@ -123,22 +138,40 @@ def _record(scored: ScoredItem, version: str) -> dict[str, Any]:
     return {"source": scored.item.name, "catalogue_version": version, "flags": list(scored.flags), "fits": fits}
 
 
-def _write_rank_csv(scored: list[ScoredItem], roles: tuple[str, ...], version: str, out: TextIO) -> None:
+def _write_rank_csv(
+    scored: list[ScoredItem], roles: tuple[str, ...], version: str, out: TextIO, cells: list[list[str]]
+) -> None:
     writer = csv_writer(out)
-    writer.writerow(["source", "best_role", "best_fit", *roles, "flags", "catalogue_version", "error"])
-    for s in scored:
+    extra = ["opening_fit"] if any(cells) else []  # only with --opening
+    writer.writerow(["source", "best_role", "best_fit", *roles, *extra, "flags", "catalogue_version", "error"])
+    for s, opening in zip(scored, cells, strict=True):
         if s.fits is None:
-            writer.writerow([s.item.name, "", "", *[""] * len(roles), "", version, s.item.error])
+            writer.writerow([s.item.name, "", "", *[""] * len(roles), *[""] * len(extra), "", version, s.item.error])
             continue
         fits = s.fits
         best = max(range(len(roles)), key=lambda j: (fits[j], -j))
         writer.writerow(
-            [s.item.name, roles[best], f"{fits[best]:.1f}", *(f"{f:.1f}" for f in fits), ";".join(s.flags), version, ""]
+            [
+                s.item.name,
+                roles[best],
+                f"{fits[best]:.1f}",
+                *(f"{f:.1f}" for f in fits),
+                *opening,
+                ";".join(s.flags),
+                version,
+                "",
+            ]
         )
 
 
 def run_evaluate(args: argparse.Namespace, out: TextIO) -> int:
     from ..scoring.evaluation import FOUND_AT, evaluate_items, load_evaluation_file
+    from .opening import run_opening_evaluation
+
+    if args.openings:
+        return run_opening_evaluation(_matcher(args), args.openings, args.format, out)
+    if not args.file:
+        raise EvaluationError("evaluate needs a .jsonl file, or --openings FILE.jsonl; give one")
 
     matcher = _matcher(args)
     items = load_evaluation_file(Path(args.file), roles=matcher.roles)

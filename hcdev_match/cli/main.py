@@ -19,6 +19,7 @@ from ..catalogue.reference import DEFAULT_REFERENCE_DIR
 from ..config import DEFAULT_DATABASE
 from ..errors import HcdevMatchError
 from .fits import PROG, run_evaluate, run_rank, run_rank_table, run_score
+from .opening import add_opening_command, add_opening_option, run_opening_command
 
 __all__ = ["main"]
 
@@ -50,8 +51,13 @@ def _build_parser() -> argparse.ArgumentParser:
     rank.add_argument("--workers", type=int, default=None, help="processes (default: one per core)")
 
     evaluate = sub.add_parser("evaluate", help="top-1 accuracy and ROC AUC on labelled JSON lines")
-    evaluate.add_argument("file", help='a .jsonl file of {"id", "text", "label"} objects')
+    evaluate.add_argument("file", nargs="?", help='a .jsonl file of {"id", "text", "label"} objects')
     evaluate.add_argument("--format", choices=("text", "json"), default="text")
+    evaluate.add_argument(
+        "--openings", nargs="+", metavar="FILE", help="rank by each labelled posting as an opening (mAP)"
+    )
+    add_opening_option(score, rank)
+    add_opening_command(sub)
 
     table = sub.add_parser("rank-table", help="score a table of id,text (Parquet or CSV) into one row per text")
     table.add_argument("input", help="a .parquet or .csv table with columns id and text")
@@ -118,6 +124,8 @@ def _run(args: argparse.Namespace, stdin: TextIO, out: TextIO) -> int:
         return run_evaluate(args, out)
     if args.command == "rank-table":
         return run_rank_table(args, out)
+    if args.command == "opening":
+        return run_opening_command(args, out)
     return _privacy(args, stdin, out)
 
 

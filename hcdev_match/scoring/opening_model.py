@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
-from .assessment import SkillMatch, TermContribution, band_of
+from ..config import band_of
+from .assessment import SkillMatch, TermContribution
 
 __all__ = ["Opening", "OpeningConfig", "OpeningFit"]
 
