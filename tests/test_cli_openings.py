@@ -79,7 +79,9 @@ def test_evaluate_openings_reports_map_beside_the_role_proxy(tmp_path: Path) -> 
         ("c4", (SAMPLES / "outside_fintech.txt").read_text(), "none", "cv"),
     ]
     path = tmp_path / "set.jsonl"
-    path.write_text("".join(json.dumps(dict(zip(("id", "text", "label", "kind"), t))) + "\n" for t in texts))
+    path.write_text(
+        "".join(json.dumps(dict(zip(("id", "text", "label", "kind"), t, strict=True))) + "\n" for t in texts)
+    )
     result = run("evaluate", "--openings", str(path), "--format", "json")
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
