@@ -63,6 +63,7 @@ test: lint system-packages
 
 bench: $(STAMP) system-packages
 	$(PY) -m bench.evaluation
+	$(PY) -m bench.openings
 	$(PY) -m bench.calibration
 	$(PY) -m bench.stuffing
 	$(PY) -m bench.throughput

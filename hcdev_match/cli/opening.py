@@ -93,10 +93,12 @@ def print_opening(matcher: Matcher, opening: Opening, out: TextIO) -> None:
     out.write(f"Boilerplate left out: {opening.ignored_words} words\n")
 
 
-def run_opening_evaluation(matcher: Matcher, path: str, fmt: str, out: TextIO) -> int:
+def run_opening_evaluation(matcher: Matcher, paths: list[str], fmt: str, out: TextIO) -> int:
+    """``evaluate --openings FILE...``: the texts of all the files ranked together."""
     from ..scoring.opening_evaluation import evaluate_openings, load_opening_texts
 
-    report = evaluate_openings(matcher, load_opening_texts(Path(path), roles=matcher.roles))
+    texts = [t for path in paths for t in load_opening_texts(Path(path), roles=matcher.roles)]
+    report = evaluate_openings(matcher, texts)
     if fmt == "json":
         json.dump(report.to_dict(), out, indent=2)
         out.write("\n")

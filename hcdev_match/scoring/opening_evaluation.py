@@ -89,13 +89,15 @@ def load_opening_texts(path: str | Path, *, roles: tuple[str, ...]) -> list[Open
                 f"use a label of {sorted(allowed)} and a kind of {list(_KINDS)}"
             )
         out.append(OpeningText(record["id"], record["text"], record["label"], record["kind"]))
-    if not any(t.kind == "posting" and t.label != _NONE for t in out):
-        raise EvaluationError(f"{path}: no role-labelled posting to use as an opening; add one")
+    if not out:
+        raise EvaluationError(f"{path}: no texts; write one JSON object per line")
     return out
 
 
 def evaluate_openings(matcher: Matcher, texts: list[OpeningText]) -> OpeningReport:
     """Each role-labelled posting as the opening, every other text ranked (module docs)."""
+    if not any(t.kind == "posting" and t.label != _NONE for t in texts):
+        raise EvaluationError("no role-labelled posting to use as an opening; add a text of kind posting with a role")
     evidence = matcher.read([t.text for t in texts])
     role_fits = matcher.fit_evidence(evidence).fits
     rows: list[dict[str, Any]] = []

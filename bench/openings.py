@@ -1,0 +1,71 @@
+"""Openings on real texts: issue 13's figures, and what building an opening costs.
+
+Each role-labelled posting of ../shared/eval/dev.jsonl plus dev_cvs.jsonl
+(read in place, nothing of their text printed: only ids, labels and numbers)
+is the opening in turn, and every other text is ranked by its fit to it: the
+mean average precision of the texts of the posting's label, by opening fit
+and by the fit to the posting's best catalogue role, over all texts and over
+the CVs only. Then the time to build an opening from each posting.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+from pathlib import Path
+
+from hcdev_match.scoring.matcher import Matcher
+from hcdev_match.scoring.opening import build_opening
+from hcdev_match.scoring.opening_evaluation import evaluate_openings, load_opening_texts
+
+ROOT = Path(__file__).resolve().parent.parent
+
+EVAL = ROOT.parent / "shared" / "eval"
+SETS = ("dev.jsonl", "dev_cvs.jsonl")
+FLOORS = {"map": 0.75, "map_cvs": 0.70, "build_ms": 50.0}
+RUNS = 5
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("folder", nargs="?", default=str(EVAL), help="the folder holding dev.jsonl and dev_cvs.jsonl")
+    args = parser.parse_args()
+    matcher = Matcher.from_paths()
+    found = [Path(args.folder) / name for name in SETS if (Path(args.folder) / name).exists()]
+    if not found:
+        print(f"openings: no {' or '.join(SETS)} in {args.folder}; pass the folder that holds them")
+        return
+    texts = [t for path in found for t in load_opening_texts(path, roles=matcher.roles)]
+    report = evaluate_openings(matcher, texts)
+    print(f"openings over {' + '.join(p.name for p in found)}: {report.openings} postings, {report.texts} texts")
+    print(
+        f"  mAP of same-label texts: opening fit {report.opening_map:.3f} (floor >= {FLOORS['map']:g} "
+        f"and >= the role's), best role's fit {report.role_map:.3f}"
+    )
+    print(
+        f"  CVs only: opening fit {report.opening_map_cvs:.3f} (floor >= {FLOORS['map_cvs']:g} and >= the role's), "
+        f"best role's fit {report.role_map_cvs:.3f}"
+    )
+    for row in report.rows:
+        print(
+            f"    {row['id']} ({row['label']}, best role {row['best_role']}): AP {row.get('opening_ap', 0):.3f} "
+            f"vs {row.get('role_ap', 0):.3f}; CVs {row.get('opening_ap_cvs', 0):.3f} vs {row.get('role_ap_cvs', 0):.3f}"
+        )
+    postings = [t.text for t in texts if t.kind == "posting"]
+    times = []
+    for text in postings:
+        runs = []
+        for _ in range(RUNS):
+            start = time.perf_counter()
+            build_opening(matcher, text)
+            runs.append(time.perf_counter() - start)
+        times.append(min(runs) * 1000)
+    print(
+        f"  building an opening: median {statistics.median(times):.1f} ms, slowest {max(times):.1f} ms "
+        f"(best of {RUNS} runs per posting, {len(postings)} postings; floor <= {FLOORS['build_ms']:g} ms)"
+    )
+
+
+if __name__ == "__main__":
+    main()
