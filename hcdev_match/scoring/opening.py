@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import replace
 from functools import lru_cache
 from types import MappingProxyType
 
@@ -37,6 +36,7 @@ from ..text.tokenizer import tokenize_phrase
 from .assessment import Assessment, SkillMatch, TermContribution
 from .matcher import Matcher
 from .opening_model import Opening, OpeningConfig, OpeningFit
+from .opening_profile import edit_required, make_profile, opening_totals, opening_weights, profile_weights
 
 __all__ = [
     "Opening",
@@ -46,17 +46,12 @@ __all__ = [
     "edit_required",
     "explain_opening",
     "fit_opening",
+    "fit_strengths",
     "opening_weights",
     "profile_weights",
     "read_opening",
     "refit_opening",
 ]
-
-
-@lru_cache(maxsize=8)
-def _base_weights(matcher: Matcher) -> np.ndarray:
-    """Every term's weight in a tier weighing 1 (see Matcher.term_weight)."""
-    return np.array([matcher.term_weight(i, 1.0) for i in range(len(matcher.terms))])
 
 
 def build_opening(matcher: Matcher, text: str, *, config: OpeningConfig | None = None) -> Opening:
@@ -75,7 +70,7 @@ def build_opening(matcher: Matcher, text: str, *, config: OpeningConfig | None =
     kept = matcher.strengths([whole])
     _, coverage, _ = matcher.fit_matrix(kept)
     order = sorted(range(len(matcher.roles)), key=lambda j: (-coverage[0, j], j))
-    weights = _profile(matcher, req, pref, order[0] if coverage[0, order[0]] > 0 else None, cfg)
+    weights = make_profile(matcher, req, pref, order[0] if coverage[0, order[0]] > 0 else None, cfg)
     named = set(required) | set(preferred) | set(described)
     return Opening(
         title=parts.title,
@@ -89,73 +84,6 @@ def build_opening(matcher: Matcher, text: str, *, config: OpeningConfig | None =
         not_matched=parts.unknown,
         ignored_words=parts.ignored_words,
     )
-
-
-def _profile(
-    matcher: Matcher,
-    required: Sequence[str],
-    preferred: Sequence[str],
-    role: int | None,
-    cfg: OpeningConfig,
-    tier_weights: Mapping[str, float] = DEFAULT_TIER_WEIGHTS,
-) -> np.ndarray:
-    """Term weights (module docs): each term in the higher of the posting's tier (required as a
-    must-have, preferred as a nice-to-have) and the closest role's, x its term weight x its share
-    of role weight in that role."""
-    base = _base_weights(matcher)
-    tiers = np.zeros(len(matcher.terms))
-    for terms, tier in ((preferred, "nice_to_have"), (required, "must_have")):
-        tiers[[matcher.index[t] for t in terms]] = tier_weights[tier]
-    if role is None:
-        alone: np.ndarray = tiers * base  # no role comes near: the posting's own skills, unweighed by any role
-        return alone
-    roles = matcher.role_weights
-    own_role = roles[:, role] if tier_weights == DEFAULT_TIER_WEIGHTS else matcher.weigh_roles(tier_weights)[:, role]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        tiers = np.maximum(tiers, cfg.role_blend * np.where(base > 0, own_role / base, 0.0))
-        # A term no role values is taken to be as common as one every role shares.
-        total = roles.sum(axis=1)
-        share = np.where(total > 0, roles[:, role] / total, 1.0 / len(matcher.roles))
-    weights: np.ndarray = tiers * base * share**cfg.specificity
-    return weights
-
-
-def profile_weights(
-    matcher: Matcher,
-    opening: Opening,
-    *,
-    tier_weights: Mapping[str, float] = DEFAULT_TIER_WEIGHTS,
-    config: OpeningConfig | None = None,
-) -> np.ndarray:
-    """The opening's profile under other tier weights (the recruiter's sliders), as a column (terms x 1)."""
-    if tier_weights == DEFAULT_TIER_WEIGHTS:
-        return opening_weights(matcher, opening)
-    weights = _profile(
-        matcher,
-        opening.required,
-        opening.preferred,
-        _role_of(matcher, opening),
-        config or OpeningConfig(),
-        tier_weights,
-    )
-    return weights[:, None]
-
-
-def _role_of(matcher: Matcher, opening: Opening) -> int | None:
-    closest = opening.closest[0] if opening.closest else None
-    return matcher.roles.index(closest[0]) if closest and closest[1] > 0 and closest[0] in matcher.roles else None
-
-
-def edit_required(
-    matcher: Matcher, opening: Opening, required: Iterable[str], *, config: OpeningConfig | None = None
-) -> Opening:
-    """The opening with the recruiter's list of required skills; the others it named become preferred."""
-    cfg = config or OpeningConfig()
-    req = [s for s in dict.fromkeys(required) if s in matcher.catalogue.skills]
-    pref = [s for s in dict.fromkeys(opening.required + opening.preferred) if s not in req]
-    weights = _profile(matcher, req, pref, _role_of(matcher, opening), cfg)
-    profile = MappingProxyType({matcher.terms[i]: float(weights[i]) for i in np.flatnonzero(weights)})
-    return replace(opening, required=tuple(req), preferred=tuple(pref), profile=profile)
 
 
 def read_opening(
@@ -194,31 +122,28 @@ def _terms(matcher: Matcher, chunk: str) -> list[str]:
     return list(matcher.canonicaliser.read(_as_text(chunk)).all_terms) if chunk.strip() else []
 
 
-def opening_weights(matcher: Matcher, opening: Opening) -> np.ndarray:
-    """The opening's profile as a column over the matcher's terms (terms x 1)."""
-    column = np.zeros((len(matcher.terms), 1))
-    for term, weight in opening.profile.items():
-        index = matcher.index.get(term)
-        if index is not None:
-            column[index, 0] = weight
-    return column
-
-
-def _totals(column: np.ndarray) -> np.ndarray:
-    """Full coverage of an opening: its whole profile (module docs)."""
-    total = column.sum(axis=0)
-    total[total == 0] = 1.0
-    return np.asarray(total)
-
-
 def fit_opening(matcher: Matcher, opening: Opening, evidence: Sequence[TextEvidence]) -> np.ndarray:
     """Fits (one per text) to the opening of texts already read."""
     if not evidence:
         return np.zeros(0)
     strengths = matcher.strengths(evidence)
-    column = opening_weights(matcher, opening)
-    work = matcher.evidence_strengths(strengths, [e.listed_only for e in evidence])
-    fits, _, _ = matcher.fit_matrix(strengths, role_weights=column, evidence=work, totals=_totals(column))
+    return fit_strengths(
+        matcher, opening, strengths, matcher.evidence_strengths(strengths, [e.listed_only for e in evidence])
+    )
+
+
+def fit_strengths(
+    matcher: Matcher,
+    opening: Opening,
+    strengths: sp.csr_matrix,
+    work: sp.csr_matrix,
+    *,
+    tier_weights: Mapping[str, float] = DEFAULT_TIER_WEIGHTS,
+) -> np.ndarray:
+    """Fits to the opening of a batch's kept strength matrices (texts x terms; ``work`` as
+    Matcher.evidence_strengths gives it), under these tier weights: one product, no text read."""
+    column = profile_weights(matcher, opening, tier_weights=tier_weights)
+    fits, _, _ = matcher.fit_matrix(strengths, role_weights=column, evidence=work, totals=opening_totals(column))
     return np.asarray(fits[:, 0])
 
 
@@ -232,10 +157,9 @@ def refit_opening(
 ) -> np.ndarray:
     """Fits to the opening from kept term strengths, under these tier weights: no text is read again."""
     kept = _matrix(matcher, strengths)
-    column = profile_weights(matcher, opening, tier_weights=tier_weights)
-    work = matcher.evidence_strengths(kept, listed_only)
-    fits, _, _ = matcher.fit_matrix(kept, role_weights=column, evidence=work, totals=_totals(column))
-    return np.asarray(fits[:, 0])
+    return fit_strengths(
+        matcher, opening, kept, matcher.evidence_strengths(kept, listed_only), tier_weights=tier_weights
+    )
 
 
 def _matrix(matcher: Matcher, strengths: Sequence[Mapping[str, float]]) -> sp.csr_matrix:
@@ -264,7 +188,7 @@ def explain_opening(
     kept = _matrix(matcher, [strength])
     work = matcher.evidence_strengths(kept, [assessment.listed_only])
     column = profile_weights(matcher, opening, tier_weights=tier_weights)
-    fits, coverage, _ = matcher.fit_matrix(kept, role_weights=column, evidence=work, totals=_totals(column))
+    fits, coverage, _ = matcher.fit_matrix(kept, role_weights=column, evidence=work, totals=opening_totals(column))
     fit = float(fits[0, 0])
     products = {t: v * column[matcher.index[t], 0] for t, v in strength.items() if t in matcher.index}
     total = sum(products.values())
