@@ -1,0 +1,168 @@
+"""Openings in the pages: a job posting pasted or uploaded, read into an opening, and fits to it.
+
+The recruiter ranks a batch against it (no CV read again) and saves it with
+the batch; a candidate compares their CV with it, and nothing is stored.
+The posting's text stays in this browser session; what is kept with saved
+assessments is the opening (title, profile, text hash), never the posting.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import streamlit as st
+
+from hcdev_match.config import DEFAULT_TIER_WEIGHTS
+from hcdev_match.documents.document import DocumentLimits
+from hcdev_match.errors import DocumentError, HcdevMatchError
+from hcdev_match.present.report import escape_markdown
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from hcdev_match.scoring.matcher import Matcher
+    from hcdev_match.scoring.opening_model import Opening
+    from hcdev_match.workflows.fitcheck import FitCheck
+    from hcdev_match.workflows.ranking import Ranking
+
+__all__ = [
+    "OPENING_COLUMN",
+    "candidate_compare",
+    "current_opening",
+    "opening_context",
+    "opening_input",
+    "rank_by_opening",
+]
+
+LIMITS = DocumentLimits()
+OPENING_COLUMN = "opening fit"
+TYPES = ["pdf", "docx", "txt", "md"]
+
+
+def _key(prefix: str, name: str) -> str:
+    return f"{prefix}_posting_{name}"
+
+
+def current_opening(prefix: str) -> Opening | None:
+    """The opening this session read last under ``prefix`` (recruiter or candidate), if any."""
+    opening = st.session_state.get(_key(prefix, "opening"))
+    return opening if opening is not None and hasattr(opening, "profile") else None
+
+
+def _read(matcher: Matcher, prefix: str) -> None:
+    """Button callback: read the uploaded posting if there is one, else the pasted text."""
+    from hcdev_match.scoring.opening import build_opening, read_opening
+
+    upload = st.session_state.get(_key(prefix, "file"))
+    text = str(st.session_state.get(_key(prefix, "text")) or "")
+    try:
+        if upload is not None:
+            opening = read_opening(matcher, upload.getvalue(), upload.name, limits=LIMITS)
+        elif text.strip():
+            opening = build_opening(matcher, text[: LIMITS.max_chars])
+        else:
+            raise DocumentError("no posting yet: paste the posting's text or upload its file, then read it")
+    except HcdevMatchError as exc:
+        st.session_state[_key(prefix, "error")] = str(exc)
+        return
+    st.session_state.pop(_key(prefix, "error"), None)
+    st.session_state[_key(prefix, "opening")] = opening
+
+
+def _clear(prefix: str) -> None:
+    for name in ("opening", "error", "text"):
+        st.session_state.pop(_key(prefix, name), None)
+
+
+def opening_input(matcher: Matcher, *, prefix: str, button: str = "Read the posting") -> Opening | None:
+    """Paste or upload a posting (the same safe intake as a CV), read it, show what it asks for."""
+    st.text_area("Paste the job posting", key=_key(prefix, "text"), height=150, placeholder="Paste a job posting…")
+    st.file_uploader(
+        f"…or upload it (PDF, DOCX, TXT or MD, at most {LIMITS.max_bytes // 2**20} MB)",
+        type=TYPES,
+        key=_key(prefix, "file"),
+    )
+    left, right = st.columns(2)
+    left.button(button, key=_key(prefix, "read"), on_click=_read, args=(matcher, prefix))
+    opening = current_opening(prefix)
+    if opening is not None:
+        right.button("Remove the posting", key=_key(prefix, "clear"), on_click=_clear, args=(prefix,))
+    if error := st.session_state.get(_key(prefix, "error")):
+        st.error(escape_markdown(error))
+    if opening is not None:
+        _profile(matcher, opening)
+    return opening
+
+
+def _labels(matcher: Matcher, ids: Sequence[str], *, empty: str = "none found") -> str:
+    return ", ".join(matcher.label_of(s) for s in ids) or empty
+
+
+def _profile(matcher: Matcher, opening: Opening) -> None:
+    st.markdown(f"**Opening: {escape_markdown(opening.title)}**")
+    st.markdown(f"Required: {escape_markdown(_labels(matcher, opening.required))}")
+    st.markdown(f"Preferred: {escape_markdown(_labels(matcher, opening.preferred))}")
+    roles = ", ".join(matcher.catalogue.roles[r].label for r, _ in opening.closest)
+    st.caption(f"Closest roles: {roles}. Boilerplate left out: {opening.ignored_words} words.")
+    if opening.not_matched:
+        st.caption("Not matched automatically (read them yourself): " + escape_markdown(", ".join(opening.not_matched)))
+    if not opening.required and not opening.preferred:
+        st.warning("The posting names no skill the catalogue knows: its fit rests on its closest role alone.")
+
+
+def candidate_compare(matcher: Matcher, check: FitCheck) -> None:
+    """The candidate's optional "Compare with a job posting": the fit to it beside the seven roles; stores nothing."""
+    with st.expander("Compare with a job posting (optional)", expanded=current_opening("candidate") is not None):
+        st.caption("The posting is read in this browser session only; nothing of it or of the comparison is stored.")
+        opening = opening_input(matcher, prefix="candidate", button="Compare")
+        if opening is None:
+            return
+        from hcdev_match.scoring.opening import explain_opening
+
+        fit = explain_opening(matcher, opening, check.assessment, check.text)
+        st.metric(f"Fit to {opening.title}", f"{fit.fit:.0f} / 100", help=f"{fit.band}: on the same scale as a role")
+        shown = [m.label for m in fit.matched if m.tier == "required"]
+        st.markdown("**Required skills the CV shows:** " + escape_markdown(", ".join(shown) or "none"))
+        st.markdown(
+            "**Required skills it misses:** " + escape_markdown(_labels(matcher, fit.missing["required"], empty="none"))
+        )
+        if fit.missing["preferred"]:
+            st.caption("Preferred skills it misses: " + escape_markdown(_labels(matcher, fit.missing["preferred"])))
+        rows = [{"against": f"This posting: {opening.title}", "fit": round(fit.fit, 1)}]
+        rows += [{"against": f.label, "fit": round(f.fit, 1)} for f in check.assessment.fits]
+        st.dataframe(rows, hide_index=True, key="candidate_posting_table")
+
+
+def rank_by_opening(
+    table: pd.DataFrame,
+    ranking: Ranking,
+    opening: Opening,
+    *,
+    required: Sequence[str] = (),
+    tier_weights: Mapping[str, float] = DEFAULT_TIER_WEIGHTS,
+) -> pd.DataFrame:
+    """The batch's table with its first score the fit to the opening (the required skills as
+    edited, under these weights), best first: the batch's kept strengths, no CV read again."""
+    from hcdev_match.scoring.opening import edit_required, fit_strengths
+
+    matcher = ranking.matcher
+    edited = edit_required(matcher, opening, required) if list(required) != list(opening.required) else opening
+    fits = fit_strengths(matcher, edited, ranking.strengths, ranking.evidence, tier_weights=tier_weights)
+    by_code = dict(zip(ranking.ids, fits, strict=True))
+    out = table.assign(**{OPENING_COLUMN: [round(float(by_code[c]), 1) for c in table["candidate"]]})
+    first = ["candidate", OPENING_COLUMN]
+    out = out[first + [c for c in out.columns if c not in first]]
+    return out.sort_values([OPENING_COLUMN, "candidate"], ascending=[False, True], kind="stable").reset_index(drop=True)
+
+
+def opening_context(opening: Opening | None) -> dict[str, Any]:
+    """What an export says about the opening it was ranked against (empty without one)."""
+    if opening is None:
+        return {}
+    return {
+        "opening": opening.title,
+        "opening text sha256": opening.text_hash,
+        "opening required": ";".join(opening.required),
+        "opening preferred": ";".join(opening.preferred),
+    }
