@@ -178,3 +178,19 @@ def test_a_posting_file_goes_through_the_safe_intake(matcher: Matcher, kind: str
     assert {"hl7", "adt", "interface_engine"} <= set(opening.required)
     assert {"fhir", "python"} <= set(opening.preferred)
     assert opening.text_hash == build_opening(matcher, read_document(data, f"posting.{kind}").text).text_hash
+
+
+def test_a_posting_of_nothing_but_names_asks_the_catalogue_a_bounded_number_of_times() -> None:
+    asked: list[str] = []
+
+    def knows(name: str) -> bool:
+        asked.append(name)
+        return False
+
+    text = "Requirements:\n" + " ".join(f"Tool{i} with Zorb{i}," for i in range(5000))
+    parts = read_posting(text, knows=knows, max_unknown=20)
+    assert len(parts.unknown) == 20 and len(asked) <= 200
+    # Names the catalogue knows are asked about too, and still the count is bounded.
+    asked.clear()
+    read_posting(text, knows=lambda name: asked.append(name) is None, max_unknown=20)
+    assert 0 < len(asked) <= 200

@@ -116,6 +116,18 @@ sign_in_throttle = sa.Table(
     sa.Column("last_failed_at", sa.DateTime, nullable=False),
 )
 
+# The opening (a job posting read into a profile) a saved assessment was ranked against, and
+# the fit to it: title, text hash and profile (Opening.to_dict(), JSON), never the posting.
+assessment_openings = sa.Table(
+    "assessment_openings",
+    metadata,
+    sa.Column("assessment_id", sa.Integer, sa.ForeignKey("assessments.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("title", sa.String(200), nullable=False),
+    sa.Column("text_hash", sa.String(64), nullable=False),
+    sa.Column("opening", sa.Text, nullable=False),
+    sa.Column("fit", sa.Float, nullable=False),
+)
+
 audit_log = sa.Table(
     "audit_log",
     metadata,
@@ -321,6 +333,11 @@ def _v8_ids_never_reused_file_names_and_demo_on_reporting_rows(connection: Conne
         connection.exec_driver_sql(f"CREATE INDEX {name} ON {table} ({columns})")
 
 
+def _v9_assessment_openings(connection: Connection) -> None:
+    # The openings migration (8 in COORD.md, 9 in merge order): one new table, nothing else.
+    assessment_openings.create(connection, checkfirst=True)
+
+
 MIGRATIONS: tuple[Callable[[Connection], None], ...] = (
     _v1_tables_and_append_only_audit,
     _v2_reporting_indexes,
@@ -330,6 +347,7 @@ MIGRATIONS: tuple[Callable[[Connection], None], ...] = (
     _v6_web_sessions,
     _v7_recruiter_batches,
     _v8_ids_never_reused_file_names_and_demo_on_reporting_rows,  # hrprivacy (7 in COORD.md, 8 in merge order)
+    _v9_assessment_openings,  # openings (8 in COORD.md, 9 in merge order)
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -223,6 +223,7 @@ def _unknown(sentences: list[str], knows: Callable[[str], bool], limit: int) -> 
     list puts a tool: after "with", "using", a comma or a colon, or as a short list item.
     """
     out: dict[str, None] = {}
+    checked: set[str] = set()
     for sentence in sentences:
         bare = sentence.strip(_MARKUP)
         item = len(bare.split()) <= 4
@@ -239,8 +240,13 @@ def _unknown(sentences: list[str], knows: Callable[[str], bool], limit: int) -> 
             end = match.start() + len(word)
         for start, words in names:
             name = " ".join(words)
-            listed = (start == 0 and item) or _LIST_BEFORE.search(bare[:start]) is not None
-            if (listed or any(map(_made, words))) and name not in out and not knows(name):
+            listed = (start == 0 and item) or _LIST_BEFORE.search(bare[max(0, start - 12) : start]) is not None
+            if not (listed or any(map(_made, words))) or name in out or name in checked:
+                continue
+            if len(checked) >= 10 * limit:
+                return tuple(out)  # a text of nothing but names: the first ones are enough for a person to read
+            checked.add(name)
+            if not knows(name):
                 out[name] = None
                 if len(out) >= limit:
                     return tuple(out)
