@@ -194,3 +194,23 @@ def test_a_posting_of_nothing_but_names_asks_the_catalogue_a_bounded_number_of_t
     asked.clear()
     read_posting(text, knows=lambda name: asked.append(name) is None, max_unknown=20)
     assert 0 < len(asked) <= 200
+
+
+def test_no_snippet_of_an_opening_fit_comes_from_a_posting_pasted_into_the_cv(matcher: Matcher) -> None:
+    opening = build_opening(matcher, INTEGRATION)
+    posting = [
+        "About the role: you will build FHIR R4 APIs and Python tools for our HL7 v2 ADT feeds.",
+        "We offer a competitive salary and paid time off.",
+        "You will work with Mirth Connect every day.",
+        "Requirements: your experience with HL7 v2 interfaces.",
+        "The ideal candidate has years of experience with HL7 v2.",
+        "Apply now: we are an equal opportunity employer.",
+        "You will report to the integration lead; this role is remote.",
+    ]
+    pasted = "\n".join(posting) + "\n" + CV_PREFERRED + "I developed dashboards in 2019 and 2021.\n"
+    assessment = matcher.assess(pasted)
+    assert "posting_in_cv" in assessment.flags
+    fit = explain_opening(matcher, opening, assessment, pasted)
+    fhir = next(m for m in fit.matched if m.skill == "fhir")
+    assert fhir.snippet and "you will" not in fhir.snippet.lower()
+    assert "hl7" not in fit.matched_ids  # the pasted posting's HL7 is no evidence, so it has no snippet either

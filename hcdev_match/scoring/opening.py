@@ -32,6 +32,7 @@ from ..config import DEFAULT_TIER_WEIGHTS
 from ..documents.document import DocumentLimits, read_document
 from ..text.canonicaliser import TextEvidence
 from ..text.opening import PostingParts, read_posting
+from ..text.posting import split_posting
 from ..text.tokenizer import tokenize_phrase
 from .assessment import Assessment, SkillMatch, TermContribution
 from .matcher import Matcher
@@ -196,6 +197,8 @@ def explain_opening(
         (TermContribution(t, matcher.label_of(t), fit * p / total) for t, p in products.items() if p > 0),
         key=lambda c: (-c.contribution, c.term),
     )
+    if "posting_in_cv" in assessment.flags:
+        text = split_posting(text)[0]  # snippets come from what was read, never a posting pasted into the CV
     skills = matcher.catalogue.skills
     tiers = {**{s: "preferred" for s in opening.preferred}, **{s: "required" for s in opening.required}}
     matched = sorted(
