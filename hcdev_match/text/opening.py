@@ -63,10 +63,14 @@ _BOILERPLATE_HEADING = re.compile(
     r"\b(?:benefits?|perks|salary|compensation|pay|equal|eeo\w*|diversity|inclusion|privacy|apply|rewards)\b"
 )
 _HEADING_RE = {kind: re.compile(rf"(?:{pattern})") for kind, pattern in _HEADINGS.items()}
-# A heading inside a line: capitalised, after a sentence's end (or glued to it), before a colon.
+# A heading inside a line: capitalised, after a sentence's end (or glued to it: "improvementRequired
+# Skills:"), before a colon.
 _INLINE = re.compile(
-    r"(?:(?<=[.!?;)\-])|(?<=[a-z.]\s)|^)\s*((?:[A-Z][\w'’-]*)(?: (?:[A-Za-z][\w'’-]*|&)){0,4})\s*:\s*(?=\S)"
+    r"(?:(?<=[.!?;)\-a-z])|(?<=[a-z.]\s)|^)\s*((?:[A-Z][\w'’-]*)(?: (?:[A-Za-z][\w'’-]*|&)){0,4})\s*:\s*(?=\S)"
 )
+_BARE_INLINE = re.compile(r"(?:(?<=[.!?;)\-–—])|(?<=[.!?;]\s))\s*([A-Z][a-z]+(?: (?:[A-Z][a-z]+|to|of|and|&)){1,3})")
+_LOST_BREAK = re.compile(r"(?<=[a-z,)]) (?=[A-Z][a-z]+ )")
+_LONG_SENTENCE = 40  # words
 _MARKUP = " \t#*_>`|-=\\:"
 _LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 # Sentences and bullets; "required.Significant" is two sentences that lost their space.
@@ -84,7 +88,8 @@ _BOILERPLATE_WORDS = re.compile(
     r"|parental leave|health insurance|dental|vision insurance|visa sponsorship|apply (?:now|today|here|at)"
     r"|to apply|how to apply|benefits (?:include|package)|disability|veteran status|sexual orientation"
     r"|gender identity|national origin|background check|drug (?:test|screen)|reasonable accommodation"
-    r"|benefits?|vacation|holidays|wellness|retirement|stock options|pto|perks)\b",
+    r"|benefits?|vacation|holidays|wellness|retirement|stock options|pto|perks|sponsorship|third parties"
+    r"|submit your (?:resume|cv|application)|send your (?:resume|cv))\b",
     re.I,
 )
 _MAX_HEADING_WORDS = 8
@@ -123,7 +128,7 @@ def read_posting(text: str, *, knows: Callable[[str], bool] | None = None, max_u
             if heading is not None:
                 section = heading
                 stated = stated or heading == REQUIRED
-            for sentence in _SENTENCE.split(body):
+            for sentence in _sentences(body):
                 if sentence.strip(_MARKUP):
                     kind = _kind_of(sentence, section)
                     stated = stated or kind == REQUIRED
@@ -138,6 +143,16 @@ def read_posting(text: str, *, knows: Callable[[str], bool] | None = None, max_u
         states_requirements=stated,
         unknown=_unknown(asked, knows, max_unknown) if knows else (),
     )
+
+
+def _sentences(body: str) -> list[str]:
+    """Sentences and bullets; a run far longer than a sentence (a scraped list that lost its
+    breaks: "...healthcare experience preferred Experience using Postgres...") is cut where a
+    capitalised word follows a lower-case one."""
+    out = []
+    for sentence in _SENTENCE.split(body):
+        out += _LOST_BREAK.split(sentence) if sentence.count(" ") > _LONG_SENTENCE else [sentence]
+    return out
 
 
 def heading_kind(line: str) -> str | None:
@@ -167,14 +182,35 @@ def _split_inline(line: str) -> list[tuple[str | None, str]]:
             return [(DESCRIBED, "")]  # another heading ("### Milliman"): a new part about the work
     parts: list[tuple[str | None, str]] = []
     at, pending = 0, None
-    for match in _INLINE.finditer(line):
-        kind = heading_kind(match.group(1))
-        if kind is None:
-            continue
-        parts.append((pending, line[at : match.start(1)]))
-        at, pending = match.end(), kind
+    for start, end, kind in _headings_in(line):
+        if start < at:
+            continue  # inside a heading already taken
+        parts.append((pending, line[at:start]))
+        at, pending = end, kind
     parts.append((pending, line[at:]))
     return [(kind, body) for kind, body in parts if kind is not None or body.strip()]
+
+
+def _headings_in(line: str) -> list[tuple[int, int, str]]:
+    """Headings inside a line: ``(start, end, kind)``, in order.
+
+    One before a colon ("Requirements: ..."), or, where a scraped posting lost
+    its colon too, a capitalised one of two words or more right after a
+    sentence's end ("...the team.Required Qualifications 4+ years ...").
+    """
+    found = []
+    for match in _INLINE.finditer(line):
+        kind = heading_kind(match.group(1))
+        if kind is not None:
+            found.append((match.start(1), match.end(), kind))
+    for match in _BARE_INLINE.finditer(line):
+        words = match.group(1).split()
+        for n in range(len(words), 1, -1):
+            kind = heading_kind(" ".join(words[:n]))
+            if kind is not None:
+                found.append((match.start(1), match.start(1) + len(" ".join(words[:n])), kind))
+                break
+    return sorted(found)
 
 
 def _ends_sentence(line: str) -> bool:
