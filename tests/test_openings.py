@@ -214,3 +214,15 @@ def test_no_snippet_of_an_opening_fit_comes_from_a_posting_pasted_into_the_cv(ma
     fhir = next(m for m in fit.matched if m.skill == "fhir")
     assert fhir.snippet and "you will" not in fhir.snippet.lower()
     assert "hl7" not in fit.matched_ids  # the pasted posting's HL7 is no evidence, so it has no snippet either
+
+
+def test_headings_that_lost_their_colon_or_their_space_still_open_their_sections() -> None:
+    text = (
+        "Interface developer. Work with the clinical team----------Required Qualifications 4+ years of HL7 v2 "
+        "interfaces. Mentor others.Preferred Qualifications FHIR experience. A track record of continuous "
+        "improvementNice to have: DICOM. Requirements analysis is part of the job."
+    )
+    parts = read_posting(text)
+    assert "HL7 v2" in parts.required and "HL7" not in parts.preferred + parts.described
+    assert "FHIR" in parts.preferred and "DICOM" in parts.preferred
+    assert "Work with the clinical team" in parts.described
