@@ -9,6 +9,7 @@ rows cannot be recovered from them; when a reader holds that up, the
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from dataclasses import dataclass
@@ -22,7 +23,7 @@ from .audit import append_audit, assessment_target
 from .database import utc_now
 from .guard import DRIVER_ERRORS, guarded_connection
 from .saving import hash_erase_code
-from .schema import assessment_fits, assessment_skills, assessments, decisions
+from .schema import assessment_fits, assessment_openings, assessment_skills, assessments, decisions
 
 if TYPE_CHECKING:
     from .store import Store
@@ -62,6 +63,12 @@ def export_candidate(store: Store, candidate_ref: str, *, actor: str) -> dict[st
                     sa.select(assessment_skills.c.skill).where(assessment_skills.c.assessment_id == row["id"])
                 ).scalars()
             )
+            item["openings"] = [
+                {**json.loads(o["opening"]), "fit": o["fit"]}
+                for o in connection.execute(
+                    sa.select(assessment_openings).where(assessment_openings.c.assessment_id == row["id"])
+                ).mappings()
+            ]
             item["decisions"] = [
                 {k: _jsonable(v) for k, v in dict(d).items() if k != "assessment_id"}
                 for d in connection.execute(
@@ -112,7 +119,7 @@ def _erase(store: Store, condition: Any, *, actor: str, action: str, scrub_alway
         ids = [int(i) for i in connection.execute(sa.select(assessments.c.id).where(condition)).scalars()]
         if ids:
             # Children first, explicitly: the same on every backend.
-            for table in (decisions, assessment_skills, assessment_fits):
+            for table in (decisions, assessment_skills, assessment_fits, assessment_openings):
                 connection.execute(table.delete().where(table.c.assessment_id.in_(ids)))
             connection.execute(assessments.delete().where(assessments.c.id.in_(ids)))
         append_audit(connection, actor, action, assessment_target(ids), f"{len(ids)} assessment(s)")
@@ -175,7 +182,7 @@ class Scrubber:
             return False
         with guarded_connection(engine, "scrub the erased rows from the database", autocommit=True) as connection:
             # VACUUM FULL waits for readers of the table, then rewrites it.
-            for table in ("decisions", "assessment_skills", "assessment_fits", "assessments"):
+            for table in ("decisions", "assessment_skills", "assessment_fits", "assessment_openings", "assessments"):
                 connection.exec_driver_sql(f"VACUUM FULL {table}")
         return True
 
