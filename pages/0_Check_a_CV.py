@@ -46,7 +46,10 @@ if FIT_ERROR in st.session_state:
     st.error(escape_markdown(st.session_state[FIT_ERROR]))  # it may quote a file name, which the uploader chose
 result = st.session_state.get(FIT_CHECK)
 if result is not None:
+    from webui.opening import candidate_compare
+
     render_fit_check(result)
+    candidate_compare(get_matcher(), result)  # optional "Compare with a job posting"; stores nothing
     show_save_choice()
 show_banners()  # at the top of the page; drawn now, once the inputs are on screen
 if result is None and FIT_ERROR not in st.session_state:

@@ -8,6 +8,7 @@ from hcdev_match.errors import HcdevMatchError
 from hcdev_match.present.report import escape_markdown
 from hcdev_match.workflows.shortlist import ranked_table
 from webui import HUMAN_NOTE, get_matcher, guard
+from webui.opening import opening_key, with_opening
 from webui.recruiter import (
     batch_report,
     exports,
@@ -55,11 +56,11 @@ except HcdevMatchError as exc:
 
 history = histories(work)
 decided = {code: entries[-1].decision for code, entries in history.items() if entries}
-table = ranked_table(
-    work.ranking.table(roles=settings.roles or list(matcher.roles), tier_weights=weights, required=settings.required),
-    decided=decided,
-    duplicates=work.duplicates,
+scored = work.ranking.table(
+    roles=settings.roles or list(matcher.roles), tier_weights=weights, required=settings.required
 )
+scored = with_opening(scored, work.ranking, required=settings.required, tier_weights=weights)  # a posting ranks first
+table = ranked_table(scored, decided=decided, duplicates=work.duplicates)
 save_controls(work, user, settings)
 shown, view = ranked_view(table, role_labels=role_labels, blind=settings.blind)
 codes = list(shown["candidate"])
@@ -68,7 +69,8 @@ if not codes:
     st.stop()
 left, right = st.columns([3, 2], gap="medium")
 with left:
-    ranking_table(shown, blind=settings.blind, order=(work.batch_id, work.fingerprints[:1], settings.key(), view))
+    order = (work.batch_id, work.fingerprints[:1], settings.key(), view, opening_key())
+    ranking_table(shown, blind=settings.blind, order=order)
     bulk_decisions(work, codes, user)
     compare(table, codes, role_labels=role_labels, work=work)
 with right:

@@ -90,6 +90,7 @@ def test_a_scraped_posting_without_line_breaks_is_cut_at_its_glued_headings(matc
     parts = read_posting(SCRAPED)
     assert "DICOM" in parts.required and "MONAI" in parts.preferred and "Salary" not in parts.described
     opening = build_opening(matcher, SCRAPED)
+    assert opening.title == "Imaging Platform Engineer"
     assert {"dicom", "pacs", "cpp", "linux"} <= set(opening.required)
     assert {"monai", "pytorch"} <= set(opening.preferred)
     assert "react_native" not in set(opening.required) | set(opening.preferred)

@@ -28,11 +28,18 @@ if TYPE_CHECKING:
 
 __all__ = [
     "OPENING_COLUMN",
+    "as_edited",
     "candidate_compare",
     "current_opening",
+    "keep_opening",
+    "keep_recruiter_opening",
+    "opening_key",
     "opening_context",
     "opening_input",
     "rank_by_opening",
+    "recruiter_context",
+    "recruiter_opening",
+    "with_opening",
 ]
 
 LIMITS = DocumentLimits()
@@ -50,7 +57,7 @@ def current_opening(prefix: str) -> Opening | None:
     return opening if opening is not None and hasattr(opening, "profile") else None
 
 
-def _read(matcher: Matcher, prefix: str) -> None:
+def _read(matcher: Matcher, prefix: str, required_key: str | None = None) -> None:
     """Button callback: read the uploaded posting if there is one, else the pasted text."""
     from hcdev_match.scoring.opening import build_opening, read_opening
 
@@ -68,6 +75,8 @@ def _read(matcher: Matcher, prefix: str) -> None:
         return
     st.session_state.pop(_key(prefix, "error"), None)
     st.session_state[_key(prefix, "opening")] = opening
+    if required_key is not None:  # the required list starts from the posting's; the recruiter edits it
+        st.session_state[required_key] = list(opening.required)
 
 
 def _clear(prefix: str) -> None:
@@ -75,7 +84,9 @@ def _clear(prefix: str) -> None:
         st.session_state.pop(_key(prefix, name), None)
 
 
-def opening_input(matcher: Matcher, *, prefix: str, button: str = "Read the posting") -> Opening | None:
+def opening_input(
+    matcher: Matcher, *, prefix: str, button: str = "Read the posting", required_key: str | None = None
+) -> Opening | None:
     """Paste or upload a posting (the same safe intake as a CV), read it, show what it asks for."""
     st.text_area("Paste the job posting", key=_key(prefix, "text"), height=150, placeholder="Paste a job posting…")
     st.file_uploader(
@@ -84,7 +95,7 @@ def opening_input(matcher: Matcher, *, prefix: str, button: str = "Read the post
         key=_key(prefix, "file"),
     )
     left, right = st.columns(2)
-    left.button(button, key=_key(prefix, "read"), on_click=_read, args=(matcher, prefix))
+    left.button(button, key=_key(prefix, "read"), on_click=_read, args=(matcher, prefix, required_key))
     opening = current_opening(prefix)
     if opening is not None:
         right.button("Remove the posting", key=_key(prefix, "clear"), on_click=_clear, args=(prefix,))
@@ -134,26 +145,104 @@ def candidate_compare(matcher: Matcher, check: FitCheck) -> None:
         st.dataframe(rows, hide_index=True, key="candidate_posting_table")
 
 
+def recruiter_opening(matcher: Matcher, *, required_key: str = "required_skills") -> Opening | None:
+    """The recruiter's "Opening" box: a posting to rank the batch against, beside the roles."""
+    with st.expander(
+        "Opening: rank against a job posting (optional)", expanded=current_opening("recruiter") is not None
+    ):
+        st.caption(
+            "Paste or upload the posting. The ranking's first column becomes the fit to it, and its required "
+            "skills start the required list (edit them there). Another posting re-ranks without reading a CV again."
+        )
+        if error := st.session_state.pop(_key("recruiter", "save_error"), None):
+            st.error(escape_markdown(error))
+        return opening_input(matcher, prefix="recruiter", button="Rank against this posting", required_key=required_key)
+
+
+def keep_opening(
+    store: Any, saved_ids: Sequence[int], ranking: Ranking, opening: Opening | None, table: pd.DataFrame
+) -> None:
+    """Keep the opening, and each saved candidate's fit to it as the table shows it, with the saved assessments."""
+    if opening is None or not saved_ids:
+        return
+    from hcdev_match.storage.openings import save_openings
+
+    fits = dict(zip(table["candidate"], table[OPENING_COLUMN], strict=True))
+    try:
+        save_openings(store, list(saved_ids), opening.to_dict(), [float(fits[c]) for c in ranking.ids])
+    except HcdevMatchError as exc:  # the assessments are kept already: say so, and what was not
+        st.session_state[_key("recruiter", "save_error")] = (
+            f"The assessments are saved, but the opening they were ranked against is not: {exc}"
+        )
+
+
+def as_edited(matcher: Matcher, opening: Opening, required: Sequence[str]) -> Opening:
+    """The opening with the recruiter's required list (the posting's own when unedited)."""
+    from hcdev_match.scoring.opening import edit_required
+
+    return edit_required(matcher, opening, required) if list(required) != list(opening.required) else opening
+
+
 def rank_by_opening(
     table: pd.DataFrame,
     ranking: Ranking,
     opening: Opening,
     *,
-    required: Sequence[str] = (),
     tier_weights: Mapping[str, float] = DEFAULT_TIER_WEIGHTS,
 ) -> pd.DataFrame:
-    """The batch's table with its first score the fit to the opening (the required skills as
-    edited, under these weights), best first: the batch's kept strengths, no CV read again."""
-    from hcdev_match.scoring.opening import edit_required, fit_strengths
+    """The batch's table with its first score the fit to the opening (its required skills as the
+    recruiter edited them: see :func:`as_edited`), under these weights, best first: the batch's kept
+    strengths, no CV read again."""
+    from hcdev_match.scoring.opening import fit_strengths
 
-    matcher = ranking.matcher
-    edited = edit_required(matcher, opening, required) if list(required) != list(opening.required) else opening
-    fits = fit_strengths(matcher, edited, ranking.strengths, ranking.evidence, tier_weights=tier_weights)
+    fits = fit_strengths(ranking.matcher, opening, ranking.strengths, ranking.evidence, tier_weights=tier_weights)
     by_code = dict(zip(ranking.ids, fits, strict=True))
     out = table.assign(**{OPENING_COLUMN: [round(float(by_code[c]), 1) for c in table["candidate"]]})
     first = ["candidate", OPENING_COLUMN]
     out = out[first + [c for c in out.columns if c not in first]]
     return out.sort_values([OPENING_COLUMN, "candidate"], ascending=[False, True], kind="stable").reset_index(drop=True)
+
+
+def with_opening(
+    table: pd.DataFrame,
+    ranking: Ranking,
+    *,
+    required: Sequence[str],
+    tier_weights: Mapping[str, float] = DEFAULT_TIER_WEIGHTS,
+) -> pd.DataFrame:
+    """The recruiter's table ranked by the opening in hand (its required list as edited), or as it is without one."""
+    opening = current_opening("recruiter")
+    if opening is None or table.empty:
+        return table
+    return rank_by_opening(table, ranking, as_edited(ranking.matcher, opening, required), tier_weights=tier_weights)
+
+
+def opening_key() -> str:
+    """What tells one opening in hand from another ("" for none): part of the table's order key."""
+    opening = current_opening("recruiter")
+    return opening.text_hash if opening is not None else ""
+
+
+def keep_recruiter_opening(
+    store: Any,
+    saved: Mapping[str, int],
+    ranking: Ranking,
+    *,
+    required: Sequence[str],
+    tier_weights: Mapping[str, float] = DEFAULT_TIER_WEIGHTS,
+) -> None:
+    """After a batch is saved (``saved``: candidate code -> assessment id), keep the opening in hand with it."""
+    opening = current_opening("recruiter")
+    if opening is None or not saved or any(code not in saved for code in ranking.ids):
+        return
+    edited = as_edited(ranking.matcher, opening, required)
+    keep_opening(store, [saved[code] for code in ranking.ids], ranking, edited, tier_weights=tier_weights)
+
+
+def recruiter_context(matcher: Matcher, required: Sequence[str]) -> dict[str, Any]:
+    """The export's columns naming the opening in hand (none without one)."""
+    opening = current_opening("recruiter")
+    return opening_context(as_edited(matcher, opening, required) if opening is not None else None)
 
 
 def opening_context(opening: Opening | None) -> dict[str, Any]:

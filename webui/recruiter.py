@@ -29,8 +29,9 @@ from hcdev_match.workflows.shortlist import (
     filter_table,
     unblind_csv,
 )
-from webui import get_store, retention_days
+from webui import get_matcher, get_store, retention_days
 
+from .opening import keep_recruiter_opening, recruiter_context, recruiter_opening
 from .recruiter_state import Work, first_settings, start_work
 
 BATCH, LIMITS = BatchLimits(), DocumentLimits()
@@ -44,8 +45,8 @@ def user_id(user: dict[str, Any]) -> int:
 
 
 def opening_box() -> None:
-    """Where the opening (a posting read for its roles and skills) is chosen; the openings work fills it."""
-    st.container(key="opening_box")
+    """Where the opening (a job posting, pasted or uploaded) is given: webui/opening.py."""
+    recruiter_opening(get_matcher(), required_labels=True)
 
 
 def saved_batches(matcher: Matcher, user: dict[str, Any]) -> None:
@@ -197,6 +198,7 @@ def save_controls(work: Work, user: dict[str, Any], settings: Settings) -> None:
     work.batch_id, work.basis, work.name, work.stored_settings = batch_id, basis, name.strip(), settings
     work.saved = {m.code: m.assessment_id for m in saved}
     work.refs = {m.code: m.candidate_ref for m in saved}
+    keep_recruiter_opening(store, work.saved, ranking, required=settings.required, tier_weights=settings.tier_weights())
     st.rerun()
 
 
@@ -255,6 +257,7 @@ def exports(
     last = {c: h[-1] for c, h in history.items() if h}
     context = {
         "batch": work.name, "opening roles": ";".join(settings.roles), "required skills": ";".join(settings.required),
+        **recruiter_context(matcher, settings.required),
         "weights": ";".join(f"{k}={v:g}" for k, v in settings.weights.items()),
         "catalogue_version": matcher.catalogue.version,
         "exported_at": datetime.now(UTC).isoformat(timespec="seconds"),

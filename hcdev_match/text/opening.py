@@ -236,7 +236,8 @@ def _title(text: str) -> str:
         words = bare.split()
         if len(words) <= 12 and not _ends_sentence(bare):
             return bare
-        return " ".join(words[:10]) + " …"
+        first = _SENTENCE.split(bare, maxsplit=1)[0].rstrip(".")  # a scraped posting: its first sentence
+        return first if len(first.split()) <= 12 else " ".join(words[:10]) + " …"
     return "Untitled opening"
 
 

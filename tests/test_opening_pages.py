@@ -1,0 +1,94 @@
+"""The opening box on both pages, driven in-process with Streamlit's AppTest."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from hcdev_match.storage.accounts import add_user
+from hcdev_match.storage.openings import load_openings
+from hcdev_match.storage.store import Store
+from hcdev_match.workflows.ranking import ranking_csv
+from webui.opening import opening_context
+
+from .conftest import ROOT, SAMPLES, sign_in_session
+from .test_openings import CV_PREFERRED, CV_REQUIRED, INTEGRATION, SCRAPED
+
+
+@pytest.fixture
+def store(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Store:
+    url = f"sqlite:///{tmp_path / 'app.sqlite3'}"
+    monkeypatch.setenv("HCDEV_DATABASE_URL", url)
+    return Store.from_url(url)
+
+
+def paste_posting(at: AppTest, prefix: str, text: str) -> AppTest:
+    at.text_area(key=f"{prefix}_posting_text").input(text)
+    return at.button(key=f"{prefix}_posting_read").click().run()
+
+
+def test_a_candidate_compares_their_cv_with_a_posting_and_nothing_is_stored(store: Store) -> None:
+    at = AppTest.from_file(str(ROOT / "pages/0_Check_a_CV.py"), default_timeout=60).run()
+    at.text_area(key="cv_text").input((SAMPLES / "ehr_1.txt").read_text())
+    at = at.button(key="score_cv").click().run()
+    assert not at.exception and not [m for m in at.metric if m.label.startswith("Fit to ")]  # no posting yet
+    at = paste_posting(at, "candidate", INTEGRATION)
+    assert not at.exception
+    metric = next(m for m in at.metric if m.label.startswith("Fit to Senior Integration Engineer"))
+    assert metric.value.endswith("/ 100")
+    markdown = "\n".join(m.value for m in at.markdown)
+    assert "Required skills the CV shows:" in markdown and "Required skills it misses:" in markdown
+    table = next(d.value for d in at.dataframe if "against" in d.value.columns)
+    assert len(table) == 8 and table["against"][0].startswith("This posting")  # beside the seven roles
+    assert store.count_assessments() == 0
+
+
+def test_a_recruiter_ranks_against_a_posting_edits_it_re_ranks_and_saves_it(store: Store) -> None:
+    user = add_user(store, "ana", role="recruiter", password="correct horse battery")
+    at = AppTest.from_file(str(ROOT / "pages/3_Recruiter.py"), default_timeout=60)
+    at = sign_in_session(at, "recruiter", name="ana", user_id=user.id).run()
+    files = [("a_required.txt", CV_REQUIRED.encode()), ("b_preferred.txt", CV_PREFERRED.encode())]
+    files.append(("c_imaging.txt", (SAMPLES / "imaging_1.txt").read_bytes()))
+    at.file_uploader(key="batch_files").set_value([(n, d, "text/plain") for n, d in files]).run()
+    at = at.button(key="rank_batch").click().run()
+    ranking = at.session_state["ranking"]
+    at = paste_posting(at, "recruiter", INTEGRATION)
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert list(table.columns[:2]) == ["candidate", "opening fit"]
+    assert list(table["candidate"][:2]) == ["C001", "C002"]  # the CV showing every required skill first
+    # The required list starts from the posting's required skills, and the recruiter edits it.
+    required = at.multiselect(key="required_skills")
+    assert {"hl7", "adt", "interface_engine"} <= set(required.value)
+    before = dict(zip(table["candidate"], table["opening fit"], strict=True))
+    at = required.set_value(["fhir", "python"]).run()
+    after = dict(zip(at.dataframe[0].value["candidate"], at.dataframe[0].value["opening fit"], strict=True))
+    assert after["C002"] > before["C002"] and after["C001"] < before["C001"]
+    # Another posting re-ranks the same batch: nothing uploaded or read again.
+    at = paste_posting(at, "recruiter", SCRAPED)
+    assert at.dataframe[0].value["candidate"][0] == "C003"
+    assert at.session_state["ranking"] is ranking
+    # Saved: the opening goes with the assessments.
+    at.radio(key="legal_basis").set_value("contract").run()
+    at = at.button(key="save_batch").click().run()
+    assert not at.exception and store.count_assessments() == 3
+    kept = load_openings(store, store.assessment_ids())
+    assert len(kept) == 3 and {o["title"] for o in kept.values()} == {"Imaging Platform Engineer"}
+    assert max(kept.values(), key=lambda o: o["fit"])["fit"] == at.dataframe[0].value["opening fit"][0]
+
+
+def test_the_export_names_the_opening_and_carries_its_fit(store: Store) -> None:
+    user = add_user(store, "ana", role="recruiter", password="correct horse battery")
+    at = AppTest.from_file(str(ROOT / "pages/3_Recruiter.py"), default_timeout=60)
+    at = sign_in_session(at, "recruiter", name="ana", user_id=user.id).run()
+    at.file_uploader(key="batch_files").set_value([("a.txt", CV_REQUIRED.encode(), "text/plain")]).run()
+    at = paste_posting(at.button(key="rank_batch").click().run(), "recruiter", INTEGRATION)
+    opening = at.session_state["recruiter_posting_opening"]
+    table = at.dataframe[0].value
+    rows = list(csv.DictReader(io.StringIO(ranking_csv(table, context=opening_context(opening)))))
+    assert rows[0]["opening"] == "Senior Integration Engineer" and float(rows[0]["opening fit"]) > 0
+    assert rows[0]["opening text sha256"] == opening.text_hash and "hl7" in rows[0]["opening required"]
