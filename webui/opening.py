@@ -79,6 +79,11 @@ def _read(matcher: Matcher, prefix: str, required_key: str | None = None) -> Non
         st.session_state[required_key] = list(opening.required)
 
 
+def _started(prefix: str) -> bool:
+    """Something of a posting is given or read: its box stays open across reruns."""
+    return any(st.session_state.get(_key(prefix, name)) for name in ("opening", "text", "file", "error"))
+
+
 def _clear(prefix: str) -> None:
     for name in ("opening", "error", "text"):
         st.session_state.pop(_key(prefix, name), None)
@@ -124,7 +129,7 @@ def _profile(matcher: Matcher, opening: Opening) -> None:
 
 def candidate_compare(matcher: Matcher, check: FitCheck) -> None:
     """The candidate's optional "Compare with a job posting": the fit to it beside the seven roles; stores nothing."""
-    with st.expander("Compare with a job posting (optional)", expanded=current_opening("candidate") is not None):
+    with st.expander("Compare with a job posting (optional)", expanded=_started("candidate")):
         st.caption("The posting is read in this browser session only; nothing of it or of the comparison is stored.")
         opening = opening_input(matcher, prefix="candidate", button="Compare")
         if opening is None:
@@ -147,9 +152,8 @@ def candidate_compare(matcher: Matcher, check: FitCheck) -> None:
 
 def recruiter_opening(matcher: Matcher, *, required_key: str = "required_skills") -> Opening | None:
     """The recruiter's "Opening" box: a posting to rank the batch against, beside the roles."""
-    with st.expander(
-        "Opening: rank against a job posting (optional)", expanded=current_opening("recruiter") is not None
-    ):
+    with st.container(border=True, key="opening_box"):
+        st.markdown("**Opening: rank against a job posting (optional)**")
         st.caption(
             "Paste or upload the posting. The ranking's first column becomes the fit to it, and its required "
             "skills start the required list (edit them there). Another posting re-ranks without reading a CV again."
