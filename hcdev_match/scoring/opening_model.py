@@ -21,7 +21,7 @@ class OpeningConfig:
     #: Share of the closest role's own tier weights standing under the posting's.
     role_blend: float = 1.0
     #: Power of a term's share of role weight in the closest role (0: not weighed by it).
-    specificity: float = 1.0
+    specificity: float = 0.5
     #: How many closest roles an opening names.
     closest_roles: int = 3
 
