@@ -57,6 +57,8 @@ def test_a_recruiter_pastes_a_posting_and_sees_the_opening_column(browser: Brows
         expect(page.get_by_text("b_preferred.txt")).to_be_visible()
         wait_idle(page)
         page.locator(".st-key-rank_batch button").click()
+        expect(page.locator("[data-testid=stDataFrame]").first).to_be_visible()  # the batch is ranked
+        wait_idle(page)
         area = page.locator(".st-key-recruiter_posting_text textarea")
         area.fill(INTEGRATION)
         area.press("Control+Enter")  # commit the value before the click
