@@ -57,7 +57,7 @@ def current_opening(prefix: str) -> Opening | None:
     return opening if opening is not None and hasattr(opening, "profile") else None
 
 
-def _read(matcher: Matcher, prefix: str, required_key: str | None = None) -> None:
+def _read(matcher: Matcher, prefix: str, required_key: str | None = None, required_labels: bool = False) -> None:
     """Button callback: read the uploaded posting if there is one, else the pasted text."""
     from hcdev_match.scoring.opening import build_opening, read_opening
 
@@ -76,7 +76,8 @@ def _read(matcher: Matcher, prefix: str, required_key: str | None = None) -> Non
     st.session_state.pop(_key(prefix, "error"), None)
     st.session_state[_key(prefix, "opening")] = opening
     if required_key is not None:  # the required list starts from the posting's; the recruiter edits it
-        st.session_state[required_key] = list(opening.required)
+        labels = ", ".join(matcher.catalogue.skills[s].label for s in opening.required)
+        st.session_state[required_key] = labels if required_labels else list(opening.required)
 
 
 def _started(prefix: str) -> bool:
@@ -90,7 +91,12 @@ def _clear(prefix: str) -> None:
 
 
 def opening_input(
-    matcher: Matcher, *, prefix: str, button: str = "Read the posting", required_key: str | None = None
+    matcher: Matcher,
+    *,
+    prefix: str,
+    button: str = "Read the posting",
+    required_key: str | None = None,
+    required_labels: bool = False,
 ) -> Opening | None:
     """Paste or upload a posting (the same safe intake as a CV), read it, show what it asks for."""
     st.text_area("Paste the job posting", key=_key(prefix, "text"), height=150, placeholder="Paste a job posting…")
@@ -100,7 +106,7 @@ def opening_input(
         key=_key(prefix, "file"),
     )
     left, right = st.columns(2)
-    left.button(button, key=_key(prefix, "read"), on_click=_read, args=(matcher, prefix, required_key))
+    left.button(button, key=_key(prefix, "read"), on_click=_read, args=(matcher, prefix, required_key, required_labels))
     opening = current_opening(prefix)
     if opening is not None:
         right.button("Remove the posting", key=_key(prefix, "clear"), on_click=_clear, args=(prefix,))
@@ -150,8 +156,11 @@ def candidate_compare(matcher: Matcher, check: FitCheck) -> None:
         st.dataframe(rows, hide_index=True, key="candidate_posting_table")
 
 
-def recruiter_opening(matcher: Matcher, *, required_key: str = "required_skills") -> Opening | None:
-    """The recruiter's "Opening" box: a posting to rank the batch against, beside the roles."""
+def recruiter_opening(
+    matcher: Matcher, *, required_key: str = "required_skills", required_labels: bool = False
+) -> Opening | None:
+    """The recruiter's "Opening" box: a posting to rank the batch against, beside the roles. Reading one
+    puts its required skills into the ``required_key`` widget (skill ids, or their labels as one text)."""
     with st.container(border=True, key="opening_box"):
         st.markdown("**Opening: rank against a job posting (optional)**")
         st.caption(
@@ -160,20 +169,33 @@ def recruiter_opening(matcher: Matcher, *, required_key: str = "required_skills"
         )
         if error := st.session_state.pop(_key("recruiter", "save_error"), None):
             st.error(escape_markdown(error))
-        return opening_input(matcher, prefix="recruiter", button="Rank against this posting", required_key=required_key)
+        return opening_input(
+            matcher,
+            prefix="recruiter",
+            button="Rank against this posting",
+            required_key=required_key,
+            required_labels=required_labels,
+        )
 
 
 def keep_opening(
-    store: Any, saved_ids: Sequence[int], ranking: Ranking, opening: Opening | None, table: pd.DataFrame
+    store: Any,
+    saved_ids: Sequence[int],
+    ranking: Ranking,
+    opening: Opening | None,
+    *,
+    tier_weights: Mapping[str, float] = DEFAULT_TIER_WEIGHTS,
 ) -> None:
-    """Keep the opening, and each saved candidate's fit to it as the table shows it, with the saved assessments."""
+    """Keep the opening (as edited), and each saved candidate's fit to it, with the saved assessments
+    (``saved_ids`` in the ranking's order)."""
     if opening is None or not saved_ids:
         return
+    from hcdev_match.scoring.opening import fit_strengths
     from hcdev_match.storage.openings import save_openings
 
-    fits = dict(zip(table["candidate"], table[OPENING_COLUMN], strict=True))
+    fits = fit_strengths(ranking.matcher, opening, ranking.strengths, ranking.evidence, tier_weights=tier_weights)
     try:
-        save_openings(store, list(saved_ids), opening.to_dict(), [float(fits[c]) for c in ranking.ids])
+        save_openings(store, list(saved_ids), opening.to_dict(), [round(float(f), 1) for f in fits])
     except HcdevMatchError as exc:  # the assessments are kept already: say so, and what was not
         st.session_state[_key("recruiter", "save_error")] = (
             f"The assessments are saved, but the opening they were ranked against is not: {exc}"
