@@ -13,6 +13,7 @@ from hcdev_match.storage.accounts import add_user
 from hcdev_match.storage.openings import load_openings
 from hcdev_match.storage.store import Store
 from hcdev_match.workflows.ranking import ranking_csv
+from hcdev_match.workflows.screening import resolve_skills
 from webui.opening import opening_context
 
 from .conftest import ROOT, SAMPLES, sign_in_session
@@ -55,30 +56,34 @@ def test_a_recruiter_ranks_against_a_posting_edits_it_re_ranks_and_saves_it(stor
     files.append(("c_imaging.txt", (SAMPLES / "imaging_1.txt").read_bytes()))
     at.file_uploader(key="batch_files").set_value([(n, d, "text/plain") for n, d in files]).run()
     at = at.button(key="rank_batch").click().run()
-    ranking = at.session_state["ranking"]
+    ranking = at.session_state["recruiter_work"].ranking
     at = paste_posting(at, "recruiter", INTEGRATION)
     assert not at.exception
     table = at.dataframe[0].value
     assert list(table.columns[:2]) == ["candidate", "opening fit"]
     assert list(table["candidate"][:2]) == ["C001", "C002"]  # the CV showing every required skill first
     # The required list starts from the posting's required skills, and the recruiter edits it.
-    required = at.multiselect(key="required_skills")
-    assert {"hl7", "adt", "interface_engine"} <= set(required.value)
+    skills = ranking.matcher.catalogue.skills
+    required = at.text_input(key="required_skills")
+    assert (
+        resolve_skills(ranking.matcher.catalogue, required.value)[0]
+        == at.session_state["recruiter_posting_opening"].required
+    )
     before = dict(zip(table["candidate"], table["opening fit"], strict=True))
-    at = required.set_value(["fhir", "python"]).run()
+    at = required.input(f"{skills['fhir'].label}, {skills['python'].label}").run()
     after = dict(zip(at.dataframe[0].value["candidate"], at.dataframe[0].value["opening fit"], strict=True))
     assert after["C002"] > before["C002"] and after["C001"] < before["C001"]
     # Another posting re-ranks the same batch: nothing uploaded or read again.
     at = paste_posting(at, "recruiter", SCRAPED)
     assert at.dataframe[0].value["candidate"][0] == "C003"
-    assert at.session_state["ranking"] is ranking
+    assert at.session_state["recruiter_work"].ranking is ranking
     # Saved: the opening goes with the assessments.
     at.radio(key="legal_basis").set_value("contract").run()
     at = at.button(key="save_batch").click().run()
     assert not at.exception and store.count_assessments() == 3
     kept = load_openings(store, store.assessment_ids())
     assert len(kept) == 3 and {o["title"] for o in kept.values()} == {"Imaging Platform Engineer"}
-    assert max(kept.values(), key=lambda o: o["fit"])["fit"] == at.dataframe[0].value["opening fit"][0]
+    assert max(o["fit"] for o in kept.values()) == at.dataframe[0].value["opening fit"][0]
 
 
 def test_the_export_names_the_opening_and_carries_its_fit(store: Store) -> None:

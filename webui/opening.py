@@ -76,8 +76,14 @@ def _read(matcher: Matcher, prefix: str, required_key: str | None = None, requir
     st.session_state.pop(_key(prefix, "error"), None)
     st.session_state[_key(prefix, "opening")] = opening
     if required_key is not None:  # the required list starts from the posting's; the recruiter edits it
-        labels = ", ".join(matcher.catalogue.skills[s].label for s in opening.required)
+        labels = ", ".join(_typed_name(matcher, s) for s in opening.required)
         st.session_state[required_key] = labels if required_labels else list(opening.required)
+
+
+def _typed_name(matcher: Matcher, skill_id: str) -> str:
+    """A name of the skill that a comma-separated list keeps whole: its label, else an alias, else its id."""
+    skill = matcher.catalogue.skills[skill_id]
+    return next((n for n in (skill.label, *skill.aliases) if "," not in n), skill_id)
 
 
 def _started(prefix: str) -> bool:
