@@ -161,7 +161,7 @@ def test_the_page_reads_200_of_300_uploads_and_shows_one_note(monkeypatch: pytes
     assert len(at.dataframe[0].value) == 200
     notes = [w.value for w in at.warning if "not read" in w.value]
     assert notes == ["100 CV(s) were not read: a batch holds at most 200 CVs; upload them as a second batch"]
-    assert "up to 200 CVs, 5 MB a file, 200 MB in all" in at.get("file_uploader")[0].proto.label
+    assert "up to 200 CVs, 5 MB a file, 200 MB in all" in at.file_uploader(key="batch_files").proto.label
 
 
 def zip_of(members: dict[str, bytes]) -> bytes:
