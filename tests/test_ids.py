@@ -8,8 +8,11 @@ import sqlalchemy as sa
 from hcdev_match.scoring.matcher import Matcher
 from hcdev_match.storage.accounts import add_user
 from hcdev_match.storage.database import create_database_engine, write_transaction
-from hcdev_match.storage.schema import SCHEMA_VERSION, migrate
+from hcdev_match.storage.migrations import MIGRATIONS, SCHEMA_VERSION, migrate
 from hcdev_match.storage.store import Store
+
+# The version before the one that stops ids being handed out twice (later versions may follow it).
+BEFORE_IDS_KEPT = [m.__name__ for m in MIGRATIONS].index("_v8_ids_never_reused_file_names_and_demo_on_reporting_rows")
 
 
 @pytest.fixture(scope="module")
@@ -94,7 +97,7 @@ TABLES = ("assessments", "assessment_fits", "assessment_skills", "decisions", "a
 def test_the_upgrade_keeps_every_row_index_and_trigger_and_skips_ids_the_log_has_named(database_url: str) -> None:
     engine = create_database_engine(database_url)
     with write_transaction(engine) as connection:
-        migrate(connection, target=SCHEMA_VERSION - 1)
+        migrate(connection, target=BEFORE_IDS_KEPT)
         connection.exec_driver_sql(
             "INSERT INTO users (name, role, created_at) VALUES ('ana', 'recruiter', '2026-01-01 00:00:00')"
         )
@@ -116,7 +119,7 @@ def test_the_upgrade_keeps_every_row_index_and_trigger_and_skips_ids_the_log_has
     assert store.version == SCHEMA_VERSION
     with engine.connect() as connection:
         assert {t: connection.execute(sa.text(f"SELECT count(*) FROM {t}")).scalar_one() for t in TABLES} == before
-        assert index_names(connection) == indexes and len(indexes) >= 8
+        assert indexes <= index_names(connection) and len(indexes) >= 8  # later versions may add tables
         assert connection.execute(sa.text("SELECT assessment_id, reason FROM decisions")).one() == (kept[0], "good")
         assert connection.execute(sa.text("SELECT count(*) FROM assessment_fits WHERE demo = false")).scalar() == 2
         if engine.dialect.name == "sqlite":

@@ -6,4 +6,5 @@ __all__ = [
     "accounts",
     "fits",
     "main",
+    "opening",
 ]

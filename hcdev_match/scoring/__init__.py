@@ -7,6 +7,11 @@ __all__ = [
     "assessment",
     "domain",
     "evaluation",
+    "explanation",
     "matcher",
+    "opening",
+    "opening_evaluation",
+    "opening_model",
+    "opening_profile",
     "trust",
 ]

@@ -13,6 +13,8 @@ __all__ = [
     "insight_queries",
     "insights",
     "lookup",
+    "migrations",
+    "openings",
     "passwords",
     "privacy",
     "rebuild",

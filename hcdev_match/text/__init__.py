@@ -5,6 +5,7 @@
 __all__ = [
     "canonicaliser",
     "career",
+    "opening",
     "personal",
     "phrases",
     "posting",

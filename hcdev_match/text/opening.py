@@ -23,7 +23,7 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from .tokenizer import tokenize
 
-__all__ = ["BOILERPLATE", "DESCRIBED", "PREFERRED", "REQUIRED", "PostingParts", "read_posting"]
+__all__ = ["BOILERPLATE", "DESCRIBED", "PREFERRED", "REQUIRED", "PostingParts", "heading_kind", "read_posting"]
 
 REQUIRED, PREFERRED, DESCRIBED, BOILERPLATE = "required", "preferred", "described", "boilerplate"
 
