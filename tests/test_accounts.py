@@ -25,7 +25,8 @@ from hcdev_match.storage.accounts import (
     sign_in,
     unlock_user,
 )
-from hcdev_match.storage.schema import migrate, users
+from hcdev_match.storage.migrations import migrate
+from hcdev_match.storage.schema import users
 from hcdev_match.storage.store import Store, utc_now
 
 PASSWORD = "correct horse battery"

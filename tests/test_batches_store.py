@@ -19,7 +19,7 @@ from hcdev_match.storage.batches import (
     save_batch,
     set_note,
 )
-from hcdev_match.storage.schema import SCHEMA_VERSION
+from hcdev_match.storage.migrations import SCHEMA_VERSION
 from hcdev_match.storage.store import Store
 from hcdev_match.workflows.ranking import Ranking
 from hcdev_match.workflows.screening import Screening, Settings, read_screening

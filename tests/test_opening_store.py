@@ -10,8 +10,8 @@ import sqlalchemy as sa
 from hcdev_match.scoring.matcher import Matcher
 from hcdev_match.scoring.opening import build_opening
 from hcdev_match.storage.database import create_database_engine, write_transaction
+from hcdev_match.storage.migrations import migrate
 from hcdev_match.storage.openings import load_openings, save_openings
-from hcdev_match.storage.schema import migrate
 from hcdev_match.storage.store import Store, utc_now
 
 from .test_openings import CV_PREFERRED, CV_REQUIRED, INTEGRATION

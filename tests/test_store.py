@@ -13,7 +13,7 @@ from hcdev_match.errors import AccountError, StoreError
 from hcdev_match.scoring.matcher import Matcher
 from hcdev_match.storage.accounts import add_user, hash_password, list_users, sign_in, verify_password
 from hcdev_match.storage.database import create_database_engine, mask_credentials, write_transaction
-from hcdev_match.storage.schema import SCHEMA_VERSION, migrate
+from hcdev_match.storage.migrations import SCHEMA_VERSION, migrate
 from hcdev_match.storage.store import Store, StoreConfig, parse_retention_days, utc_now
 
 PASSWORD = "correct horse battery staple"

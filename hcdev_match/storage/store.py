@@ -24,10 +24,11 @@ from . import privacy, saving
 from .audit import append_audit
 from .database import create_database_engine, utc_now
 from .guard import guarded, guarded_connection
+from .migrations import SCHEMA_VERSION, migrate, schema_version
 from .privacy import Removal, Scrubber
 from .rows import Scored
 from .saving import DECISIONS, LEGAL_BASES, SavedAssessment, Terms
-from .schema import SCHEMA_VERSION, audit_log, migrate, schema_version
+from .schema import audit_log
 
 __all__ = [
     "DECISIONS",
