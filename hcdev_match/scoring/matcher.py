@@ -36,11 +36,10 @@ from sklearn.feature_extraction.text import TfidfTransformer, TfidfVectorizer
 
 from ..catalogue.model import DEFAULT_CATALOGUE_PATH, Catalogue, load_catalogue
 from ..catalogue.reference import DEFAULT_REFERENCE_DIR, load_reference_corpus
-from ..config import TIERS, MatchConfig
+from ..config import MatchConfig
 from ..errors import CatalogueError
 from ..text.canonicaliser import Canonicaliser, TextEvidence
-from ..text.posting import split_posting
-from .assessment import Assessment, DomainEvidence, RoleFit, SkillMatch, TermContribution
+from .assessment import Assessment
 from .domain import DomainModel
 from .trust import flag_text
 
@@ -90,13 +89,13 @@ class Matcher:
         self.index = {term: i for i, term in enumerate(self.terms)}
         self.idf: np.ndarray = self.vectorizer.idf_
         self.roles: tuple[str, ...] = tuple(catalogue.roles)
-        self._role_tiers = {r: self._tiers_of(r) for r in self.roles}
+        self.role_tiers = {r: self._tiers_of(r) for r in self.roles}  #: role -> {term: tier}
         # A second IDF, over the role profiles themselves: a term that every
         # role values (Python, AI) says little about *which* role fits, a term
         # only one role values (DICOM) says a lot.
         self.specificity: np.ndarray = (
             TfidfVectorizer(analyzer=_identity, vocabulary=vocabulary)
-            .fit([list(self._role_tiers[r]) for r in self.roles])
+            .fit([list(self.role_tiers[r]) for r in self.roles])
             .idf_
         )
         self.domain = DomainModel(catalogue, self.canonicaliser, self.index, self.config)
@@ -140,7 +139,7 @@ class Matcher:
         """
         weights = np.zeros((len(self.terms), len(self.roles)))
         for j, role in enumerate(self.roles):
-            for term, tier in self._role_tiers[role].items():
+            for term, tier in self.role_tiers[role].items():
                 i = self.index[term]
                 weights[i, j] = self.term_weight(i, tier_weights[tier])
             for skill in (required or {}).get(role, ()):
@@ -262,69 +261,9 @@ class Matcher:
         self, texts: Sequence[str], evidence: Sequence[TextEvidence], *, snippets: bool = True
     ) -> list[Assessment]:
         """:meth:`assess_many` for texts already read (``evidence[i]`` is ``read(texts)[i]``): none is read again."""
-        strengths = self.strengths(evidence)
-        work = self.evidence_strengths(strengths, self._listed(evidence))
-        fits, coverage, _ = self.fit_matrix(strengths, evidence=work)
-        software, healthcare, focus = self.domain.parts(work)
-        out = []
-        for row, text in enumerate(texts):
-            s = strengths.getrow(row)
-            if evidence[row].posting_words:
-                text = split_posting(text)[0]  # snippets come from what was read, never the pasted posting
-            role_fits = [
-                self._explain(text, s, evidence[row], j, float(fits[row, j]), float(coverage[row, j]), snippets)
-                for j in range(len(self.roles))
-            ]
-            role_fits.sort(key=lambda f: (-f.fit, self.roles.index(f.role)))
-            out.append(
-                Assessment(
-                    catalogue_version=self.catalogue.version,
-                    fits=tuple(role_fits),
-                    flags=self.flags_of(evidence[row]),
-                    domain=DomainEvidence(float(software[row]), float(healthcare[row]), float(focus[row])),
-                    words=evidence[row].words,
-                    strengths={self.terms[i]: float(v) for i, v in zip(s.indices, s.data, strict=True)},
-                    listed_only=evidence[row].listed_only,
-                )
-            )
-        return out
+        from .explanation import assess_evidence  # it uses the matcher's parts; a module of its own
 
-    def _explain(
-        self, text: str, s: sp.csr_matrix, evidence: TextEvidence, j: int, fit: float, coverage: float, snippets: bool
-    ) -> RoleFit:
-        role_id = self.roles[j]
-        role = self.catalogue.roles[role_id]
-        tiers = self._role_tiers[role_id]
-        strength = {self.terms[i]: float(v) for i, v in zip(s.indices, s.data, strict=True)}
-        products = {t: v * self.role_weights[self.index[t], j] for t, v in strength.items()}
-        total = sum(products.values())
-        terms = sorted(
-            (
-                TermContribution(t, self.label_of(t), fit * p / total)
-                for t, p in products.items()
-                if p > 0 and total > 0
-            ),
-            key=lambda c: (-c.contribution, c.term),
-        )
-        skills = self.catalogue.skills
-        matched = [
-            SkillMatch(
-                skill=t,
-                label=skills[t].label,
-                tier=tiers[t],
-                strength=v,
-                listed_only=t in evidence.listed_only,
-                snippet=self.canonicaliser.find_snippet(text, t) if snippets else "",
-            )
-            for t, v in strength.items()
-            if t in skills and t in tiers
-        ]
-        matched.sort(key=lambda m: (TIERS.index(m.tier), -m.strength, m.label))
-        missing = {
-            "must_have": tuple(s for s in role.must_have if s not in strength),
-            "nice_to_have": tuple(s for s in role.nice_to_have if s not in strength),
-        }
-        return RoleFit(role_id, role.label, fit, coverage, tuple(matched), missing, tuple(terms))
+        return assess_evidence(self, texts, evidence, snippets=snippets)
 
     def refit(
         self, strengths: Sequence[Mapping[str, float]], *, listed_only: Sequence[Iterable[str]] = ()
