@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import statistics
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -15,7 +15,15 @@ from sklearn.metrics import roc_auc_score
 from ..errors import EvaluationError
 from .matcher import Matcher
 
-__all__ = ["FOUND_AT", "EvaluationItem", "EvaluationReport", "evaluate_items", "load_evaluation_file"]
+__all__ = [
+    "FOUND_AT",
+    "NONE_LABEL",
+    "EvaluationItem",
+    "EvaluationReport",
+    "evaluate_items",
+    "load_evaluation_file",
+    "read_labelled_lines",
+]
 
 NONE_LABEL = "none"
 #: Answers accepted besides the label itself: a healthcare analytics text is
@@ -87,15 +95,14 @@ class EvaluationReport:
         }
 
 
-def load_evaluation_file(path: str | Path, *, roles: tuple[str, ...]) -> list[EvaluationItem]:
-    """Read ``{"id", "text", "label"}`` JSON lines; labels are role ids or ``none``."""
+def read_labelled_lines(path: str | Path, *, keys: tuple[str, ...]) -> Iterator[tuple[int, dict[str, str]]]:
+    """Each JSON line of ``path`` (blank lines skipped) with its line number: an object whose ``keys`` are strings."""
     path = Path(path)
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError) as exc:
         raise EvaluationError(f"{path}: cannot read it as UTF-8 text ({exc}); pass a .jsonl file") from None
-    items = []
-    allowed = set(roles) | {NONE_LABEL}
+    wanted = ", ".join(f'"{k}"' for k in keys[:-1]) + f' and "{keys[-1]}"'
     for number, line in enumerate(lines, 1):
         if not line.strip():
             continue
@@ -103,11 +110,19 @@ def load_evaluation_file(path: str | Path, *, roles: tuple[str, ...]) -> list[Ev
             record = json.loads(line)
         except json.JSONDecodeError as exc:
             raise EvaluationError(f"{path}:{number}: not JSON ({exc.msg}); write one JSON object per line") from None
-        if not isinstance(record, dict) or not all(isinstance(record.get(k), str) for k in ("id", "text", "label")):
+        if not isinstance(record, dict) or not all(isinstance(record.get(k), str) for k in keys):
             raise EvaluationError(
-                f'{path}:{number}: expected an object with string "id", "text" and "label"; '
+                f"{path}:{number}: expected an object with string {wanted}; "
                 f"got keys {sorted(record) if isinstance(record, dict) else type(record).__name__}"
             )
+        yield number, record
+
+
+def load_evaluation_file(path: str | Path, *, roles: tuple[str, ...]) -> list[EvaluationItem]:
+    """Read ``{"id", "text", "label"}`` JSON lines; labels are role ids or ``none``."""
+    items = []
+    allowed = set(roles) | {NONE_LABEL}
+    for number, record in read_labelled_lines(path, keys=("id", "text", "label")):
         if record["label"] not in allowed:
             raise EvaluationError(
                 f"{path}:{number}: label {record['label']!r} is not a role; use one of {sorted(allowed)}"

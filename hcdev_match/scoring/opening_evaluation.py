@@ -10,7 +10,6 @@ texts and over the CVs only.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,12 +18,13 @@ import numpy as np
 from sklearn.metrics import average_precision_score
 
 from ..errors import EvaluationError
+from .evaluation import NONE_LABEL, read_labelled_lines
 from .matcher import Matcher
 from .opening import build_opening, fit_opening
 
 __all__ = ["OpeningReport", "OpeningText", "evaluate_openings", "load_opening_texts"]
 
-_NONE = "none"
+_NONE = NONE_LABEL
 _KINDS = ("posting", "cv")
 
 
@@ -63,26 +63,9 @@ class OpeningReport:
 
 def load_opening_texts(path: str | Path, *, roles: tuple[str, ...]) -> list[OpeningText]:
     """Read ``{"id", "text", "label", "kind"}`` JSON lines (kind: posting or cv; label: a role or none)."""
-    path = Path(path)
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise EvaluationError(f"{path}: cannot read it as UTF-8 text ({exc}); pass a .jsonl file") from None
     allowed = set(roles) | {_NONE}
     out = []
-    for number, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise EvaluationError(f"{path}:{number}: not JSON ({exc.msg}); write one JSON object per line") from None
-        keys = ("id", "text", "label", "kind")
-        if not isinstance(record, dict) or not all(isinstance(record.get(k), str) for k in keys):
-            raise EvaluationError(
-                f'{path}:{number}: expected an object with string "id", "text", "label" and "kind"; '
-                f"got keys {sorted(record) if isinstance(record, dict) else type(record).__name__}"
-            )
+    for number, record in read_labelled_lines(path, keys=("id", "text", "label", "kind")):
         if record["label"] not in allowed or record["kind"] not in _KINDS:
             raise EvaluationError(
                 f"{path}:{number}: label {record['label']!r} / kind {record['kind']!r}: "
