@@ -26,7 +26,8 @@ from hcdev_match.catalogue.reference import load_reference_corpus
 from hcdev_match.cli.main import main
 from hcdev_match.errors import HcdevMatchError
 from hcdev_match.scoring.matcher import Matcher
-from hcdev_match.workflows.archive import ArchiveConfig, rank_table, read_chunks
+from hcdev_match.workflows.archive import rank_table
+from hcdev_match.workflows.archive_table import ArchiveConfig, read_chunks
 
 from .load import vary_cv
 

@@ -4,7 +4,9 @@
 # file imports nothing, so loading one module never loads its siblings.
 __all__ = [
     "archive",
+    "archive_rows",
     "archive_spark",
+    "archive_table",
     "batch",
     "fitcheck",
     "ranking",

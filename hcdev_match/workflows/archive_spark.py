@@ -6,7 +6,7 @@ reference texts shipped with the task (so a cluster needs no copy of
 data/), and keeps it for every later batch. The package itself travels as
 a zip (``addPyFile``); the workers need the same Python libraries
 (``pip install hcdev-match[spark]`` on each). Results stream back to the
-driver partition by partition and are written by ``archive.write_chunks``,
+driver partition by partition and are written by ``archive_table.write_chunks``,
 the same writer as the local engine's. PySpark is an optional extra, and
 imported only here.
 """
@@ -26,7 +26,8 @@ import pandas as pd
 from ..catalogue.model import Catalogue
 from ..config import MatchConfig
 from ..errors import HcdevMatchError
-from .archive import ArchiveConfig, check_table, output_columns, score_chunk, table_format, write_chunks
+from .archive_rows import score_chunk
+from .archive_table import ArchiveConfig, check_table, output_columns, table_format, write_chunks
 
 __all__ = ["SparkConfig", "rank_table_spark"]
 
