@@ -2,8 +2,8 @@
 
 The local engine's rows are checked against `Matcher.assess` (the fit
 check's own scoring) on CSV and Parquet, read in chunks smaller than the
-table; Spark (master local[1], a few hundred texts) must give the local
-engine's fits to 0.01; bad tables are refused with a message that says
+table; Spark (master local[1], sixty texts, with an opening) must give the
+local engine's fits, the opening's too, to 0.01; bad tables are refused with a message that says
 what to do, before anything is written.
 """
 
@@ -29,7 +29,9 @@ from hcdev_match.scoring.matcher import Matcher
 from hcdev_match.workflows.archive import rank_table
 from hcdev_match.workflows.archive_table import ArchiveConfig, read_chunks
 
+from .files import make_docx
 from .load import vary_cv
+from .test_openings import CV_REQUIRED, INTEGRATION
 
 JAVA = shutil.which("java")
 
@@ -41,6 +43,13 @@ def texts_table(samples: dict[str, str], count: int) -> pd.DataFrame:
     rows = [(f"cand-{n:04d}", vary_cv(rng.choice(pool), rng, n)) for n in range(count)]
     rows[3] = ("cand-empty", "")
     return pd.DataFrame(rows, columns=["id", "text"])
+
+
+def posting(folder: Path) -> Path:
+    """The openings' integration-engineer posting, as a real DOCX."""
+    path = folder / "posting.docx"
+    path.write_bytes(make_docx(INTEGRATION.split("\n")))
+    return path
 
 
 def model(matcher: Matcher) -> dict[str, object]:
@@ -145,11 +154,14 @@ def require_spark() -> None:
 def test_the_spark_engine_gives_the_local_engines_fits(
     tmp_path: Path, samples: dict[str, str], capsys: pytest.CaptureFixture[str]
 ) -> None:
+    # One Spark start (the suite's slowest part) checks both: the role fits and the opening's.
     require_spark()
-    table = texts_table(samples, 300)
-    source = tmp_path / "in.csv"
+    table = texts_table(samples, 60)
+    table.loc[0] = ("fits-required", CV_REQUIRED)
+    source, job = tmp_path / "in.csv", posting(tmp_path)
     table.to_csv(source, index=False)  # CSV: the CVs' line breaks are quoted multi-line cells for Spark to read
-    status, out, err = run_cli("rank-table", str(source), str(tmp_path / "local.parquet"), capsys=capsys)
+    opening = ("--opening", str(job))
+    status, out, err = run_cli("rank-table", str(source), str(tmp_path / "local.parquet"), *opening, capsys=capsys)
     assert status == 0, err
     spark_args = (
         "rank-table",
@@ -159,13 +171,16 @@ def test_the_spark_engine_gives_the_local_engines_fits(
         "spark",
         "--master",
         "local[1]",
+        *opening,
     )
     status, out, err = run_cli(*spark_args, capsys=capsys)
-    assert (status, out) == (0, f"scored 300 texts into {tmp_path / 'spark.parquet'} (spark engine)\n"), err
+    assert (status, out) == (0, f"scored 60 texts into {tmp_path / 'spark.parquet'} (spark engine)\n"), err
     local, spark = pd.read_parquet(tmp_path / "local.parquet"), pd.read_parquet(tmp_path / "spark.parquet")
+    assert list(spark.columns) == list(local.columns) and "opening_fit" in spark.columns
     assert spark["id"].tolist() == table["id"].tolist()
     fits = [c for c in local.columns if c not in ("id", "best_role", "flags", "catalogue_version")]
     assert (spark[fits] - local[fits]).abs().to_numpy().max() <= 0.01
+    assert spark["opening_fit"].iloc[0] > 10  # the posting's own kind of CV: a fit, not a column of zeros
     assert spark["best_role"].tolist() == local["best_role"].tolist()
     assert spark["flags"].tolist() == local["flags"].tolist()
 
@@ -177,7 +192,7 @@ def test_a_spark_worker_builds_the_matcher_once_for_all_its_batches(samples: dic
     from hcdev_match.workflows import archive_spark
 
     archive_spark._WORKER_MATCHERS.clear()
-    payload = (matcher.catalogue, tuple(load_reference_corpus()), MatchConfig(), ArchiveConfig())
+    payload = (matcher.catalogue, tuple(load_reference_corpus()), MatchConfig(), ArchiveConfig(), None)
     table = texts_table(samples, 12)
     batches = [table.iloc[:5], table.iloc[5:9]]
     first = pd.concat(list(archive_spark._score_batches(payload, iter(batches))))

@@ -17,7 +17,7 @@ from ..present.report import HUMAN_NOTE
 from ..present.spreadsheet import csv_writer
 from ..scoring.assessment import FLAG_MESSAGES, Assessment
 from ..workflows.batch import ScoredItem, collect_paths, score_files
-from .opening import load_opening, opening_cells, opening_summary
+from .opening import load_opening, opening_cells, opening_summary, read_posting_text
 
 if TYPE_CHECKING:
     from ..scoring.matcher import Matcher
@@ -206,6 +206,8 @@ def run_evaluate(args: argparse.Namespace, out: TextIO) -> int:
 def run_rank_table(args: argparse.Namespace, out: TextIO) -> int:
     if Path(args.input).resolve() == Path(args.output).resolve():
         raise DocumentError(f"{args.output}: the output would overwrite the input; name another file")
+    # The posting is read (and refused) before any scoring, and before Spark takes its seconds to start.
+    opening_text = read_posting_text(args.opening) if args.opening else None
     if args.engine == "local":
         from ..workflows.archive import rank_table
 
@@ -214,6 +216,7 @@ def run_rank_table(args: argparse.Namespace, out: TextIO) -> int:
             args.output,
             catalogue=load_catalogue(args.catalogue),
             reference_texts=load_reference_corpus(args.reference),
+            opening_text=opening_text,
         )
     else:
         from ..workflows.archive_spark import SparkConfig, rank_table_spark
@@ -230,6 +233,7 @@ def run_rank_table(args: argparse.Namespace, out: TextIO) -> int:
             catalogue=load_catalogue(args.catalogue),
             reference_texts=load_reference_corpus(args.reference),
             spark=spark,
+            opening_text=opening_text,
         )
     out.write(f"scored {rows} texts into {args.output} ({args.engine} engine)\n")
     return 0

@@ -64,6 +64,7 @@ def _build_parser() -> argparse.ArgumentParser:
     table.add_argument("output", help="where to write the scores: .parquet or .csv")
     table.add_argument("--engine", choices=("local", "spark"), default="local", help="this process, or Spark")
     table.add_argument("--master", default="local[*]", help="Spark master URL (default local[*]: this machine)")
+    add_opening_option(table)
 
     database_help = f"database URL (default: $HCDEV_DATABASE_URL, else {DEFAULT_DATABASE} in this folder)"
     add_user = sub.add_parser("add-user", help="create a recruiter or HR account (password from a prompt or stdin)")

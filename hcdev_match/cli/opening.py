@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from ..documents.document import read_path
+from ..errors import DocumentError
 
 if TYPE_CHECKING:
     from ..scoring.assessment import Assessment
@@ -24,6 +25,7 @@ __all__ = [
     "opening_cells",
     "opening_summary",
     "print_opening",
+    "read_posting_text",
     "run_opening_command",
     "run_opening_evaluation",
 ]
@@ -48,7 +50,15 @@ def load_opening(matcher: Matcher, path: str) -> Opening:
     """A posting file read through the safe intake (documents), as an opening."""
     from ..scoring.opening import build_opening
 
-    return build_opening(matcher, read_path(path).text)
+    return build_opening(matcher, read_posting_text(path))
+
+
+def read_posting_text(path: str) -> str:
+    """The text of the ``--opening`` file, read through the safe intake; refused naming the option."""
+    try:
+        return read_path(path).text
+    except DocumentError as exc:
+        raise DocumentError(f"the job posting given with --opening was refused: {exc}") from exc
 
 
 def opening_cells(matcher: Matcher | None, opening: Opening | None, assessment: Assessment | None) -> list[str]:

@@ -26,6 +26,7 @@ from .archive_table import ArchiveConfig, check_table, read_chunks, table_format
 
 if TYPE_CHECKING:
     from ..scoring.matcher import Matcher
+    from ..scoring.opening_model import Opening
 
 __all__ = ["rank_table"]
 
@@ -38,8 +39,12 @@ def rank_table(
     reference_texts: Sequence[str],
     match_config: MatchConfig | None = None,
     config: ArchiveConfig | None = None,
+    opening_text: str | None = None,
 ) -> int:
     """Score every text of ``source`` into ``output`` on this machine, chunk by chunk; return the rows.
+
+    ``opening_text`` is a job posting's text (read through the document intake): each row then gets
+    its ``opening_fit``.
 
     Canonicalising is nearly all the work, so it runs in worker processes forked before scikit-learn
     is imported (they stay small); this process reads, scores each chunk in one vectorised pass and
@@ -55,27 +60,31 @@ def rank_table(
         chunks = read_chunks(source, config=config)
         scored: Iterator[pd.DataFrame]
         if pool is None:
-            matcher = _build_matcher(catalogue, reference_texts, match_config)
-            scored = (score_chunk(matcher, c, config=config) for c in chunks)
+            matcher, opening = _build_matcher(catalogue, reference_texts, match_config, opening_text)
+            scored = (score_chunk(matcher, c, opening=opening, config=config) for c in chunks)
         else:
             # The first chunks go to the workers before scikit-learn is imported: they
             # canonicalise while this process builds the model.
             pending = deque(_hand_over(pool, c, config) for c in itertools.islice(chunks, 2 * workers))
-            matcher = _build_matcher(catalogue, reference_texts, match_config)
-            scored = _score_in_workers(pool, matcher, chunks, pending, config=config)
-        return write_chunks(scored, output, roles=matcher.roles)
+            matcher, opening = _build_matcher(catalogue, reference_texts, match_config, opening_text)
+            scored = _score_in_workers(pool, matcher, chunks, pending, opening=opening, config=config)
+        return write_chunks(scored, output, roles=matcher.roles, opening=opening is not None)
     finally:
         if pool is not None:
             pool.terminate()
         _WORKER.clear()
 
 
-def _build_matcher(catalogue: Catalogue, reference_texts: Sequence[str], match_config: MatchConfig | None) -> Matcher:
+def _build_matcher(
+    catalogue: Catalogue, reference_texts: Sequence[str], match_config: MatchConfig | None, opening_text: str | None
+) -> tuple[Matcher, Opening | None]:
     from ..scoring.matcher import Matcher
+    from ..scoring.opening import build_opening
 
     matcher = Matcher(catalogue, reference_texts, config=match_config)
+    opening = build_opening(matcher, opening_text) if opening_text is not None else None
     gc.freeze()  # the model lives as long as the run: keep full collections from walking it
-    return matcher
+    return matcher, opening
 
 
 # What forked workers inherit (set just before the fork).
@@ -92,11 +101,11 @@ def _hand_over(pool: Any, chunk: pd.DataFrame, config: ArchiveConfig) -> tuple[p
 
 def _score_in_workers(
     pool: Any, matcher: Matcher, chunks: Iterator[pd.DataFrame], pending: deque[tuple[pd.DataFrame, Any]], *,
-    config: ArchiveConfig,
+    opening: Opening | None, config: ArchiveConfig,
 ) -> Iterator[pd.DataFrame]:  # fmt: skip
     """Chunks scored in order; a new one goes to the workers as each is done, so as many stay in flight."""
     while pending:
         done, evidence = pending.popleft()
-        yield score_chunk(matcher, done, evidence=evidence.get(), config=config)
+        yield score_chunk(matcher, done, evidence=evidence.get(), opening=opening, config=config)
         for chunk in itertools.islice(chunks, 1):
             pending.append(_hand_over(pool, chunk, config))

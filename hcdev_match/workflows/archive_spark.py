@@ -3,7 +3,8 @@
 Spark reads the table and hands each Python worker Arrow batches through
 ``mapInPandas``; a worker builds the matcher once, from the catalogue and
 reference texts shipped with the task (so a cluster needs no copy of
-data/), and keeps it for every later batch. The package itself travels as
+data/), and keeps it for every later batch; with ``--opening`` it builds
+the opening once too, from the posting's text shipped beside them. The package itself travels as
 a zip (``addPyFile``); the workers need the same Python libraries
 (``pip install hcdev-match[spark]`` on each). Results stream back to the
 driver partition by partition and are written by ``archive_table.write_chunks``,
@@ -27,13 +28,16 @@ from ..catalogue.model import Catalogue
 from ..config import MatchConfig
 from ..errors import HcdevMatchError
 from .archive_rows import score_chunk
-from .archive_table import ArchiveConfig, check_table, output_columns, table_format, write_chunks
+from .archive_table import TEXT_COLUMNS, ArchiveConfig, check_table, output_columns, table_format, write_chunks
 
 __all__ = ["SparkConfig", "rank_table_spark"]
 
 _PACKAGE = Path(__file__).resolve().parent.parent  # hcdev_match/
-# One matcher per Python worker process, built on its first batch.
+# One matcher (and opening) per Python worker process, built on its first batch.
 _WORKER_MATCHERS: dict[tuple[str, int], Any] = {}
+_WORKER_OPENINGS: dict[tuple[tuple[str, int], int], Any] = {}
+#: What a task ships to the workers: catalogue, reference texts, match and archive configs, the posting's text.
+Payload = tuple[Catalogue, tuple[str, ...], MatchConfig, ArchiveConfig, str | None]
 
 
 class SparkConfig:
@@ -48,25 +52,30 @@ class SparkConfig:
         return self.master == "local" or self.master.startswith("local[")
 
 
-def _score_batches(
-    payload: tuple[Catalogue, tuple[str, ...], MatchConfig, ArchiveConfig], batches: Iterator[pd.DataFrame]
-) -> Iterator[pd.DataFrame]:
-    """What runs on a worker: build (or reuse) the matcher, score each batch."""
-    catalogue, reference, match_config, config = payload
+def _score_batches(payload: Payload, batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
+    """What runs on a worker: build (or reuse) the matcher and the opening, score each batch."""
+    catalogue, reference, match_config, config, opening_text = payload
     key = (catalogue.version, hash((reference, repr(match_config))))
     matcher = _WORKER_MATCHERS.get(key)
     if matcher is None:
         from ..scoring.matcher import Matcher
 
         matcher = _WORKER_MATCHERS[key] = Matcher(catalogue, reference, config=match_config)
+    opening = None
+    if opening_text is not None:
+        opening = _WORKER_OPENINGS.get((key, hash(opening_text)))
+        if opening is None:
+            from ..scoring.opening import build_opening
+
+            opening = _WORKER_OPENINGS[key, hash(opening_text)] = build_opening(matcher, opening_text)
     for batch in batches:
         frame = pd.DataFrame({"id": batch["id"].astype(str), "text": batch["text"].fillna("").astype(str)})
-        yield score_chunk(matcher, frame, config=config)
+        yield score_chunk(matcher, frame, opening=opening, config=config)
 
 
-def _spark_schema(roles: Sequence[str]) -> str:
-    types = {"id": "string", "best_role": "string", "flags": "string", "catalogue_version": "string"}
-    return ", ".join(f"`{column}` {types.get(column, 'double')}" for column in output_columns(roles))
+def _spark_schema(roles: Sequence[str], *, opening: bool = False) -> str:
+    columns = output_columns(roles, opening=opening)
+    return ", ".join(f"`{c}` {'string' if c in TEXT_COLUMNS else 'double'}" for c in columns)
 
 
 def _package_zip(folder: Path) -> Path:
@@ -88,8 +97,12 @@ def rank_table_spark(
     match_config: MatchConfig | None = None,
     config: ArchiveConfig | None = None,
     spark: SparkConfig | None = None,
+    opening_text: str | None = None,
 ) -> int:
-    """Score every text of ``source`` into ``output`` on Spark; return the rows written."""
+    """Score every text of ``source`` into ``output`` on Spark; return the rows written.
+
+    ``opening_text`` is a job posting's text, as for the local engine's ``rank_table``.
+    """
     config, spark = config or ArchiveConfig(), spark or SparkConfig()
     check_table(source)  # the same refusals, before Spark takes its seconds to start
     table_format(output)
@@ -105,17 +118,17 @@ def rank_table_spark(
         # PySpark 4.3 warns on pandas 3 at every import; mapInPandas's Arrow path, all this uses, works with it.
         warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas")
         try:
-            return _run(source, output, catalogue, tuple(reference_texts), match_config or MatchConfig(), config, spark)
+            payload = (catalogue, tuple(reference_texts), match_config or MatchConfig(), config, opening_text)
+            return _run(source, output, payload, spark)
         except (PySparkException, Py4JError) as exc:
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             raise HcdevMatchError(f"Spark could not score {source}: {first}; its log above says more") from exc
 
 
-def _run(
-    source: str | Path, output: str | Path, catalogue: Catalogue, reference: tuple[str, ...],
-    match_config: MatchConfig, config: ArchiveConfig, spark: SparkConfig,
-) -> int:  # fmt: skip
+def _run(source: str | Path, output: str | Path, payload: Payload, spark: SparkConfig) -> int:
     from pyspark.sql import SparkSession
+
+    catalogue, config, opening = payload[0], payload[3], payload[4] is not None
 
     builder = (
         SparkSession.builder.master(spark.master)
@@ -136,11 +149,10 @@ def _run(
                 table = session.read.parquet(str(source))
             else:  # CVs hold line breaks: quoted multi-line cells, as the csv module writes them
                 table = session.read.options(header=True, multiLine=True, escape='"', encoding="UTF-8").csv(str(source))
-            payload = (catalogue, reference, match_config, config)
             scored = table.select(table["id"].cast("string"), table["text"].cast("string")).mapInPandas(
-                functools.partial(_score_batches, payload), schema=_spark_schema(roles)
+                functools.partial(_score_batches, payload), schema=_spark_schema(roles, opening=opening)
             )
-            return write_chunks(_local_chunks(scored, config.chunk_rows), output, roles=roles)
+            return write_chunks(_local_chunks(scored, config.chunk_rows), output, roles=roles, opening=opening)
     finally:
         session.stop()
 

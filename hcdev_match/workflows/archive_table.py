@@ -14,7 +14,6 @@ import os
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 
@@ -24,6 +23,7 @@ from ..present.spreadsheet import csv_writer
 
 __all__ = [
     "INPUT_COLUMNS",
+    "TEXT_COLUMNS",
     "ArchiveConfig",
     "check_table",
     "output_columns",
@@ -33,6 +33,8 @@ __all__ = [
 ]
 
 INPUT_COLUMNS = ("id", "text")
+#: The output's columns that hold strings; the others hold fits.
+TEXT_COLUMNS = ("id", "best_role", "flags", "catalogue_version")
 _FORMATS = {".parquet": "parquet", ".pq": "parquet", ".csv": "csv"}
 
 
@@ -55,9 +57,10 @@ def table_format(path: str | Path) -> str:
     return _FORMATS[suffix]
 
 
-def output_columns(roles: Sequence[str]) -> list[str]:
-    """The columns of the output table: id, the best role and fit, a fit per role, flags, catalogue version."""
-    return ["id", "best_role", "best_fit", *roles, "flags", "catalogue_version"]
+def output_columns(roles: Sequence[str], *, opening: bool = False) -> list[str]:
+    """The columns of the output table: id, the best role and fit, a fit per role, the fit to the
+    opening (only with one, as ``rank --opening`` places it), flags, catalogue version."""
+    return ["id", "best_role", "best_fit", *roles, *(["opening_fit"] if opening else []), "flags", "catalogue_version"]
 
 
 def check_table(path: str | Path) -> None:
@@ -139,19 +142,22 @@ def _as_text(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({"id": ids.astype(str), "text": frame["text"].fillna("").astype(str)})
 
 
-def write_chunks(chunks: Iterable[pd.DataFrame], output: str | Path, *, roles: Sequence[str]) -> int:
-    """Write scored chunks to ``output`` (Parquet or CSV by its name); return the rows written."""
+def write_chunks(
+    chunks: Iterable[pd.DataFrame], output: str | Path, *, roles: Sequence[str], opening: bool = False
+) -> int:
+    """Write scored chunks (with ``opening_fit`` when ``opening``) to ``output`` (Parquet or CSV by its
+    name); return the rows written."""
     output = Path(output)
     kind = table_format(output)
     partial = output.with_name(f".{output.name}.partial")
     rows = 0
     try:
         if kind == "parquet":
-            rows = _write_parquet(chunks, partial, roles)
+            rows = _write_parquet(chunks, partial, output_columns(roles, opening=opening))
         else:
             with partial.open("w", encoding="utf-8", newline="") as out:
                 writer = csv_writer(out)
-                writer.writerow(output_columns(roles))
+                writer.writerow(output_columns(roles, opening=opening))
                 for chunk in chunks:
                     writer.writerows(chunk.itertuples(index=False, name=None))
                     rows += len(chunk)
@@ -162,13 +168,11 @@ def write_chunks(chunks: Iterable[pd.DataFrame], output: str | Path, *, roles: S
     return rows
 
 
-def _write_parquet(chunks: Iterable[pd.DataFrame], path: Path, roles: Sequence[str]) -> int:
+def _write_parquet(chunks: Iterable[pd.DataFrame], path: Path, columns: Sequence[str]) -> int:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    fields: list[Any] = [("id", pa.string()), ("best_role", pa.string()), ("best_fit", pa.float64())]
-    fields += [(role, pa.float64()) for role in roles]
-    schema = pa.schema([*fields, ("flags", pa.string()), ("catalogue_version", pa.string())])
+    schema = pa.schema([(c, pa.string() if c in TEXT_COLUMNS else pa.float64()) for c in columns])
     rows = 0
     with pq.ParquetWriter(path, schema) as writer:
         for chunk in chunks:
