@@ -12,13 +12,12 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-from bench.corpus import ROOT, generate_cvs
+from bench.corpus import generate_cvs
+from bench.processes import timed
 
 FLOOR = (
     "import re, sys, pathlib\n"
@@ -28,37 +27,6 @@ FLOOR = (
     "    n += len(token.findall(p.read_text(encoding='utf-8').lower()))\n"
     "print(n)\n"
 )
-
-
-def _tree_rss(pid: int) -> int:
-    """Resident bytes of a process and all its descendants."""
-    total, stack = 0, [pid]
-    while stack:
-        current = stack.pop()
-        try:
-            with open(f"/proc/{current}/status") as fh:
-                for line in fh:
-                    if line.startswith("VmRSS:"):
-                        total += int(line.split()[1]) * 1024
-            for task in os.listdir(f"/proc/{current}/task"):
-                with open(f"/proc/{current}/task/{task}/children") as fh:
-                    stack.extend(int(c) for c in fh.read().split())
-        except (FileNotFoundError, ProcessLookupError, PermissionError):
-            continue
-    return total
-
-
-def _timed(cmd: list[str]) -> tuple[float, int]:
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT)
-    peak = 0
-    while proc.poll() is None:
-        peak = max(peak, _tree_rss(proc.pid))
-        time.sleep(0.02)
-    elapsed = time.perf_counter() - start
-    if proc.returncode != 0:
-        raise SystemExit(f"{' '.join(cmd)} failed: {proc.stderr.read().decode() if proc.stderr else ''}")
-    return elapsed, peak
 
 
 def main() -> None:
@@ -72,8 +40,8 @@ def main() -> None:
         words = sum(len(p.read_text().split()) for p in paths)  # also warms the page cache
         floor_runs, rank_runs, peaks = [], [], []
         for _ in range(args.repeat):
-            floor_runs.append(_timed([sys.executable, "-c", FLOOR, str(folder)])[0])
-            elapsed, peak = _timed([sys.executable, "-m", "hcdev_match", "rank", str(folder)])
+            floor_runs.append(timed([sys.executable, "-c", FLOOR, str(folder)])[0])
+            elapsed, peak = timed([sys.executable, "-m", "hcdev_match", "rank", str(folder)])
             rank_runs.append(elapsed)
             peaks.append(peak)
     floor, rank = statistics.median(floor_runs), statistics.median(rank_runs)
