@@ -20,6 +20,8 @@ from hcdev_match.text.opening import read_posting
 
 from .files import make_docx, make_pdf
 
+KINDS = ("required", "preferred", "described")
+
 INTEGRATION = """\
 # Senior Integration Engineer
 
@@ -227,3 +229,23 @@ def test_headings_that_lost_their_colon_or_their_space_still_open_their_sections
     assert "HL7 v2" in parts.required and "HL7" not in parts.preferred + parts.described
     assert "FHIR" in parts.preferred and "DICOM" in parts.preferred
     assert "Work with the clinical team" in parts.described
+
+
+def test_conversational_headings_open_their_sections() -> None:
+    # Headings phrased as questions to the reader, as many postings put them.
+    text = (
+        "Clinical Data Engineer\n"
+        "What you'll be working on:\n- Pipelines from the wards' monitors\n"
+        "What you need to succeed:\n- Kafka in production\n"
+        "We'd love to see:\n- Airflow\n"
+        "What we can offer you:\n- Share options and a Peloton\n"
+        "For further details contact:\n- Jo Bloggs\n"
+    )
+    parts = read_posting(text)
+    lines = {kind: [line.strip("- ") for line in getattr(parts, kind).splitlines()] for kind in KINDS}
+    assert lines == {
+        "required": ["Kafka in production"],
+        "preferred": ["Airflow"],
+        "described": ["Clinical Data Engineer", "Pipelines from the wards' monitors"],
+    }
+    assert parts.ignored_words == 9  # "- Share options and a Peloton" and "- Jo Bloggs"

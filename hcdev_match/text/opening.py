@@ -1,16 +1,13 @@
 """Reading a job posting as an opening: its title, and what each part of it asks for.
 
-A posting says in its own sections and wording what it requires and what it
-would merely like: "Requirements", "Must have", "What you'll need" head the
-first; "Nice to have", "Preferred", "Bonus" the second, and a sentence can
-say so itself ("... is a plus", "... strongly preferred", "... required").
-What describes the work ("Responsibilities", "About the role") tells the
-context. Benefits, salary, equal-opportunity text and how to apply say
-nothing about the work and are left out, as sections and as sentences.
+A posting says in its own sections and wording what it requires and what it would merely like:
+"Requirements", "Must have", "What you'll need" head the first; "Nice to have", "Preferred", "Bonus"
+the second, and a sentence can say so itself ("... is a plus", "... strongly preferred", "... required").
+What describes the work ("Responsibilities", "About the role") tells the context. Benefits, salary,
+equal-opportunity text and how to apply say nothing about the work and are left out.
 
-Scraped postings often lose their line breaks ("...required.Required
-Qualifications:Bachelor's..."), so a capitalised heading followed by a colon
-starts a section wherever it stands, and glued sentences are cut apart.
+Scraped postings often lose their line breaks ("...required.Required Qualifications:..."), so a
+capitalised heading followed by a colon starts a section wherever it stands; glued sentences are cut.
 """
 
 from __future__ import annotations
@@ -33,10 +30,10 @@ _HEADINGS: dict[str, str] = {
     REQUIRED: (
         r"(?:(?:minimum|basic|required|essential|key|core|technical|job) )?(?:requirements|qualifications)"
         r"|requirements? for .*|(?:required|essential|key|core|technical|must have) (?:skills|experience|criteria)"
-        r"|must haves?|what you ?ll need|what you need|what we ?re looking for|what we need|what you ?ll bring"
-        r"|what you bring|who you are|about you|you have|you should have|skills required|experience required"
+        r"|must haves?|what (?:you ?ll|you will|you) (?:need|bring|have)(?: to .*)?|what we ?re looking for"
+        r"|what we (?:are )?(?:need|looking for|expect)|other requirements|who you are|about you|you have"
+        r"|you should have|skills required|experience required|skills (?:and )?(?:experience|qualifications)"
         r"|your (?:skills|experience|profile|background)(?: and experience)?"
-        r"|skills (?:and )?(?:experience|qualifications)"
         r"|essential(?: criteria)?|tech(?:nical)? stack|skills|(?:the )?ideal candidate.*|you should apply if"
         r"|education(?: or equivalent experience)?"
     ),
@@ -44,18 +41,22 @@ _HEADINGS: dict[str, str] = {
         r"nice to haves?|(?:preferred|desired|desirable|bonus|additional|optional) "
         r"(?:qualifications|skills|experience|criteria)|preferred|desirable|desired|bonus(?: points)?|pluses"
         r"|wish ?list|good to have|extra credit|impress us.*|ideally.*|even better.*|it would be great if.*"
+        r"|(?:what )?we ?(?:d|would) (?:love|like) to see.*|(?:a )?(?:bonus|plus) if .*|.*stand out"
     ),
     DESCRIBED: (
-        r"(?:primary |key |main |your )?responsibilities|duties|what you ?ll (?:do|build|work on)|what you will do"
+        r"(?:primary |key |main |your )?responsibilities|duties"
+        r"|what (?:you ?ll|you will) (?:be )?(?:do|doing|build|building|work on|working on)"
+        r"|what (?:this|the) (?:role|job|position) (?:entails|involves|is about)|in your first .*"
         r"|(?:about )?(?:the|this) (?:role|job|position|opportunity|team)"
         r"|(?:job |position |role )?(?:description|summary)"
         r"|overview|(?:the )?mission|(?:the )?challenge|team|day to day.*|who we are|what we do|about .*"
     ),
     BOILERPLATE: (
-        r"benefits.*|perks.*|what we offer.*|why join.*|why you should apply.*|why work .*|compensation.*"
+        r"benefits.*|perks.*|why join.*|why you should apply.*|why work .*|compensation.*|stay in touch"
         r"|salary.*|pay(?: range)?|equal (?:employment )?opportunit.*|eeo.*|diversity.*|how to apply.*"
         r"|apply.*|to apply|(?:the )?interview process|privacy.*|our (?:core )?values.*|culture"
-        r"|location|additional information|for more information.*|contact.*|life at .*|our opportunity"
+        r"|location|additional information|for (?:more|further) (?:information|details).*|contact.*|life at .*"
+        r"|our opportunity|what we (?:can )?offer.*"
     ),
 }
 # A heading that names any of these is small print, whatever else it says ("Pay & Benefits").
@@ -146,9 +147,8 @@ def read_posting(text: str, *, knows: Callable[[str], bool] | None = None, max_u
 
 
 def _sentences(body: str) -> list[str]:
-    """Sentences and bullets; a run far longer than a sentence (a scraped list that lost its
-    breaks: "...healthcare experience preferred Experience using Postgres...") is cut where a
-    capitalised word follows a lower-case one."""
+    """Sentences and bullets; a run far longer than a sentence (a scraped list that lost its breaks)
+    is cut where a capitalised word follows a lower-case one."""
     out = []
     for sentence in _SENTENCE.split(body):
         out += _LOST_BREAK.split(sentence) if sentence.count(" ") > _LONG_SENTENCE else [sentence]
