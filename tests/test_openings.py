@@ -249,3 +249,17 @@ def test_conversational_headings_open_their_sections() -> None:
         "described": ["Clinical Data Engineer", "Pipelines from the wards' monitors"],
     }
     assert parts.ignored_words == 9  # "- Share options and a Peloton" and "- Jo Bloggs"
+
+
+def test_skills_every_kind_of_work_asks_for_weigh_nothing_of_their_own(matcher: Matcher) -> None:
+    asking = INTEGRATION.replace("- Strong SQL", "- Strong SQL\n- Clear communication and problem solving")
+    opening, plain = build_opening(matcher, asking), build_opening(matcher, INTEGRATION)
+    assert {"communication", "problem_solving"} <= set(opening.required)  # still listed, for a person
+    assert opening.profile == plain.profile
+    talker = (
+        "Software engineer at a hospital, 2019 to 2024. I built the ward's patient screens in Java. "
+        "I am known for clear communication with clinicians and problem solving."
+    )
+    fits = [fit_opening(matcher, o, matcher.read([talker]))[0] for o in (opening, plain)]
+    assert fits[0] == fits[1] > 0
+    assert "communication" in explain_opening(matcher, opening, matcher.assess(talker)).matched_ids

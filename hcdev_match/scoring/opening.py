@@ -9,7 +9,9 @@ stands under it, so that an opening naming few skills still knows what its
 kind of work looks like; and each term is weighed by the share of its role
 weight that belongs to that closest role, so that what every kind of
 healthcare work shares (HIPAA, Python) tells openings apart less than what
-only this kind has (DICOM for imaging, SMART on FHIR for EHR work).
+only this kind has (DICOM for imaging, SMART on FHIR for EHR work). The
+general professional skills a posting asks for (communication, problem
+solving) stand in its lists but add no weight: every kind of work asks them.
 
 The fit to an opening is the role fit's formula with the opening's profile
 in place of a role's: the same strengths, the same domain factor (software x

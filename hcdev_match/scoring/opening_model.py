@@ -24,6 +24,10 @@ class OpeningConfig:
     specificity: float = 0.5
     #: How many closest roles an opening names.
     closest_roles: int = 3
+    #: Catalogue categories whose skills a posting asking for them adds no weight to (communication,
+    #: problem solving: every kind of work asks for them, so they tell no opening apart); they
+    #: still stand in its required and preferred lists, matched or missing, for a person to read.
+    unweighed_categories: tuple[str, ...] = ("general",)
 
 
 @dataclass(frozen=True)

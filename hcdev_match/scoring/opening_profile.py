@@ -35,8 +35,10 @@ def make_profile(
     of role weight in that role."""
     base = _base_weights(matcher)
     tiers = np.zeros(len(matcher.terms))
+    skills = matcher.catalogue.skills
     for terms, tier in ((preferred, "nice_to_have"), (required, "must_have")):
-        tiers[[matcher.index[t] for t in terms]] = tier_weights[tier]
+        weighed = [t for t in terms if t not in skills or skills[t].category not in cfg.unweighed_categories]
+        tiers[[matcher.index[t] for t in weighed]] = tier_weights[tier]
     if role is None:
         alone: np.ndarray = tiers * base  # no role comes near: the posting's own skills, unweighed by any role
         return alone
