@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from hcdev_match.config import DEFAULT_TIER_WEIGHTS
@@ -9,10 +10,12 @@ from hcdev_match.documents.document import read_document
 from hcdev_match.scoring.matcher import Matcher
 from hcdev_match.scoring.opening import (
     Opening,
+    OpeningConfig,
     build_opening,
     edit_required,
     explain_opening,
     fit_opening,
+    opening_weights,
     read_opening,
     refit_opening,
 )
@@ -263,3 +266,20 @@ def test_skills_every_kind_of_work_asks_for_weigh_nothing_of_their_own(matcher: 
     fits = [fit_opening(matcher, o, matcher.read([talker]))[0] for o in (opening, plain)]
     assert fits[0] == fits[1] > 0
     assert "communication" in explain_opening(matcher, opening, matcher.assess(talker)).matched_ids
+
+
+def test_the_domain_factor_weighs_as_its_square_root_in_an_opening_fit(matcher: Matcher) -> None:
+    opening = build_opening(matcher, INTEGRATION)
+    evidence = matcher.read([CV_REQUIRED, CV_PREFERRED])
+    strengths = matcher.strengths(evidence)
+    work = matcher.evidence_strengths(strengths, [e.listed_only for e in evidence])
+    column = opening_weights(matcher, opening)
+    as_a_role, _, domain = matcher.fit_matrix(strengths, role_weights=column, evidence=work, totals=column.sum(axis=0))
+    assert ((domain > 0) & (domain < 0.9)).all()  # the square root shows
+    assert fit_opening(matcher, opening, evidence) == pytest.approx(as_a_role[:, 0] / np.sqrt(domain))
+    assert fit_opening(matcher, opening, evidence, config=OpeningConfig(domain_weight=1)) == pytest.approx(
+        as_a_role[:, 0]
+    )
+    assert explain_opening(matcher, opening, matcher.assess(CV_REQUIRED)).fit == pytest.approx(
+        fit_opening(matcher, opening, evidence)[0]
+    )

@@ -17,7 +17,11 @@ The fit to an opening is the role fit's formula with the opening's profile
 in place of a role's: the same strengths, the same domain factor (software x
 healthcare x focus, read from the CV) and the same calibration. Full
 coverage is the whole profile (a posting names what it asks for; a role's
-list of everything its specialists might use is cut to its heaviest terms).
+list of everything its specialists might use is cut to its heaviest terms),
+and for the same reason the domain factor weighs as its square root
+(``OpeningConfig.domain_weight``): what the text shows of the posting's own
+profile carries more of the verdict than it does for a role; a text without
+software or healthcare evidence still fits 0.
 """
 
 from __future__ import annotations
@@ -125,14 +129,15 @@ def _terms(matcher: Matcher, chunk: str) -> list[str]:
     return list(matcher.canonicaliser.read(_as_text(chunk)).all_terms) if chunk.strip() else []
 
 
-def fit_opening(matcher: Matcher, opening: Opening, evidence: Sequence[TextEvidence]) -> np.ndarray:
+def fit_opening(
+    matcher: Matcher, opening: Opening, evidence: Sequence[TextEvidence], *, config: OpeningConfig | None = None
+) -> np.ndarray:
     """Fits (one per text) to the opening of texts already read."""
     if not evidence:
         return np.zeros(0)
     strengths = matcher.strengths(evidence)
-    return fit_strengths(
-        matcher, opening, strengths, matcher.evidence_strengths(strengths, [e.listed_only for e in evidence])
-    )
+    work = matcher.evidence_strengths(strengths, [e.listed_only for e in evidence])
+    return fit_strengths(matcher, opening, strengths, work, config=config)
 
 
 def fit_strengths(
@@ -142,12 +147,26 @@ def fit_strengths(
     work: sp.csr_matrix,
     *,
     tier_weights: Mapping[str, float] = DEFAULT_TIER_WEIGHTS,
+    config: OpeningConfig | None = None,
 ) -> np.ndarray:
     """Fits to the opening of a batch's kept strength matrices (texts x terms; ``work`` as
     Matcher.evidence_strengths gives it), under these tier weights: one product, no text read."""
     column = profile_weights(matcher, opening, tier_weights=tier_weights)
-    fits, _, _ = matcher.fit_matrix(strengths, role_weights=column, evidence=work, totals=opening_totals(column))
-    return np.asarray(fits[:, 0])
+    return _fit_column(matcher, strengths, column, work, config)[0]
+
+
+def _fit_column(
+    matcher: Matcher, strengths: sp.csr_matrix, column: np.ndarray, work: sp.csr_matrix, config: OpeningConfig | None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Fits and coverage (one per text) to a profile column: the role fit's with the domain factor
+    weighed by ``domain_weight`` (module docs)."""
+    fits, coverage, domain = matcher.fit_matrix(
+        strengths, role_weights=column, evidence=work, totals=opening_totals(column)
+    )
+    power = (config or OpeningConfig()).domain_weight
+    with np.errstate(divide="ignore", invalid="ignore"):
+        scaled = np.where(domain > 0, fits[:, 0] * domain ** (power - 1.0), 0.0)
+    return np.asarray(scaled), np.asarray(coverage[:, 0])
 
 
 def refit_opening(
@@ -157,12 +176,12 @@ def refit_opening(
     *,
     listed_only: Sequence[Iterable[str]] = (),
     tier_weights: Mapping[str, float] = DEFAULT_TIER_WEIGHTS,
+    config: OpeningConfig | None = None,
 ) -> np.ndarray:
     """Fits to the opening from kept term strengths, under these tier weights: no text is read again."""
     kept = _matrix(matcher, strengths)
-    return fit_strengths(
-        matcher, opening, kept, matcher.evidence_strengths(kept, listed_only), tier_weights=tier_weights
-    )
+    work = matcher.evidence_strengths(kept, listed_only)
+    return fit_strengths(matcher, opening, kept, work, tier_weights=tier_weights, config=config)
 
 
 def _matrix(matcher: Matcher, strengths: Sequence[Mapping[str, float]]) -> sp.csr_matrix:
@@ -184,6 +203,7 @@ def explain_opening(
     *,
     snippets: bool = True,
     tier_weights: Mapping[str, float] = DEFAULT_TIER_WEIGHTS,
+    config: OpeningConfig | None = None,
 ) -> OpeningFit:
     """A text's fit to the opening, explained like a role fit, from its assessment
     (``text`` only supplies the snippets: it is not read again)."""
@@ -191,8 +211,8 @@ def explain_opening(
     kept = _matrix(matcher, [strength])
     work = matcher.evidence_strengths(kept, [assessment.listed_only])
     column = profile_weights(matcher, opening, tier_weights=tier_weights)
-    fits, coverage, _ = matcher.fit_matrix(kept, role_weights=column, evidence=work, totals=opening_totals(column))
-    fit = float(fits[0, 0])
+    fits, coverage = _fit_column(matcher, kept, column, work, config)
+    fit = float(fits[0])
     products = {t: v * column[matcher.index[t], 0] for t, v in strength.items() if t in matcher.index}
     total = sum(products.values())
     terms = sorted(
@@ -223,5 +243,5 @@ def explain_opening(
         "preferred": tuple(s for s in opening.preferred if s not in strength),
     }
     return OpeningFit(
-        opening.title, fit, float(coverage[0, 0]), tuple(matched), missing, tuple(terms), opening.not_matched
+        opening.title, fit, float(coverage[0]), tuple(matched), missing, tuple(terms), opening.not_matched
     )

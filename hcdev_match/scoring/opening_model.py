@@ -24,6 +24,10 @@ class OpeningConfig:
     specificity: float = 0.5
     #: How many closest roles an opening names.
     closest_roles: int = 3
+    #: Power of the domain factor in an opening fit (1: as in a role fit). A posting says what it asks
+    #: for, so coverage of its profile carries more of the verdict than coverage of a role's catalogue
+    #: list; the factor is the role fit's, and a text with no software or healthcare evidence still fits 0.
+    domain_weight: float = 0.5
     #: Catalogue categories whose skills a posting asking for them adds no weight to (communication,
     #: problem solving: every kind of work asks for them, so they tell no opening apart); they
     #: still stand in its required and preferred lists, matched or missing, for a person to read.
