@@ -283,3 +283,5 @@ def test_the_domain_factor_weighs_as_its_square_root_in_an_opening_fit(matcher: 
     assert explain_opening(matcher, opening, matcher.assess(CV_REQUIRED)).fit == pytest.approx(
         fit_opening(matcher, opening, evidence)[0]
     )
+    with pytest.raises(ValueError, match="domain_weight must be from 0 to 1"):
+        OpeningConfig(domain_weight=2)

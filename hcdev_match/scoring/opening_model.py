@@ -33,6 +33,10 @@ class OpeningConfig:
     #: still stand in its required and preferred lists, matched or missing, for a person to read.
     unweighed_categories: tuple[str, ...] = ("general",)
 
+    def __post_init__(self) -> None:
+        if not 0 <= self.domain_weight <= 1:
+            raise ValueError(f"domain_weight must be from 0 to 1 (1: as in a role fit), got {self.domain_weight}")
+
 
 @dataclass(frozen=True)
 class Opening:
