@@ -17,6 +17,7 @@ from hcdev_match.workflows.screening import resolve_skills
 from webui.opening import opening_context
 
 from .conftest import ROOT, SAMPLES, sign_in_session
+from .files import make_docx
 from .test_openings import CV_PREFERRED, CV_REQUIRED, INTEGRATION, SCRAPED
 
 
@@ -97,3 +98,18 @@ def test_the_export_names_the_opening_and_carries_its_fit(store: Store) -> None:
     rows = list(csv.DictReader(io.StringIO(ranking_csv(table, context=opening_context(opening)))))
     assert rows[0]["opening"] == "Senior Integration Engineer" and float(rows[0]["opening fit"]) > 0
     assert rows[0]["opening text sha256"] == opening.text_hash and "hl7" in rows[0]["opening required"]
+
+
+def test_a_posting_file_is_read_through_the_box_and_a_broken_one_loses_nothing(store: Store) -> None:
+    at = AppTest.from_file(str(ROOT / "pages/0_Check_a_CV.py"), default_timeout=60).run()
+    at.text_area(key="cv_text").input((SAMPLES / "ehr_1.txt").read_text())
+    at = at.button(key="score_cv").click().run()
+    docx = make_docx(INTEGRATION.split("\n"))
+    at.file_uploader(key="candidate_posting_file").set_value([("posting.docx", docx, "application/octet-stream")])
+    at = at.button(key="candidate_posting_read").click().run()
+    assert not at.exception and not at.error
+    assert any(m.label.startswith("Fit to Senior Integration Engineer") for m in at.metric)
+    at.file_uploader(key="candidate_posting_file").set_value([("posting.pdf", b"not a PDF at all", "application/pdf")])
+    at = at.button(key="candidate_posting_read").click().run()
+    assert not at.exception and at.error and "Traceback" not in at.error[0].value
+    assert any(m.label.startswith("Fit to Senior Integration Engineer") for m in at.metric)  # the last one read stays
