@@ -1,7 +1,13 @@
-"""The command line, run as a real process: output formats, exit codes, no tracebacks."""
+"""The command line: output formats, exit codes, no tracebacks.
+
+Most calls run `main()` in this process, as `python -m hcdev_match` does;
+the ones about the process itself (a real start, a fork of workers, a pipe,
+the environment of `make run`) start a real one.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -9,31 +15,66 @@ import os
 import re
 import subprocess
 import sys
+import traceback
 from pathlib import Path
 
 import pytest
 
 from hcdev_match.catalogue.model import load_catalogue
+from hcdev_match.cli.main import main
 
 from .conftest import ROOT, SAMPLES
 
 
 def run(
-    *args: str, stdin: str | None = None, cwd: Path = ROOT, env: dict[str, str] | None = None
+    *args: str, stdin: str | None = None, cwd: Path = ROOT, env: dict[str, str] | None = None, process: bool = False
 ) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "hcdev_match", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        timeout=120,
-        env={**os.environ, **(env or {})},
-    )
+    """`python -m hcdev_match ARGS`: in this process (what `__main__` calls, without paying for a start and
+    for the model each time), or as a real process with `process=True` and for a ranking that would fork
+    worker processes out of the test runner."""
+    forks = args[:1] == ("rank",) and "--workers 1" not in " ".join(args)
+    if process or forks:
+        return subprocess.run(
+            [sys.executable, "-m", "hcdev_match", *args],
+            input=stdin,
+            capture_output=True,
+            text=True,
+            cwd=cwd,
+            timeout=120,
+            env={**os.environ, **(env or {})},
+        )
+    return run_in_process(list(args), stdin=stdin or "", cwd=cwd, env=env or {})
+
+
+def run_in_process(args: list[str], *, stdin: str, cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """`main(args)` as the process would run it: its streams captured, argparse's exits and an escaping
+    exception (a traceback on stderr, status 1, as the interpreter gives) turned into the exit status."""
+    out, err = io.StringIO(), io.StringIO()
+    saved = {name: os.environ.get(name) for name in env}
+    here = Path.cwd()
+    os.environ.update(env)
+    os.chdir(cwd)
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                status = main(args, stdin=io.StringIO(stdin), stdout=out)
+            except SystemExit as exit_:
+                status = exit_.code if isinstance(exit_.code, int) else 0 if exit_.code is None else 1
+            except Exception:  # noqa: BLE001 - what the interpreter would print for an escaping exception
+                traceback.print_exc()
+                status = 1
+    finally:
+        os.chdir(here)
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+    return subprocess.CompletedProcess(["hcdev-match", *args], status, out.getvalue(), err.getvalue())
 
 
 def test_score_prints_best_role_and_a_table() -> None:
-    result = run("score", str(SAMPLES / "imaging_1.txt"))
+    result = run("score", str(SAMPLES / "imaging_1.txt"), process=True)  # one real start of the command
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0].startswith("Best fit: Medical imaging software developer (imaging)")
