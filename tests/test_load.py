@@ -25,9 +25,8 @@ USERS, CLICKS = 30, 2
 @pytest.fixture(scope="module")
 def load_result():  # type: ignore[no-untyped-def]
     with running_server() as app:
-        yield run_load(
-            [app.url], [app.process.pid], users=USERS, cycles=3, clicks=CLICKS, reading=(1, 3), pause=1, stagger=3
-        )
+        yield run_load([app.url], [app.process.pid], users=USERS, cycles=3, clicks=CLICKS, reading=(0.5, 1.5),
+                       pause=0.5, stagger=1.5)  # fmt: skip
 
 
 def test_thirty_concurrent_users_each_get_their_own_result_without_errors(load_result, matcher: Matcher) -> None:  # type: ignore[no-untyped-def]
