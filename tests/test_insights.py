@@ -266,12 +266,12 @@ def steps(setting: Setting, *, months: int, roles: frozenset[str], sources: froz
 
 
 def test_no_two_filter_settings_one_step_apart_differ_by_one_to_four_people(tmp_path: object) -> None:
-    """A seeded SQLite database, four of the real roles, four months: all 900 settings, each against its neighbours.
+    """A seeded SQLite database, four of the real roles, three months: all 540 settings, each against its neighbours.
 
     A third of the rows are made real (not demo) and half of the decisions another recruiter's, so demo in or
     out, the funnel and the per-recruiter figure all split groups. Every count shown is at least 5, and between
-    neighbours every count moves by 0 or at least 5. Four roles keep the run short while every role set (15),
-    month range (10), source set (3) and demo choice (2) is tried.
+    neighbours every count moves by 0 or at least 5. Four roles and three months keep the run short while every
+    role set (15), month range (6), source set (3) and demo choice (2) is tried.
     """
     full = load_catalogue()
     catalogue = dataclasses.replace(
@@ -302,7 +302,7 @@ def test_no_two_filter_settings_one_step_apart_differ_by_one_to_four_people(tmp_
             if decision == "hold":
                 store.record_decision(assessment_id, user_id=bea.id, actor="bea", decision="shortlist", reason="r")
             store.record_decision(assessment_id, user_id=bea.id, actor="bea", decision=decision, reason="r")
-    months = [date(2026, m, 1) for m in (1, 2, 3, 4)]
+    months = [date(2026, m, 1) for m in (1, 2, 3)]
     roles, sources = frozenset(catalogue.roles), frozenset({"recruiter", "candidate"})
     settings = [(a, b, frozenset(r), frozenset(s), d)
                 for a, b in itertools.combinations_with_replacement(range(len(months)), 2)
@@ -321,7 +321,7 @@ def test_no_two_filter_settings_one_step_apart_differ_by_one_to_four_people(tmp_
         assert all(n >= MIN_GROUP for n in shown.values()), (setting, shown)
         spread = insights.fit_spread.drop(columns="role")
         assert (spread % FIT_STEP == 0).all().all() and (spread.to_numpy() <= 100).all()
-    assert len(seen) == 900
+    assert len(seen) == 540
     figures = {cell[0] for cells in seen.values() for cell, n in cells.items() if n}
     assert {"funnel", "recruiters", "decisions", "demo"} <= figures  # the new figures do show numbers
     moved = 0
@@ -332,13 +332,13 @@ def test_no_two_filter_settings_one_step_apart_differ_by_one_to_four_people(tmp_
                 difference = abs(cells.get(cell, 0) - theirs.get(cell, 0))
                 assert not 0 < difference < MIN_GROUP, (setting, other, cell, difference)
                 moved += difference > 0
-    assert moved > 10_000  # the neighbours do differ, by whole groups
+    assert moved > 10_000, moved  # the neighbours do differ, by whole groups
 
     # The test has teeth: the raw pool holds groups of 1 to 4, so plain counts would differ by 1 to 4.
     month = sa.func.substr(assessments.c.created_at, 1, 7)
     with store.engine.connect() as connection:
         sizes = connection.execute(
-            sa.select(sa.func.count()).where(month.between("2026-01", "2026-04"))
+            sa.select(sa.func.count()).where(month.between("2026-01", "2026-03"))
             .group_by(month, assessments.c.best_role, assessments.c.source, assessments.c.demo)
         ).scalars().all()  # fmt: skip
     assert sum(1 for n in sizes if 0 < n < MIN_GROUP) >= 5
