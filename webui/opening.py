@@ -149,7 +149,8 @@ def candidate_compare(matcher: Matcher, check: FitCheck) -> None:
         from hcdev_match.scoring.opening import explain_opening
 
         fit = explain_opening(matcher, opening, check.assessment, check.text)
-        st.metric(f"Fit to {opening.title}", f"{fit.fit:.0f} / 100", help=f"{fit.band}: the same bands as a role's fit, measured against this posting's own skills")
+        help_text = f"{fit.band}: the same bands as a role's fit, measured against this posting's own skills"
+        st.metric(f"Fit to {opening.title}", f"{fit.fit:.0f} / 100", help=help_text)
         shown = [m.label for m in fit.matched if m.tier == "required"]
         st.markdown("**Required skills the CV shows:** " + escape_markdown(", ".join(shown) or "none"))
         st.markdown(
