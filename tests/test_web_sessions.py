@@ -188,3 +188,50 @@ def test_each_visitor_sees_only_the_pages_their_role_may_use_and_every_url_still
         await hr.close()
 
     asyncio.run(scenario())
+
+
+def test_a_new_password_or_a_removal_ends_every_session_of_the_account(database_url: str) -> None:
+    from hcdev_match.storage.accounts import change_password
+    from hcdev_match.storage.audit import read_audit
+
+    store = Store.from_url(database_url)
+    ana = add_user(store, "ana", role="recruiter", password=PASSWORD)
+    bob = add_user(store, "bob", role="recruiter", password=PASSWORD)
+    laptop, phone = (open_web_session(store, ana, browser=b) for b in ("laptop", "phone"))
+    bobs = open_web_session(store, bob, browser="laptop")
+    change_password(store, "ana", "a tidy violet walrus", actor="cli")
+    assert resume_web_session(store, laptop, browser="laptop") is None
+    assert not touch_web_session(store, phone)  # an open tab learns it at its next activity note
+    assert touch_web_session(store, bobs) and resume_web_session(store, bobs, browser="laptop") is not None
+    [entry] = read_audit(store, action="password_changed").entries
+    assert entry["detail"] == "2 sign-in session(s) ended"
+    again = open_web_session(store, bob, browser="phone")
+    remove_user(store, "bob", actor="admin")
+    assert not touch_web_session(store, again) and not touch_web_session(store, bobs)
+
+
+def test_an_open_tab_is_signed_out_once_its_session_was_ended_by_a_new_password(
+    monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    from hcdev_match.storage.accounts import change_password
+    from webui.sessions import NO_BROWSER, TOUCH_EVERY, auth_record
+
+    from .conftest import ROOT
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('password') / 'app.sqlite3'}"
+    monkeypatch.setenv("HCDEV_DATABASE_URL", url)
+    store = Store.from_url(url)
+    ana = add_user(store, "ana", role="recruiter", password=PASSWORD)
+    token = open_web_session(store, ana, browser=NO_BROWSER)
+    at = AppTest.from_file(str(ROOT / "pages/3_Recruiter.py"), default_timeout=30)
+    at.session_state["auth"] = auth_record(ana, token, signed_in_at=utc_now(), now=utc_now()) | {"browser": NO_BROWSER}
+    at.run()
+    assert not at.exception and at.file_uploader(key="batch_files")  # signed in
+    change_password(store, "ana", "a tidy violet walrus", actor="cli")
+    at.session_state["auth"]["touched"] = utc_now() - TOUCH_EVERY - timedelta(seconds=1)
+    at.run()
+    assert not at.exception
+    assert "password was changed" in " ".join(i.value for i in [*at.info, *at.warning, *at.error, *at.markdown])
+    assert not [w for w in at.file_uploader if w.key == "batch_files"]  # the batch form is gone

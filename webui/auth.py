@@ -76,8 +76,10 @@ def current_user() -> dict[str, Any] | None:
         end_session("You were signed out because this session was opened from another connection; sign in again.")
         return None
     auth["last_seen"] = now
-    if auth.get("token") and now - auth["touched"] > TOUCH_EVERY:
-        touch(auth, now)
+    if auth.get("token") and now - auth["touched"] > TOUCH_EVERY and not touch(auth, now):
+        # Its record was ended elsewhere: an open tab follows within TOUCH_EVERY.
+        end_session("You were signed out: the account's password was changed or the account removed; sign in again.")
+        return None
     return dict(auth)
 
 

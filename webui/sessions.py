@@ -83,14 +83,16 @@ def auth_record(user: Any, token: str | None, *, signed_in_at: Any, now: Any) ->
     }
 
 
-def touch(auth: dict[str, Any], now: Any) -> None:
+def touch(auth: dict[str, Any], now: Any) -> bool:
+    """Note the session's activity; False when its record is gone (a new password, the account removed)."""
     from hcdev_match.storage.sessions import touch_web_session
 
     try:
-        touch_web_session(get_store(), auth["token"], now=now)
+        alive = touch_web_session(get_store(), auth["token"], now=now)
         auth["touched"] = now
     except HcdevMatchError:
-        pass  # a busy database: the next run notes the activity
+        return True  # a busy database: the next run notes the activity (and checks again)
+    return alive
 
 
 def write_cookie() -> None:

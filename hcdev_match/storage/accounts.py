@@ -27,7 +27,7 @@ from ..errors import AccountError
 from .audit import append_audit
 from .database import utc_now
 from .passwords import check_password
-from .schema import assessments, decisions, sign_in_throttle, users
+from .schema import assessments, decisions, sign_in_throttle, users, web_sessions
 
 if TYPE_CHECKING:
     from .store import Store
@@ -219,10 +219,12 @@ def change_password(store: Store, name: str, password: str, *, actor: str) -> No
     check_password(password, name=name)
     hashed = hash_password(password)
     with store.writing("change the password") as connection:
-        _existing(connection, name)
+        user_id = _existing(connection, name)
         connection.execute(users.update().where(users.c.name == name).values(password_hash=hashed))
         connection.execute(sign_in_throttle.delete().where(sign_in_throttle.c.name == name))
-        append_audit(connection, actor, "password_changed", f"user:{name}")
+        # A new password is often the answer to a leaked one: no browser stays signed in with the old one.
+        ended = _end_sessions(connection, user_id)
+        append_audit(connection, actor, "password_changed", f"user:{name}", f"{ended} sign-in session(s) ended")
 
 
 def unlock_user(store: Store, name: str, *, actor: str) -> int:
@@ -250,6 +252,7 @@ def remove_user(store: Store, name: str, *, actor: str) -> bool:
             ).scalar_one()
         )
         connection.execute(sign_in_throttle.delete().where(sign_in_throttle.c.name == name))
+        _end_sessions(connection, user_id)  # a kept (disabled) row would otherwise keep its sessions
         if authored:
             connection.execute(users.update().where(users.c.id == user_id).values(password_hash=DISABLED))
         else:
@@ -257,6 +260,11 @@ def remove_user(store: Store, name: str, *, actor: str) -> bool:
         detail = f"disabled, kept as the author of {authored} record(s)" if authored else "deleted"
         append_audit(connection, actor, "user_removed", f"user:{name}", detail)
     return not authored
+
+
+def _end_sessions(connection: Any, user_id: int) -> int:
+    """End every sign-in session of the account; return how many there were."""
+    return int(connection.execute(web_sessions.delete().where(web_sessions.c.user_id == user_id)).rowcount)
 
 
 def _existing(connection: Any, name: str) -> int:

@@ -74,12 +74,17 @@ def resume_web_session(
     return ResumedSession(User(int(row.user_id), row.name, row.role), row.signed_in_at, now)
 
 
-def touch_web_session(store: Store, token: str, *, now: datetime | None = None) -> None:
-    """Move the session's last activity to ``now`` (its idle limit counts from there)."""
+def touch_web_session(store: Store, token: str, *, now: datetime | None = None) -> bool:
+    """Move the session's last activity to ``now`` (its idle limit counts from there).
+
+    Return False when the session is gone: signed out elsewhere, or ended by
+    a new password or the account's removal.
+    """
     with store.writing("note the session's activity") as connection:
-        connection.execute(
+        touched = connection.execute(
             web_sessions.update().where(web_sessions.c.token_hash == _hash(token)).values(last_seen=now or utc_now())
-        )
+        ).rowcount
+    return bool(touched)
 
 
 def end_web_session(store: Store, token: str) -> None:
