@@ -88,18 +88,21 @@ class StreamlitSession:
         self.menu: dict[str, str] = {}  # URL path name -> title, of the pages the menu shows (not hidden)
         self.session_id = ""
         self.download_urls: dict[str, str] = {}  # download button key -> the URL its file is served at
+        self.fragment_ids: set[str] = set()  # of the fragments the runs drew (an st.fragment reruns alone)
         self._ws: Any = None
         self._cookies = cookies if cookies is not None else http.cookiejar.CookieJar()
         self._opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self._cookies))
 
-    async def connect(self, *, session_id: str | None = None, browser: bool = True) -> Run:
+    async def connect(self, *, session_id: str | None = None, browser: bool = True, first_run: bool = True) -> Run:
         """Open the websocket and do the first run of the home page, as a new tab does.
 
         Like the frontend, it holds Streamlit's XSRF cookie (an HTTP response
         sets it) and sends it with the websocket, its token in the
         subprotocol list; ``browser=False`` sends no cookie, as a script that
         only knows a URL. ``session_id`` asks the server to re-attach that
-        session, as the frontend does when its websocket reconnects.
+        session, as the frontend does when its websocket reconnects;
+        ``first_run=False`` sends nothing after the handshake (a hand-made
+        client need not start with a whole run).
         """
         ws_url = "ws" + self.base_url.removeprefix("http") + "/_stcore/stream"
         headers: dict[str, str] = {}
@@ -119,7 +122,7 @@ class StreamlitSession:
             max_size=None,
             open_timeout=self.timeout,
         )
-        return await self.rerun({})
+        return await self.rerun({}) if first_run else Run()
 
     @property
     def cookies(self) -> http.cookiejar.CookieJar:
@@ -149,11 +152,15 @@ class StreamlitSession:
             await self._ws.close()
             self._ws = None
 
-    async def rerun(self, states: dict[str, Any], *, triggers: tuple[str, ...] = ()) -> Run:
-        """Send widget states (by key) and the clicked buttons; wait for the run to finish."""
+    async def rerun(self, states: dict[str, Any], *, triggers: tuple[str, ...] = (), fragment_id: str = "") -> Run:
+        """Send widget states (by key) and the clicked buttons; wait for the run to finish.
+
+        With ``fragment_id`` only that fragment reruns, as when a widget inside an st.fragment changes.
+        """
         message = BackMsg()
         rerun = message.rerun_script
         rerun.page_script_hash = self.page_script_hash
+        rerun.fragment_id = fragment_id
         for key, value in states.items():
             widget = rerun.widget_states.widgets.add()
             widget.id = self.widget_ids[key]
@@ -178,6 +185,8 @@ class StreamlitSession:
         while True:
             forward = await self._receive()
             kind = forward.WhichOneof("type")
+            if kind == "delta" and forward.delta.fragment_id:
+                self.fragment_ids.add(forward.delta.fragment_id)
             if kind == "new_session":
                 self.page_script_hash = self.page_script_hash or forward.new_session.page_script_hash
             elif kind == "navigation":

@@ -143,3 +143,15 @@ def test_a_warning_fails_the_test_that_raised_it() -> None:
     # pyproject.toml's filterwarnings = ["error", ...]: a warning is raised as an exception.
     with pytest.raises(UserWarning, match="left unheeded"):
         warnings.warn("a warning left unheeded", UserWarning, stacklevel=1)
+
+
+def test_every_fragment_checks_that_the_connection_owns_the_session() -> None:
+    """A fragment reruns without the page's checks; webui.sessions.owned_fragment adds the owner check back
+    (tests/test_sessions.py attacks it). Here: no other way to make a fragment is used."""
+    scripts = [ROOT / "dashboard.py", *sorted((ROOT / "pages").glob("*.py")), *sorted((ROOT / "webui").glob("*.py"))]
+    direct = []
+    for path in scripts:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Attribute) and node.attr == "fragment" and path.name != "sessions.py":
+                direct.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert direct == [], f"use webui.sessions.owned_fragment instead of st.fragment: {direct}"

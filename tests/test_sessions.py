@@ -169,3 +169,29 @@ def test_a_candidates_session_taken_by_its_id_shows_nothing_and_saves_nothing(ap
     before = Store.from_url(url).count_assessments()
     asyncio.run(scenario())
     assert Store.from_url(url).count_assessments() == before  # nothing saved on the owner's behalf
+
+
+def test_a_fragment_rerun_sent_with_a_taken_session_id_shows_nothing_of_the_cv(app) -> None:  # type: ignore[no-untyped-def]
+    """The explanation is an st.fragment, which reruns alone, without the page's checks before it; a hand-made
+    client holding the session id (fragment ids derive from the code, so it can know them) asks for it first."""
+    cv = (SAMPLES / "imaging_1.txt").read_text()
+
+    async def scenario() -> None:
+        owner = StreamlitSession(app.url)
+        await owner.connect()
+        scored = await owner.rerun({"cv_text": cv}, triggers=("score_cv",))
+        assert "Why: the fit to each role explained" in scored.texts("heading"), scored.elements
+        assert owner.fragment_ids, "the explanation is drawn as a fragment"
+        shown = {t for t in scored.texts("markdown") if t.startswith("**")}  # matched skills with their snippets
+        for browser in (False, True):  # a script without the cookie; another browser with its own
+            attacker = StreamlitSession(app.url)
+            await attacker.connect(session_id=owner.session_id, browser=browser, first_run=False)
+            attacker.page_script_hash, attacker.widget_ids = owner.page_script_hash, dict(owner.widget_ids)
+            for fragment_id in owner.fragment_ids:
+                run = await attacker.rerun({}, fragment_id=fragment_id)
+                assert "Why: the fit to each role explained" not in run.texts("heading"), run.elements
+                assert not shown & set(run.texts("markdown")) and not run.has("exception")
+            await attacker.close()
+        await owner.close()
+
+    asyncio.run(scenario())

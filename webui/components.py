@@ -11,6 +11,7 @@ from hcdev_match.present.report import HUMAN_NOTE
 from hcdev_match.scoring.assessment import FLAG_MESSAGES
 
 from .resources import get_matcher
+from .sessions import owned_fragment
 
 if TYPE_CHECKING:
     from hcdev_match.scoring.assessment import RoleFit
@@ -112,7 +113,7 @@ def _advice(check: FitCheck, first: str) -> None:
     )
 
 
-@st.fragment
+@owned_fragment
 def _explain(check: FitCheck) -> None:
     """One role's fit explained; choosing another role reruns only this part of the page."""
     st.subheader("Why: the fit to each role explained")

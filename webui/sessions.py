@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import binascii
 import contextlib
+import functools
 import hashlib
+from collections.abc import Callable
 from datetime import timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 import streamlit as st
 
@@ -38,6 +40,7 @@ __all__ = [
     "claim_session",
     "connection_is_owner",
     "end_session",
+    "owned_fragment",
     "resume",
     "touch",
     "write_cookie",
@@ -121,6 +124,28 @@ def claim_session() -> None:
     if owner is not None and owner != current:
         end_session("This session was opened from another connection, so it was emptied; start again.")
     st.session_state[OWNER] = current
+
+
+_Fragment = TypeVar("_Fragment", bound=Callable[..., None])
+
+
+def owned_fragment(function: _Fragment) -> _Fragment:
+    """``st.fragment``, whose reruns first make sure the connection owns the session.
+
+    A fragment reruns alone, without the page's checks before it, and any
+    client holding the session id can ask for it (fragment ids derive from
+    the code): another connection gets nothing and the session is emptied,
+    as a whole run would do. Every fragment of the app goes through here.
+    """
+
+    @functools.wraps(function)
+    def guarded(*args: Any, **kwargs: Any) -> None:
+        if not connection_is_owner():
+            claim_session()
+            st.stop()
+        function(*args, **kwargs)
+
+    return st.fragment(guarded)  # type: ignore[return-value]
 
 
 def connection_is_owner() -> bool:
