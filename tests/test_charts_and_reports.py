@@ -64,3 +64,27 @@ def test_escaped_markdown_has_no_live_markup() -> None:
     from hcdev_match.present.report import escape_markdown
 
     assert escape_markdown("![a](http://x) <script>*b*") == "\\!\\[a\\]\\(http://x\\) \\<script\\>\\*b\\*"
+
+
+def _rows_apart(spec: dict[str, object]) -> tuple[dict[str, object], list[object]]:
+    """The spec without its one dataset, and that dataset's rows (its name is a hash of the rows)."""
+    spec = dict(spec)
+    datasets = spec.pop("datasets")
+    spec.pop("data")
+    assert isinstance(datasets, dict) and len(datasets) == 1
+    return spec, list(datasets.values())[0]
+
+
+@pytest.mark.parametrize("sample", ["imaging_2", "outside_nurse"])
+def test_the_charts_built_once_give_the_spec_of_the_charts_built_per_cv(
+    matcher: Matcher, samples: dict[str, str], sample: str
+) -> None:
+    from hcdev_match.present.charts import fit_chart_spec, terms_chart_spec
+
+    assessment = matcher.assess(samples[sample])
+    assert _rows_apart(fit_chart_spec(assessment)) == _rows_apart(build_fit_chart(assessment).to_dict(validate=False))
+    for fit in assessment.fits:
+        assert _rows_apart(terms_chart_spec(fit)) == _rows_apart(build_terms_chart(fit).to_dict(validate=False))
+    first = fit_chart_spec(assessment)
+    first["encoding"]["x"]["title"] = "changed by a renderer"  # a caller may change the dict it is given
+    assert fit_chart_spec(assessment)["encoding"]["x"]["title"] == "Fit (0 to 100)"

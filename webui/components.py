@@ -62,15 +62,13 @@ def render_fit_check(check: FitCheck) -> None:
         render_scale()
         _scored_text(check)
         return
-    from hcdev_match.present.charts import build_fit_chart
+    from hcdev_match.present.charts import fit_chart_spec
 
     best = check.best
     st.header(f"Best fit: {best.label}")
     chart, facts = st.columns([3, 1])  # the fit chart is sent first: it is what the person waits for
-    # Validated once by the tests; unvalidated here, a tenth of the time.
-    chart.container(key="fit_chart").vega_lite_chart(
-        readable(build_fit_chart(check.assessment).to_dict(validate=False)), width="stretch"
-    )
+    # The chart is built (and validated) once per process; each CV only fills in its rows.
+    chart.container(key="fit_chart").vega_lite_chart(readable(fit_chart_spec(check.assessment)), width="stretch")
     with facts:
         st.metric("Fit", f"{best.fit:.0f} / 100 ({best.band})", help=FIT_SCALE)
         st.markdown(
@@ -129,9 +127,9 @@ def _explain(check: FitCheck) -> None:
         _skills(fit)
     with terms:
         if fit.terms and fit.fit >= MIN_GAIN:
-            from hcdev_match.present.charts import build_terms_chart
+            from hcdev_match.present.charts import terms_chart_spec
 
-            st.vega_lite_chart(readable(build_terms_chart(fit).to_dict(validate=False)), width="stretch")
+            st.vega_lite_chart(readable(terms_chart_spec(fit)), width="stretch")
         else:
             st.markdown(f"Nothing carried a fit to {fit.label}: it is {fit.fit:.0f} of 100.")
         d = check.assessment.domain
