@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import copy
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -152,4 +154,25 @@ def test_the_charts_drawn_without_validation_are_valid_vega_lite(matcher: Matche
     assessment = matcher.assess(samples["ehr_1"])
     for chart in (build_fit_chart(assessment), build_terms_chart(assessment.best), build_band_chart(42.4)):
         chart.to_dict(validate=True)  # raises on a spec Vega-Lite would not draw
-    assert band_chart_spec(42.4) == build_band_chart(42).to_dict() and band_chart_spec(42.4) is not band_chart_spec(42)
+    assert band_chart_spec(42.4) is not band_chart_spec(42)
+    for fit in (None, 0.2, 42.4, 99.6):
+        drawn = build_band_chart(None if fit is None else round(fit)).to_dict()
+        assert _datasets_inlined(band_chart_spec(fit)) == _datasets_inlined(drawn)
+
+
+def _datasets_inlined(spec: dict[str, Any]) -> dict[str, Any]:
+    """The spec with each layer's rows in place of its dataset's name (a name is a hash of the rows)."""
+    spec = copy.deepcopy(spec)
+    datasets = spec.pop("datasets")
+    for part in (spec, *spec["layer"]):
+        if "data" in part:
+            part["data"] = datasets[part["data"]["name"]]
+    return spec
+
+
+def test_the_scale_is_built_once_whatever_the_fit() -> None:
+    from hcdev_match.present import scale
+
+    for fit in range(0, 101, 5):
+        assert scale.band_chart_spec(fit + 0.3)["datasets"]  # a new fit, a new marker
+    assert scale._spec.cache_info().currsize <= 2  # with a marker and without; it was one chart per point
