@@ -2,9 +2,9 @@
 
 Paste a CV or upload a file, and see how well it fits each role, and why.
 The CV lives in this browser session only. The inputs are drawn before the
-heavy imports (pandas, Altair, and scikit-learn through the model):
-Streamlit sends elements as the script runs, so the page is usable while
-the model loads at the end of the run.
+heavy imports (pandas, Altair): Streamlit sends elements as the script runs,
+so the page is usable at once; the model (scikit-learn) is built in a
+background thread (webui/resources.py `warm_up`).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from webui.auth import guard_with_banners_last
 from webui.components import HUMAN_NOTE, render_fit_check, render_scale
 from webui.fitcheck import PRIVACY_NOTE, erase_box, score, show_save_choice, source_choice
 from webui.keys import CV_FILE, CV_TEXT, FIT_CHECK, FIT_ERROR
-from webui.resources import get_matcher
+from webui.resources import get_matcher, warm_up
 
 LIMITS = DocumentLimits()
 
@@ -62,6 +62,6 @@ if result is None and FIT_ERROR not in st.session_state:
         "90 and above: clear healthcare software work covering most of what the role needs. "
         "60: a credible candidate for the role. 30: related work, but another specialism or thin evidence."
     )
-    get_matcher()  # warm the shared model while the person pastes a CV
+    warm_up()  # the shared model is built in the background while the person pastes a CV
 
 erase_box()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import copy
 import json
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -176,3 +178,34 @@ def test_the_scale_is_built_once_whatever_the_fit() -> None:
     for fit in range(0, 101, 5):
         assert scale.band_chart_spec(fit + 0.3)["datasets"]  # a new fit, a new marker
     assert scale._spec.cache_info().currsize <= 2  # with a marker and without; it was one chart per point
+
+
+# Run in a fresh interpreter: which thread first imports scikit-learn (the model) on the home page's first run.
+FIRST_RUN = """
+import sys, threading
+importers = {}
+def note(event, args):
+    if event == "import" and args[0] == "sklearn":
+        importers.setdefault("sklearn", threading.current_thread().name)
+sys.addaudithook(note)
+from streamlit.testing.v1 import AppTest
+at = AppTest.from_file(sys.argv[1], default_timeout=60).run()
+assert not at.exception and at.text_area(key="cv_text") is not None
+from webui.resources import WARM_UP_THREAD, get_matcher
+for thread in threading.enumerate():
+    if thread.name == WARM_UP_THREAD:
+        thread.join(120)
+print(importers.get("sklearn"), WARM_UP_THREAD, get_matcher() is get_matcher())
+"""
+
+
+def test_the_home_pages_first_run_leaves_building_the_model_to_a_background_thread(tmp_path: Path) -> None:
+    env = {"HCDEV_DATABASE_URL": f"sqlite:///{tmp_path / 'app.sqlite3'}", "PATH": ""}
+    done = subprocess.run(
+        [sys.executable, "-c", FIRST_RUN, str(ROOT / "dashboard.py")],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=180,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    importer, warm_up_thread, shared = done.stdout.split()
+    assert importer == warm_up_thread  # it was the script's own thread: the page's first run waited for the model
+    assert shared == "True"
