@@ -13,8 +13,10 @@ what importing the library and building the model add to Streamlit's own
 start.
 
 Beside each wall-clock figure the server process's CPU time for the same
-span is printed (from /proc): on a machine shared with other work the wall
-clock follows the load, the CPU the server spends much less so. Each figure
+span is printed (from /proc), and for a click the time the page's main
+thread was busy (Chromium's TaskDuration): on a machine shared with other
+work the wall clock follows the load, the CPU the server spends much less
+so, and the two show which side a click's time is spent on. Each figure
 is printed against its floor, with "met" or "NOT MET".
 
 `--before REF` measures the same for the code at git REF too (exported to a
@@ -32,11 +34,13 @@ import sys
 import tarfile
 import tempfile
 import time
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-from playwright.sync_api import Page, sync_playwright  # noqa: E402
+from playwright.sync_api import CDPSession, Page, sync_playwright  # noqa: E402
 
 from bench.corpus import generate_cvs  # noqa: E402
 from tests.browser import CHROMIUM, CHROMIUM_ARGS, free_port, running_server  # noqa: E402
@@ -58,25 +62,47 @@ def _fresh(page: Page, url: str) -> None:
     page.locator(".st-key-cv_text textarea").wait_for()
 
 
-def click_to_chart(page: Page, url: str, text: str, pid: int) -> tuple[float, float]:
-    """Seconds from the click to the fit chart drawn, and the server's CPU seconds in that span."""
-    _fresh(page, url)
-    area = page.locator(".st-key-cv_text textarea")
+@dataclass(frozen=True)
+class Probe:
+    """The clocks read around a click: the wall, the server's CPU, the busy time of the page's main thread."""
+
+    page: Page
+    pid: int
+    cdp: CDPSession
+
+    @classmethod
+    def on(cls, page: Page, pid: int) -> Probe:
+        cdp = page.context.new_cdp_session(page)
+        cdp.send("Performance.enable")
+        return cls(page, pid, cdp)
+
+    def read(self) -> tuple[float, float, float]:
+        metrics = {m["name"]: m["value"] for m in self.cdp.send("Performance.getMetrics")["metrics"]}
+        return time.perf_counter(), cpu_seconds(self.pid), float(metrics["TaskDuration"])
+
+
+def _span(probe: Probe, click: str, shown: str) -> tuple[float, float, float]:
+    before = probe.read()
+    probe.page.locator(click).click()
+    probe.page.locator(shown).first.wait_for()
+    after = probe.read()
+    wall, cpu, busy = (b - a for a, b in zip(before, after, strict=True))
+    return wall, cpu, busy
+
+
+def click_to_chart(probe: Probe, url: str, text: str) -> tuple[float, float, float]:
+    """Seconds from the click to the fit chart drawn, with the server's CPU and the browser's busy seconds."""
+    _fresh(probe.page, url)
+    area = probe.page.locator(".st-key-cv_text textarea")
     area.fill(text)
     area.press("Control+Enter")
-    page.wait_for_timeout(300)  # let the commit's rerun finish before timing the click
-    cpu, start = cpu_seconds(pid), time.perf_counter()
-    page.locator(".st-key-score_cv button").click()
-    page.locator(".st-key-fit_chart canvas, .st-key-fit_chart svg").first.wait_for()
-    return time.perf_counter() - start, cpu_seconds(pid) - cpu
+    probe.page.wait_for_timeout(300)  # let the commit's rerun finish before timing the click
+    return _span(probe, ".st-key-score_cv button", ".st-key-fit_chart canvas, .st-key-fit_chart svg")
 
 
-def click_to_message(page: Page, url: str, pid: int) -> tuple[float, float]:
-    _fresh(page, url)
-    cpu, start = cpu_seconds(pid), time.perf_counter()
-    page.locator(".st-key-score_cv button").click()
-    page.locator('[data-testid="stAlertContentError"]').first.wait_for()
-    return time.perf_counter() - start, cpu_seconds(pid) - cpu
+def click_to_message(probe: Probe, url: str) -> tuple[float, float, float]:
+    _fresh(probe.page, url)
+    return _span(probe, ".st-key-score_cv button", '[data-testid="stAlertContentError"]')
 
 
 def cold_start(
@@ -114,10 +140,10 @@ def export(ref: str, folder: Path) -> Path:
 def measure(page: Page, code: Path, cvs: list[str], hello: Path, tmp: Path) -> dict[str, float]:
     """Click to chart and to a message (medians of RUNS fresh sessions), cold start and its baseline (of 3)."""
     with running_server(script=code / "dashboard.py") as server:
-        url, pid = server.url, server.process.pid
-        click_to_chart(page, url, cvs[0], pid)  # warm the server's model once
-        charts = [click_to_chart(page, url, text, pid) for text in cvs]
-        messages = [click_to_message(page, url, pid) for _ in range(RUNS)]
+        url, probe = server.url, Probe.on(page, server.process.pid)
+        click_to_chart(probe, url, cvs[0])  # warm the server's model once
+        charts = [click_to_chart(probe, url, text) for text in cvs]
+        messages = [click_to_message(probe, url) for _ in range(RUNS)]
     starts, baselines = [], []
     for run in range(3):
         port = free_port()
@@ -132,12 +158,13 @@ def measure(page: Page, code: Path, cvs: list[str], hello: Path, tmp: Path) -> d
                  "--browser.gatherUsageStats", "false"]  # fmt: skip
         baselines.append(cold_start(page, plain, port, ready=".st-key-cv_text textarea"))
 
-    def median(pairs: list[tuple[float, float]], part: int) -> float:
-        return statistics.median(p[part] for p in pairs)
+    def median(spans: Sequence[tuple[float, ...]], part: int) -> float:
+        return statistics.median(p[part] for p in spans)
 
     return {
         "chart": median(charts, 0), "chart_max": max(c[0] for c in charts), "chart_cpu": median(charts, 1),
-        "message": median(messages, 0), "message_cpu": median(messages, 1),
+        "chart_busy": median(charts, 2),
+        "message": median(messages, 0), "message_cpu": median(messages, 1), "message_busy": median(messages, 2),
         "start": median(starts, 0), "start_cpu": median(starts, 1),
         "base": median(baselines, 0), "base_cpu": median(baselines, 1),
     }  # fmt: skip
@@ -156,6 +183,8 @@ def report(name: str, m: dict[str, float]) -> None:
           f"ratio {m['chart'] / m['message']:.2f}")  # fmt: skip
     print(f"      server CPU in that span: {m['chart_cpu'] * 1000:.0f} ms median "
           f"(baseline {m['message_cpu'] * 1000:.0f} ms)")  # fmt: skip
+    print(f"      the page's main thread busy in that span: {m['chart_busy'] * 1000:.0f} ms median "
+          f"(baseline {m['message_busy'] * 1000:.0f} ms)")  # fmt: skip
     print(f"    cold start to an interactive page: {m['start']:.2f} s median of 3; "
           f"floor at most {COLD_FLOOR_S:.0f} s: {verdict(m['start'], COLD_FLOOR_S)}")  # fmt: skip
     print(f"      baseline, a one-line Streamlit page: {m['base']:.2f} s median; ratio {m['start'] / m['base']:.2f}")
