@@ -21,6 +21,8 @@ from hcdev_match.documents.document import (
     read_path,
 )
 from hcdev_match.documents.gate import expand_zip_member
+from hcdev_match.documents.intake import read_batch
+from hcdev_match.documents.sandbox import ParserProcess
 from hcdev_match.errors import DocumentError
 
 from .files import (
@@ -212,3 +214,38 @@ def test_a_file_blank_up_to_the_character_cap_is_refused_as_empty() -> None:
     data = b" " * (limits.max_chars + 1) + b"EHR developer with HL7 and FHIR work"
     with pytest.raises(DocumentError, match="the file is empty"):
         read_document(data, "cv.txt", limits=limits)
+
+
+def test_a_child_that_hangs_costs_its_own_file_and_the_files_sent_after_it_are_read_by_a_fresh_one() -> None:
+    others = set(my_children())
+    pdfs = [(f"cv{i}.pdf", make_pdf([*CV_LINES, f"Reference {i}"])) for i in range(4)]
+    with DocumentReader(limits=DocumentLimits(timeout_s=1), workers=1) as reader:
+        assert isinstance(reader.read(pdfs[:1])[0], Document)  # the child is running
+        [child] = set(my_children()) - others
+        os.kill(child, signal.SIGSTOP)  # alive, but it will never answer
+        hung, *rest = reader.read(pdfs[1:])  # all three are sent to it at once
+        assert reader.processes_started == 2
+    assert isinstance(hung, DocumentError) and "took longer than 1 s" in str(hung)
+    assert [isinstance(r, Document) and f"Reference {i}" in r.text for i, r in enumerate(rest, 2)] == [True, True]
+
+
+def test_a_reader_kept_by_the_caller_serves_batch_after_batch_and_stays_open() -> None:
+    files = [(f"cv{i}.pdf", make_pdf([*CV_LINES, f"Reference {i}"])) for i in range(3)]
+    with DocumentReader(workers=1) as reader:
+        reader.start()
+        for _ in range(2):
+            intake = read_batch(files, reader=reader)
+            assert [item.document is not None for item in intake.items] == [True] * 3
+        assert reader.processes_started == 1  # no process started per batch, and none closed by one
+
+
+def test_a_parser_child_is_replaced_after_its_share_of_files() -> None:
+    limits = DocumentLimits()
+    child = ParserProcess(memory_bytes=limits.memory_bytes, timeout_s=limits.timeout_s, max_pages=limits.max_pages,
+                          max_chars=limits.max_chars, files_per_child=2)  # fmt: skip
+    try:
+        answers = child.parse_many([("pdf", make_pdf([*CV_LINES, f"Reference {i}"])) for i in range(5)])
+    finally:
+        child.close()
+    assert [a["status"] == "ok" and f"Reference {i}" in a["text"] for i, a in enumerate(answers)] == [True] * 5
+    assert child.started == 3  # 2 + 2 + 1 files

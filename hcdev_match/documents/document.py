@@ -7,6 +7,8 @@ costs one child process and a clear message, never the server.
 
 from __future__ import annotations
 
+import os
+import threading
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -18,7 +20,15 @@ from .gate import DocumentLimits, decode_text, read_file_bytes, validate_file
 from .sandbox import ParserProcess
 
 # DocumentLimits is the gate's; it is named here too, beside the readers callers hand it to.
-__all__ = ["Document", "DocumentLimits", "DocumentReader", "read_document", "read_documents", "read_path"]
+__all__ = [
+    "Document",
+    "DocumentLimits",
+    "DocumentReader",
+    "parser_workers",
+    "read_document",
+    "read_documents",
+    "read_path",
+]
 
 
 @dataclass(frozen=True)
@@ -56,14 +66,21 @@ def read_documents(
         return reader.read(files)
 
 
+def parser_workers(*, most: int = 4) -> int:
+    """Parser processes worth running here: one for each core this process may use, at most ``most``."""
+    return max(1, min(most, len(os.sched_getaffinity(0))))
+
+
 class DocumentReader:
     """Reads files, step after step, through the gate and up to ``workers`` parser processes.
 
     Every file is validated first; PDFs and DOCX are then parsed by sandboxed
-    children (sandbox.py) that live until :meth:`close`, fed one file at a
-    time, so reading a batch in many small steps starts no more processes
-    than reading it at once. A child that dies or hangs costs only the file
-    it was given: the next file goes to a fresh child.
+    children (sandbox.py) that live until :meth:`close`, each fed its share
+    of a step at once, so reading a batch in many small steps starts no more
+    processes than reading it at once, and a reader kept for a server's life
+    starts none per batch. A child that dies or hangs costs only the file it
+    was reading: the files after it go to a fresh child. One thread reads at
+    a time (a lock); another waits for the step in progress, not the batch.
     """
 
     def __init__(self, *, limits: DocumentLimits | None = None, workers: int = 2) -> None:
@@ -77,6 +94,8 @@ class DocumentReader:
             )
             for _ in range(max(1, workers))
         ]
+        self._lock = threading.Lock()
+        self._pool: ThreadPoolExecutor | None = None
 
     @property
     def processes_started(self) -> int:
@@ -89,9 +108,19 @@ class DocumentReader:
     def __exit__(self, *_: object) -> None:
         self.close()
 
+    def start(self) -> None:
+        """Start every parser process now, so that the first step waits for none of them."""
+        with self._lock:
+            for child in self._children:
+                child.start()
+
     def close(self) -> None:
-        for child in self._children:
-            child.close()
+        with self._lock:
+            for child in self._children:
+                child.close()
+            if self._pool is not None:
+                self._pool.shutdown()
+                self._pool = None
 
     def read(self, files: Sequence[tuple[str, bytes]]) -> list[Document | DocumentError]:
         """Each file's Document, or the DocumentError that refused it, in order."""
@@ -107,24 +136,30 @@ class DocumentReader:
                     results[index] = _read_text(data, name, kind, limits)
             except DocumentError as exc:
                 results[index] = exc
-        count = len(self._children)
-        groups = [(child, pending[k::count]) for k, child in enumerate(self._children) if pending[k::count]]
-
-        def parse(child: ParserProcess, group: list[tuple[int, str, bytes, str]]) -> list[dict[str, Any]]:
-            return [child.parse(kind, data) for _, kind, data, _ in group]
-
-        if len(groups) == 1:
-            replies = [parse(*groups[0])]
-        else:
-            with ThreadPoolExecutor(max_workers=max(1, len(groups))) as pool:
-                replies = list(pool.map(lambda g: parse(*g), groups))
-        for (_, group), reply in zip(groups, replies, strict=True):
-            for (index, kind, _data, name), answer in zip(group, reply, strict=True):
-                try:
-                    results[index] = _finish(kind, name, answer, limits)
-                except DocumentError as exc:
-                    results[index] = exc
+        with self._lock:
+            replies = self._parse(pending)
+        for (index, kind, _data, name), answer in zip(pending, replies, strict=True):
+            try:
+                results[index] = _finish(kind, name, answer, limits)
+            except DocumentError as exc:
+                results[index] = exc
         return [r if r is not None else DocumentError("internal: file not read") for r in results]
+
+    def _parse(self, pending: list[tuple[int, str, bytes, str]]) -> list[dict[str, Any]]:
+        """The children's answers, in the order of ``pending``: file k goes to child k modulo their number."""
+        count = len(self._children)
+        groups = [(child, [(kind, data) for _, kind, data, _ in pending[k::count]])
+                  for k, child in enumerate(self._children) if pending[k::count]]  # fmt: skip
+        if len(groups) <= 1:
+            replies = [child.parse_many(group) for child, group in groups]
+        else:
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(max_workers=count, thread_name_prefix="hcdev-parser")
+            replies = list(self._pool.map(lambda g: g[0].parse_many(g[1]), groups))
+        answers: list[dict[str, Any]] = [{}] * len(pending)
+        for k, reply in enumerate(replies):
+            answers[k::count] = reply
+        return answers
 
 
 def _finish(kind: str, name: str, reply: dict[str, Any], limits: DocumentLimits) -> Document:

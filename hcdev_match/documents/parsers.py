@@ -22,7 +22,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-__all__ = ["ParseRejected", "main", "parse_docx", "parse_one", "parse_pdf"]
+__all__ = ["ParseRejected", "load_parsers", "main", "parse_docx", "parse_one", "parse_pdf"]
 
 
 class ParseRejected(Exception):
@@ -144,6 +144,14 @@ def _row(split: Any, row: Any) -> tuple[str, str, set[str]]:
     cells = [split(cell) for cell in row if cell.tag.endswith("}tc")]
     reasons: set[str] = set().union(*(why for _, _, why in cells))
     return " | ".join(seen for seen, _, _ in cells if seen), "".join(unseen for _, unseen, _ in cells), reasons
+
+
+def load_parsers() -> None:
+    """Import pypdf, python-docx and the hidden-text package now: a long-lived child does it once, up front."""
+    import docx  # noqa: F401
+    import pypdf  # noqa: F401
+
+    _hidden_text()
 
 
 class _Timeout(Exception):

@@ -2,18 +2,23 @@
 
 The child is this file run alone in a fresh, isolated Python (``python -I
 sandbox.py ...``: no environment, no user site, no current directory on the
-path). It limits its own memory before loading ``parsers.py`` beside it,
-then reads files from standard input, each a line ``KIND SIZE`` and its
-bytes, and answers each with one JSON line. Each file gets its own CPU
-limit and, inside ``parsers.parse_one``, its own alarm.
+path). It limits its own memory before loading ``parsers.py`` beside it
+(and the parsers it imports, so the first file waits for no import), then
+reads files from standard input, each a line ``KIND SIZE`` and its bytes,
+and answers each with one JSON line. Each file gets its own CPU limit and,
+inside ``parsers.parse_one``, its own alarm.
 
 The parent side, :class:`ParserProcess`, starts the child on first use and
-keeps it for a whole batch, so reading a batch in small steps costs no
-process starts. It waits for each answer at most the time limit and a
-second; a child that dies or hangs is killed, its file gets a "memory" or
-"timeout" answer, and the next file goes to a fresh child, so a hostile
-file costs only its own result. Keep this file free of imports from the
-rest of the package: the child runs it alone.
+keeps it for many files (a server keeps it for its life), so reading in
+small steps costs no process starts. It sends a group of files at once,
+from a thread, and reads the answers as they come: the child never waits
+for the parent between two files. Each answer is waited for at most the
+time limit and a second from the one before; a child that dies or hangs is
+killed, its file gets a "memory" or "timeout" answer, and the files after it
+go to a fresh child, so a hostile file costs only its own result. A child
+is replaced after ``files_per_child`` files, so what a long life leaves in
+its memory never adds up. Keep this file free of imports from the rest of
+the package: the child runs it alone.
 """
 
 from __future__ import annotations
@@ -25,7 +30,9 @@ import os
 import select
 import subprocess
 import sys
+import threading
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -37,9 +44,12 @@ class _Hung(Exception):
 
 
 class ParserProcess:
-    """One sandboxed parser child, fed one file at a time; restarted after a death or a hang."""
+    """One sandboxed parser child, fed a group of files at a time; restarted after a death, a hang or
+    ``files_per_child`` files. Not for two threads at once: a caller serialises its calls."""
 
-    def __init__(self, *, memory_bytes: int, timeout_s: float, max_pages: int, max_chars: int) -> None:
+    def __init__(
+        self, *, memory_bytes: int, timeout_s: float, max_pages: int, max_chars: int, files_per_child: int = 1000
+    ) -> None:
         self._command = [
             sys.executable,
             "-I",
@@ -47,35 +57,57 @@ class ParserProcess:
             *(str(n) for n in (memory_bytes, math.ceil(timeout_s), max_pages, max_chars)),
         ]
         self._wait = timeout_s + 1
+        self._files_per_child = max(1, files_per_child)
         self._process: subprocess.Popen[bytes] | None = None
+        self._buffer = b""  # bytes read past the end of the last answer: the start of the next
+        self._served = 0  # files the current child has answered
         self.started = 0  #: children started so far
 
-    def parse(self, kind: str, data: bytes) -> dict[str, Any]:
-        """The child's answer for one file: a status, and the text when it is "ok"."""
+    def start(self) -> None:
+        """Start the child now (it loads its parsers while nothing waits for it), unless one is running."""
         if self._process is not None and self._process.poll() is not None:
-            self.close()  # died between files (killed from outside): not this file's doing
+            self.close()  # died between files (killed from outside): not the next file's doing
         if self._process is None:
             self._process = subprocess.Popen(
                 self._command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
             )
             self.started += 1
-        process = self._process
-        assert process.stdin is not None and process.stdout is not None
-        try:
-            process.stdin.write(f"{kind} {len(data)}\n".encode() + data)
-            process.stdin.flush()
-            answer = json.loads(self._read_line(process.stdout.fileno()))
-        except _Hung:
-            self.close()
-            return {"status": "timeout", "message": ""}
-        except (OSError, EOFError, ValueError):  # a broken pipe, an early end, or not JSON: the child died
-            self.close()
-            return {"status": "memory", "message": ""}
-        return answer if isinstance(answer, dict) else {"status": "broken", "message": "no answer"}
+
+    def parse(self, kind: str, data: bytes) -> dict[str, Any]:
+        """The child's answer for one file: a status, and the text when it is "ok"."""
+        return self.parse_many([(kind, data)])[0]
+
+    def parse_many(self, files: Sequence[tuple[str, bytes]]) -> list[dict[str, Any]]:
+        """The child's answer for each file, in order; a file that kills or hangs the child costs only itself."""
+        answers: list[dict[str, Any]] = []
+        while len(answers) < len(files):
+            self.start()
+            process = self._process
+            assert process is not None and process.stdin is not None and process.stdout is not None
+            group = files[len(answers) : len(answers) + self._files_per_child - self._served]
+            feeder = threading.Thread(target=_feed, args=(process.stdin, group), daemon=True)
+            feeder.start()
+            try:
+                for _ in group:
+                    answer = json.loads(self._read_line(process.stdout.fileno()))
+                    answers.append(answer if isinstance(answer, dict) else {"status": "broken", "message": "no answer"})
+                    self._served += 1
+            except _Hung:
+                self.close()
+                answers.append({"status": "timeout", "message": ""})
+            except (OSError, EOFError, ValueError):  # an early end, or not JSON: the child died
+                self.close()
+                answers.append({"status": "memory", "message": ""})
+            finally:
+                feeder.join()
+            if self._served >= self._files_per_child:
+                self.close()
+        return answers
 
     def close(self) -> None:
         """Stop the child, if there is one; the next file starts a fresh one."""
         process, self._process = self._process, None
+        self._buffer, self._served = b"", 0
         if process is None:
             return
         if process.poll() is None:
@@ -87,17 +119,27 @@ class ParserProcess:
                     pipe.close()
 
     def _read_line(self, fd: int) -> bytes:
-        chunks: list[bytes] = []
         deadline = time.monotonic() + self._wait
-        while not chunks or not chunks[-1].endswith(b"\n"):
+        while b"\n" not in self._buffer:
             left = deadline - time.monotonic()
             if left <= 0 or not select.select([fd], [], [], left)[0]:
                 raise _Hung
             chunk = os.read(fd, 1 << 16)
             if not chunk:
                 raise EOFError("the parser process ended")
-            chunks.append(chunk)
-        return b"".join(chunks)
+            self._buffer += chunk
+        line, self._buffer = self._buffer.split(b"\n", 1)
+        return line
+
+
+def _feed(pipe: Any, files: Sequence[tuple[str, bytes]]) -> None:
+    """Write the files to the child; a child that died (and was killed) ends the writing."""
+    try:
+        for kind, data in files:
+            pipe.write(f"{kind} {len(data)}\n".encode() + data)
+        pipe.flush()
+    except (OSError, ValueError):  # a broken pipe, or a pipe closed by close()
+        pass
 
 
 def _serve(argv: list[str]) -> int:
@@ -111,6 +153,7 @@ def _serve(argv: list[str]) -> int:
     assert spec is not None and spec.loader is not None
     parsers = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(parsers)
+    parsers.load_parsers()  # under the limits, before the first file arrives
     source = sys.stdin.buffer
     while header := source.readline():
         kind, size = header.decode().split()
