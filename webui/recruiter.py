@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from hcdev_match.documents.document import DocumentLimits
+from hcdev_match.documents.document import DocumentLimits, DocumentReader, parser_workers
 from hcdev_match.documents.intake import BatchLimits
 from hcdev_match.errors import HcdevMatchError
 from hcdev_match.present.charts import build_heatmap
@@ -36,6 +36,15 @@ from .recruiter_state import Work, first_settings, start_work
 
 BATCH, LIMITS = BatchLimits(), DocumentLimits()
 BEST_N = 25  # rows the heatmap and the table show first; the rest on demand
+
+
+@st.cache_resource(show_spinner=False)
+def document_reader() -> DocumentReader:
+    """The server's parser processes, one a core, started once and shared by every recruiter's batch
+    (a batch waits for another's step in progress, never for its whole batch)."""
+    reader = DocumentReader(limits=LIMITS, workers=parser_workers())
+    reader.start()  # they load their parsers while the recruiter picks files
+    return reader
 
 
 def user_id(user: dict[str, Any]) -> int:
@@ -105,6 +114,7 @@ def read_uploads(matcher: Matcher, user: dict[str, Any]) -> None:
         upload_label(LIMITS, BATCH), type=["pdf", "docx", "txt", "md", "zip", "csv"],
         accept_multiple_files=True, key="batch_files",
     )  # fmt: skip
+    reader = document_reader()
     if not st.button("Read and score the batch", key="rank_batch", type="primary"):
         return
     if not files:
@@ -113,7 +123,7 @@ def read_uploads(matcher: Matcher, user: dict[str, Any]) -> None:
     progress = st.progress(0.0, text="Reading the CVs…")
     screening = read_screening(
         matcher, [(f.name, f.getvalue) for f in files], limits=LIMITS, batch=BATCH,  # bytes fetched in turn
-        progress=lambda share, read: progress.progress(share, text=f"Read {read} CV(s)…"),
+        progress=lambda share, read: progress.progress(share, text=f"Read {read} CV(s)…"), reader=reader,
     )  # fmt: skip
     progress.empty()
     try:

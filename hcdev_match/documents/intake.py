@@ -12,6 +12,7 @@ read a small step at a time, so memory holds one step's bytes, not the batch.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import itertools
@@ -87,14 +88,14 @@ def read_batch(
     batch: BatchLimits | None = None,
     progress: Callable[[float, int], None] | None = None,
     parsers: int = 2,
+    reader: DocumentReader | None = None,
 ) -> Intake:
     """Expand ZIPs and CSVs and read every CV, in steps, keeping the order of the upload.
 
-    ``progress`` is told, after each step and each upload, the share of the
-    uploads gone through and how many CVs were read so far. ``parsers`` is
-    how many sandboxed parser processes read PDFs and DOCX.
+    ``progress`` is told, after each step and each upload, the share of the uploads gone through and how
+    many CVs were read so far. ``parsers`` processes are started, unless the caller's ``reader`` (its limits).
     """
-    limits = limits or DocumentLimits()
+    limits = reader.limits if reader is not None else limits or DocumentLimits()
     batch = batch or BatchLimits()
     items: list[UploadItem | None] = []  # None: in the step being gathered
     step: list[tuple[int, str, bytes]] = []
@@ -106,14 +107,15 @@ def read_batch(
 
     def read_step(share: float) -> None:
         nonlocal held
-        documents = reader.read([(name, data) for _, name, data in step])
+        documents = parsing.read([(name, data) for _, name, data in step])
         for (slot, name, _), result in zip(step, documents, strict=True):
             items[slot] = _refused(name, result) if isinstance(result, DocumentError) else UploadItem(name, result)
         step.clear()
         held = 0
         report(share)
 
-    with DocumentReader(limits=limits, workers=parsers) as reader:  # its parser processes serve every step
+    own = DocumentReader(limits=limits, workers=parsers) if reader is None else contextlib.nullcontext(reader)
+    with own as parsing:  # its parser processes serve every step
         for done, (name, content) in enumerate(files, 1):
             for entry in _entries(name, content, limits, batch):
                 if not stopped and len(items) == batch.max_files:

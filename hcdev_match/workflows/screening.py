@@ -21,7 +21,7 @@ from typing import Any
 
 from ..catalogue.model import Catalogue
 from ..config import DEFAULT_TIER_WEIGHTS
-from ..documents.document import DocumentLimits
+from ..documents.document import DocumentLimits, DocumentReader
 from ..documents.intake import BatchLimits, Content, UploadItem, read_batch
 from ..errors import HcdevMatchError
 from ..scoring.matcher import Matcher
@@ -136,9 +136,14 @@ def read_screening(
     limits: DocumentLimits,
     batch: BatchLimits,
     progress: Callable[[float, int], None] | None = None,
+    reader: DocumentReader | None = None,
 ) -> Screening:
-    """Read a batch (capped by ``batch``), keep each distinct CV once, and score it."""
-    intake = read_batch(files, limits=limits, batch=batch, progress=progress)
+    """Read a batch (capped by ``batch``), keep each distinct CV once, and score it.
+
+    ``reader`` is the caller's long-lived parser processes (its limits must be ``limits``); without one,
+    the batch starts its own.
+    """
+    intake = read_batch(files, limits=limits, batch=batch, progress=progress, reader=reader)
     kept: list[UploadItem] = []
     first: dict[str, int] = {}  # fingerprint -> its position among the readable items
     extra: dict[int, list[str]] = {}
