@@ -177,6 +177,29 @@ def _v9_assessment_openings(connection: Connection) -> None:
     assessment_openings.create(connection, checkfirst=True)
 
 
+def _v10_month_first_indexes(connection: Connection) -> None:
+    # The HR page counts again only the months whose assessments changed
+    # (insight_cache.py): it reads each month's count and newest id, then
+    # the counts of those months alone. On SQLite these indexes lead with
+    # the month, so both are a search of one month's entries, never a scan
+    # of every row: assessments by month and group (new), and the fits by
+    # month, role and 10-point step (version 8's index of that name, whose
+    # role and step came first; a scan of all months costs the same on
+    # either). Skills keep version 8's index: skill, then month, is already
+    # a search. PostgreSQL hashes its groups and needs none.
+    if connection.dialect.name != "sqlite":
+        return
+    month = "substr(created_at, 1, 7)"
+    connection.exec_driver_sql(
+        f"CREATE INDEX IF NOT EXISTS ix_assessments_month ON assessments ({month}, best_role, source, demo)"
+    )
+    connection.exec_driver_sql("DROP INDEX IF EXISTS ix_assessment_fits_month")
+    connection.exec_driver_sql(
+        "CREATE INDEX ix_assessment_fits_month ON assessment_fits "
+        f"({month}, role, CAST(fit / 10 AS INTEGER), best_role, source, demo)"
+    )
+
+
 MIGRATIONS: tuple[Callable[[Connection], None], ...] = (
     _v1_tables_and_append_only_audit,
     _v2_reporting_indexes,
@@ -187,6 +210,7 @@ MIGRATIONS: tuple[Callable[[Connection], None], ...] = (
     _v7_recruiter_batches,
     _v8_ids_never_reused_file_names_and_demo_on_reporting_rows,  # hrprivacy (7 in COORD.md, 8 in merge order)
     _v9_assessment_openings,  # openings (8 in COORD.md, 9 in merge order)
+    _v10_month_first_indexes,  # bulkspeed (issue 16)
 )
 
 
