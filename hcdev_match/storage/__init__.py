@@ -10,6 +10,7 @@ __all__ = [
     "database",
     "demo",
     "guard",
+    "insight_cache",
     "insight_queries",
     "insights",
     "lookup",

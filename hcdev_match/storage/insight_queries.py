@@ -1,8 +1,8 @@
 """The SQL behind the HR figures: counts of people per group and per a figure's own dimension.
 
 Only counts leave the database. The same queries run on SQLite and
-PostgreSQL; on SQLite they group in the order of schema version 8's month
-indexes, so each is one index scan with no sort.
+PostgreSQL; on SQLite each is a search or a scan of one of the month
+indexes (schema versions 8 and 10), never of the tables themselves.
 """
 
 from __future__ import annotations
@@ -15,10 +15,20 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from .schema import assessments, decisions, users
+from .schema import assessment_fits, assessment_skills, assessments, decisions, users
 from .small_groups import FIT_STEP
 
-__all__ = ["SOURCES", "Filters", "count_decisions", "count_people", "month_of", "recruiter_names", "step_of"]
+__all__ = [
+    "SOURCES",
+    "Counts",
+    "Filters",
+    "count_all",
+    "count_decisions",
+    "count_people",
+    "month_of",
+    "recruiter_names",
+    "step_of",
+]
 
 SOURCES = ("recruiter", "candidate")
 
@@ -111,6 +121,21 @@ def count_decisions(connection: Connection, filters: Filters) -> Sequence[Sequen
         .group_by(*group, *keys)
     )
     return connection.execute(query).all()
+
+
+#: The rows of every HR figure: people, fits, tracked skills held, decisions (each row starts with its group).
+Counts = tuple[Sequence[Sequence[Any]], Sequence[Sequence[Any]], Sequence[Sequence[Any]], Sequence[Sequence[Any]]]
+
+
+def count_all(connection: Connection, filters: Filters, tracked: Sequence[str], *, decided: bool = True) -> Counts:
+    """The four counts the figures are made of (without ``decided``, no decisions: an empty fourth)."""
+    people = count_people(connection, filters, assessments)
+    fits = count_people(
+        connection, filters, assessment_fits, assessment_fits.c.role, step_of(connection, assessment_fits)
+    )
+    held = count_people(connection, filters, assessment_skills, assessment_skills.c.skill,
+                        where=(assessment_skills.c.skill.in_(tracked),))  # fmt: skip
+    return people, fits, held, count_decisions(connection, filters) if decided else ()
 
 
 def recruiter_names(connection: Connection, ids: set[int]) -> dict[int, str]:

@@ -28,9 +28,10 @@ import sqlalchemy as sa
 
 from ..catalogue.model import ESSENTIAL_SKILLS, Catalogue
 from ..config import BAND_FLOORS
-from .insight_queries import Filters, count_decisions, count_people, recruiter_names, step_of
+from .insight_cache import MonthlyCounts
+from .insight_queries import Filters, count_all, recruiter_names
 from .saving import DECISIONS
-from .schema import assessment_fits, assessment_skills, assessments, decisions, users
+from .schema import assessments, decisions, users
 from .small_groups import FIT_STEP, MIN_GROUP, MIN_SPREAD, Group, by_group, frame, is_whole, quartile_steps, split
 from .store import Store
 
@@ -80,7 +81,10 @@ def month_choices(today: date, *, count: int = 24) -> list[date]:
     return [date((index - n) // 12, (index - n) % 12 + 1, 1) for n in range(count, 0, -1)]
 
 
-def compute_insights(store: Store, catalogue: Catalogue, filters: Filters | None = None) -> Insights:
+def compute_insights(
+    store: Store, catalogue: Catalogue, filters: Filters | None = None, *, cache: MonthlyCounts | None = None
+) -> Insights:
+    """The figures for ``filters``; with ``cache``, counted again only for the months whose rows changed."""
     filters = filters or Filters()
     labels = {r: catalogue.roles[r].label for r in catalogue.roles}
     skill_label = {s: catalogue.skills[s].label for s in catalogue.skills}
@@ -89,12 +93,11 @@ def compute_insights(store: Store, catalogue: Catalogue, filters: Filters | None
     with store.reading("read the talent pool's figures") as connection:
         if connection.dialect.name == "postgresql":  # one snapshot for every query, as on SQLite
             connection.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-        people = count_people(connection, filters, assessments)
-        fits = count_people(connection, filters, assessment_fits, assessment_fits.c.role,
-                            step_of(connection, assessment_fits))  # fmt: skip
-        held = count_people(connection, filters, assessment_skills, assessment_skills.c.skill,
-                            where=(assessment_skills.c.skill.in_(tracked),))  # fmt: skip
-        decided = [(g, d, int(u), bool(s), n) for g, d, u, s, n in by_group(count_decisions(connection, filters))]
+        counts = (
+            count_all(connection, filters, tracked) if cache is None else cache.counts(connection, filters, tracked)
+        )
+        people, fits, held, decisions_made = counts
+        decided = [(g, d, int(u), bool(s), n) for g, d, u, s, n in by_group(decisions_made)]
         names = recruiter_names(connection, {u for _, _, u, _, _ in decided})
 
     size: Counter[Group] = Counter({group: n for group, n in by_group(people)})
