@@ -12,7 +12,7 @@ version; "after" is this checkout, which first upgrades the same database
 (the upgrade is timed too). Also printed: the peak memory of the after
 server. Floor: at most 2 s, median of 5, after.
 
-    .venv/bin/python bench/hr.py [--count 100000] [--runs 5] [--before REF]
+    .venv/bin/python -m bench.hr [--count 100000] [--runs 5] [--before REF --before-charts N]
 """
 
 from __future__ import annotations
@@ -108,6 +108,7 @@ def main() -> None:
     options.add_argument("--count", type=int, default=100_000)
     options.add_argument("--runs", type=int, default=5)
     options.add_argument("--before", default=BEFORE, help="the git commit to compare with")
+    options.add_argument("--before-charts", type=int, default=7, help="charts its HR page draws (7 at BEFORE)")
     args = options.parse_args()
     with tempfile.TemporaryDirectory(prefix="hcdev-bench-hr-") as tmp:
         before = Path(tmp) / "before"
@@ -121,7 +122,7 @@ def main() -> None:
         run(before, "add-user", USER, "--role", "hr", "--database", database, stdin=f"{PASSWORD}\n{PASSWORD}\n")
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            old, _, _ = measure(before, database, charts=7, runs=args.runs, browser=browser)
+            old, _, _ = measure(before, database, charts=args.before_charts, runs=args.runs, browser=browser)
             start = time.perf_counter()
             Store.from_url(database).engine.dispose()  # this checkout upgrades the database
             upgraded = time.perf_counter() - start
@@ -129,7 +130,7 @@ def main() -> None:
             browser.close()
     print(f"HR page at {args.count:,} stored assessments (SQLite, seeded in {seeded:.0f} s), real Chromium, "
           f"fresh session each time, sign-in click to the last chart drawn, median of {args.runs}:")  # fmt: skip
-    print(f"  before ({args.before}, 7 charts): {statistics.median(old):.2f} s  (each: "
+    print(f"  before ({args.before}, {args.before_charts} charts): {statistics.median(old):.2f} s  (each: "
           + ", ".join(f"{t:.2f}" for t in old) + ")")  # fmt: skip
     for name, times in (
         ("after  (this checkout, 9 charts), figures already computed", new),
