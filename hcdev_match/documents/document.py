@@ -68,7 +68,8 @@ def read_documents(
 
 def parser_workers(*, most: int = 4) -> int:
     """Parser processes worth running here: one for each core this process may use, at most ``most``."""
-    return max(1, min(most, len(os.sched_getaffinity(0))))
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1  # macOS
+    return max(1, min(most, cores))
 
 
 class DocumentReader:
