@@ -17,7 +17,7 @@ import gc
 import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -44,6 +44,8 @@ class ScoredItem:
     """One CV of the batch as the intake read it, and its fits (with an assessment when explained).
 
     ``fits`` is None when ``item`` could not be read; ``item.error`` says why.
+    Without explanations the document comes back without its text (name,
+    kind and flags only): the text stays in the worker that read it.
     """
 
     item: UploadItem
@@ -142,10 +144,14 @@ def _read_chunk(chunk: list[Path]) -> list[_Read]:
     intake = read_batch([(p.name, content(p)) for p in chunk], limits=limits, batch=_UNCAPPED, parsers=1)
     out = []
     for item in intake.items:
-        text = item.document.text if item.document is not None else ""
-        evidence = canonicaliser.read(text) if item.document is not None and not explain else None
-        # The text travels back only when it is to be explained (snippets).
-        out.append(_Read(item, evidence, text if explain else ""))
+        document = item.document
+        if document is None or explain:
+            out.append(_Read(item, None, document.text if document is not None else ""))
+            continue
+        # The text travels back only when it is to be explained (snippets):
+        # pickling every CV's text back to the parent costs about as much as scoring it.
+        evidence = canonicaliser.read(document.text)
+        out.append(_Read(UploadItem(item.name, replace(document, text=""), item.error), evidence, ""))
     return out
 
 
@@ -160,7 +166,7 @@ def _score_chunk(matcher: Matcher, chunk: list[_Read], explain: bool) -> list[Sc
     else:
         table = matcher.fit_evidence([r.evidence for r in good if r.evidence is not None])
         for row, read in enumerate(good):
-            fits = tuple(float(f) for f in table.fits[row])
+            fits = tuple(table.fits[row].tolist())
             scored[id(read)] = ScoredItem(read.item, fits, _flags(read.item, table.flags[row]))
     return [scored.get(id(r)) or ScoredItem(r.item) for r in chunk]
 
