@@ -28,6 +28,7 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib.resources.abc import Traversable
+from itertools import chain
 from pathlib import Path
 
 import numpy as np
@@ -163,19 +164,16 @@ class Matcher:
         # Mentions weighed by how recent the job is (1 in the latest one and
         # outside the career), summed per term: a weighted term frequency ...
         index = self.index
-        sizes = [len(e.all_terms) for e in evidence]
-        cols = np.fromiter((index[t] for e in evidence for t in e.all_terms), dtype=np.int64, count=sum(sizes))
+        terms = [e.all_terms for e in evidence]
+        sizes = list(map(len, terms))
+        cols = np.fromiter(map(index.__getitem__, chain.from_iterable(terms)), dtype=np.int64, count=sum(sizes))
         rows = np.repeat(np.arange(len(evidence)), sizes)
-        values = (
-            np.concatenate(
-                [
-                    np.asarray(e.weights, dtype=float) if e.weights else np.ones(n)
-                    for e, n in zip(evidence, sizes, strict=True)
-                ]
-            )
-            if evidence
-            else np.zeros(0)
-        )
+        values = np.ones(len(cols))  # most texts have no dated career: every mention weighs 1
+        end = 0
+        for e, n in zip(evidence, sizes, strict=True):
+            end += n
+            if e.weights:
+                values[end - n : end] = e.weights
         counts = sp.csr_matrix((values, (rows, cols)), shape=(len(evidence), len(self.terms)))
         counts.sum_duplicates()
         # ... made sublinear (1 + ln tf) by scikit-learn, then capped and scaled to [0, 1].
