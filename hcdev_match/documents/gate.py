@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import codecs
 import lzma
+import os
 import zipfile
 import zlib
 from collections.abc import Mapping
@@ -84,8 +85,15 @@ def read_file_bytes(path: str | Path, *, limits: DocumentLimits | None = None) -
     limits = limits or DocumentLimits()
     try:
         with open(path, "rb") as fh:
-            # One byte past the cap is enough to know the file is too large.
-            data = fh.read(limits.max_bytes + 1)
+            # One byte past the cap is enough to know the file is too large. The
+            # buffer is sized by the file, not the cap (allocating the cap costs
+            # more than reading a CV); a file that grows while read, or tells no
+            # size (a pipe), is read on up to the cap.
+            cap = limits.max_bytes + 1
+            size = os.fstat(fh.fileno()).st_size
+            data = fh.read(min(size + 1, cap))
+            if size < len(data) < cap:
+                data += fh.read(cap - len(data))
     except OSError as exc:
         raise DocumentError(f"{path.name}: cannot read the file ({exc.strerror}); check the path") from None
     if len(data) > limits.max_bytes:
