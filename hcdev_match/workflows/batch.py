@@ -17,12 +17,13 @@ import gc
 import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..catalogue.model import Catalogue
 from ..config import MatchConfig
+from ..documents.document import Document
 from ..documents.gate import DocumentLimits, read_file_bytes
 from ..documents.intake import INTAKE_SUFFIXES, BatchLimits, UploadItem, read_batch
 from ..errors import DocumentError
@@ -71,12 +72,18 @@ def collect_paths(paths: Iterable[str | Path]) -> list[Path]:
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            out.extend(sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in INTAKE_SUFFIXES))
+            found = (p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in INTAKE_SUFFIXES)
+            # Sorted as paths sort (part by part), with the parts as the key: far fewer Path comparisons.
+            out.extend(sorted(found, key=_parts))
         elif path.exists():
             out.append(path)
         else:
             raise DocumentError(f"{path}: no such file or folder; check the path")
     return out
+
+
+def _parts(path: Path) -> tuple[str, ...]:
+    return path.parts
 
 
 def score_files(
@@ -151,7 +158,8 @@ def _read_chunk(chunk: list[Path]) -> list[_Read]:
         # The text travels back only when it is to be explained (snippets):
         # pickling every CV's text back to the parent costs about as much as scoring it.
         evidence = canonicaliser.read(document.text)
-        out.append(_Read(UploadItem(item.name, replace(document, text=""), item.error), evidence, ""))
+        bare = Document(document.name, document.kind, "", document.flags)
+        out.append(_Read(UploadItem(item.name, bare, item.error), evidence, ""))
     return out
 
 
