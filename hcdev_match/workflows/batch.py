@@ -102,13 +102,22 @@ def score_files(
     workers = max(1, min(workers or os.cpu_count() or 1, len(chunks)))
 
     def build() -> Matcher:
-        from ..scoring.matcher import Matcher  # imports scikit-learn: once, in this process
+        # Importing scikit-learn (with SciPy and pandas) makes hundreds of
+        # thousands of objects and no garbage: collecting while it runs only
+        # walks them again and again, a tenth of the import's time.
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            from ..scoring.matcher import Matcher  # imports scikit-learn: once, in this process
 
-        matcher = Matcher(catalogue, reference_texts, config=config)
-        # Everything built so far lives as long as the process: keep it out of
-        # the garbage collector's sight, or every full collection during the
-        # batch walks all of scikit-learn, SciPy and pandas again.
-        gc.freeze()
+            matcher = Matcher(catalogue, reference_texts, config=config)
+            # Everything built so far lives as long as the process: keep it out of
+            # the garbage collector's sight, or every full collection during the
+            # batch walks all of scikit-learn, SciPy and pandas again.
+            gc.freeze()
+        finally:
+            if collecting:
+                gc.enable()
         return matcher
 
     _WORKER.clear()
