@@ -113,3 +113,20 @@ def test_a_posting_file_is_read_through_the_box_and_a_broken_one_loses_nothing(s
     at = at.button(key="candidate_posting_read").click().run()
     assert not at.exception and at.error and "Traceback" not in at.error[0].value
     assert any(m.label.startswith("Fit to Senior Integration Engineer") for m in at.metric)  # the last one read stays
+
+
+def test_a_posting_read_before_the_batch_keeps_its_required_skills_when_the_batch_is_read(store: Store) -> None:
+    user = add_user(store, "ana", role="recruiter", password="correct horse battery")
+    at = AppTest.from_file(str(ROOT / "pages/3_Recruiter.py"), default_timeout=60)
+    at = paste_posting(sign_in_session(at, "recruiter", name="ana", user_id=user.id).run(), "recruiter", INTEGRATION)
+    files = [("a_required.txt", CV_REQUIRED.encode()), ("b_preferred.txt", CV_PREFERRED.encode())]
+    at.file_uploader(key="batch_files").set_value([(n, d, "text/plain") for n, d in files]).run()
+    at = at.button(key="rank_batch").click().run()
+    opening = at.session_state["recruiter_posting_opening"]
+    catalogue = at.session_state["recruiter_work"].ranking.matcher.catalogue
+    # The box says the posting requires HL7 v2, ADT ...: the ranking under it must rank by them too.
+    assert resolve_skills(catalogue, at.text_input(key="required_skills").value)[0] == opening.required
+    first = dict(zip(at.dataframe[0].value["candidate"], at.dataframe[0].value["opening fit"], strict=True))
+    at = paste_posting(at, "recruiter", INTEGRATION)  # read again, now that the batch is there
+    again = dict(zip(at.dataframe[0].value["candidate"], at.dataframe[0].value["opening fit"], strict=True))
+    assert first == again

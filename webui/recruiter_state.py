@@ -20,6 +20,8 @@ from hcdev_match.workflows.fitcheck import FitCheck
 from hcdev_match.workflows.ranking import Ranking
 from hcdev_match.workflows.screening import Settings, resolve_skills, suggest_skills
 
+from .opening import current_opening
+
 WORK = "recruiter_work"  # the Work in hand
 SETTINGS = "recruiter_settings"  # the Settings of the batch in hand, outliving the widgets
 PENDING = "recruiter_pending"  # a PendingDecision waiting for its confirmation
@@ -73,12 +75,17 @@ def put_settings(settings: Settings) -> None:
 
 
 def first_settings(matcher: Matcher, ranking: Ranking) -> Settings:
-    """A new batch's settings: the role most of its CVs fit best, default weights, blind review on."""
+    """A new batch's settings: the role most of its CVs fit best, default weights, blind review on, and the
+    required skills of the posting in hand (read before the batch: it still ranks by what it requires)."""
     table = ranking.table(roles=list(matcher.roles))
     labels = {matcher.catalogue.roles[r].label: r for r in matcher.roles}
     mode = pd.Series(table["best role"]).mode() if not table.empty else pd.Series([], dtype=str)
     roles = (labels[mode.iloc[0]],) if not mode.empty else (matcher.roles[0],)
-    return Settings(roles=roles, weights={t: DEFAULT_TIER_WEIGHTS[t] for t in WEIGHT_KEYS}, blind=True)
+    opening = current_opening("recruiter")
+    required = opening.required if opening is not None else ()
+    return Settings(
+        roles=roles, weights={t: DEFAULT_TIER_WEIGHTS[t] for t in WEIGHT_KEYS}, required=required, blind=True
+    )
 
 
 def settings_controls(matcher: Matcher) -> Settings:
