@@ -129,3 +129,24 @@ def test_a_bad_posting_file_is_refused_on_either_engine_before_anything_is_score
             assert err.startswith("hcdev-match: error: the job posting given with --opening was refused: "), err
             assert expected in err and err.count("\n") == 1 and "Traceback" not in err, (name, engine, err)
             assert not output.exists(), (name, engine)
+
+
+def test_a_posting_that_gives_no_profile_is_refused_on_either_engine_and_by_score(
+    tmp_path: Path, samples: dict[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    source, output, job = tmp_path / "in.csv", tmp_path / "out.csv", tmp_path / "posting.txt"
+    opening_table(samples).to_csv(source, index=False)
+    job.write_text("Chief Happiness Officer\n\nRequirements:\n- a warm smile\n- good vibes every morning\n")
+    for engine in ("local", "spark"):  # every opening_fit would be 0: a column that orders nothing
+        status, out, err = run_cli(
+            "rank-table", str(source), str(output), "--engine", engine, "--opening", str(job), capsys=capsys
+        )
+        assert (status, out) == (2, ""), (engine, err)
+        assert "every fit to it would be 0" in err and err.count("\n") == 1 and "Traceback" not in err, (engine, err)
+        assert not output.exists(), engine
+    cv = tmp_path / "cv.txt"
+    cv.write_text(CV_REQUIRED, encoding="utf-8")
+    status, out, err = run_cli("score", "--opening", str(job), str(cv), capsys=capsys)
+    assert (status, out) == (2, "") and err.startswith("hcdev-match: error: the job posting given with --opening was")
+    status, out, _ = run_cli("opening", str(job), capsys=capsys)  # what was read from it is still shown
+    assert status == 0 and "Required: none found" in out

@@ -130,3 +130,21 @@ def test_a_posting_read_before_the_batch_keeps_its_required_skills_when_the_batc
     at = paste_posting(at, "recruiter", INTEGRATION)  # read again, now that the batch is there
     again = dict(zip(at.dataframe[0].value["candidate"], at.dataframe[0].value["opening fit"], strict=True))
     assert first == again
+
+
+NOTHING_TO_FIT = "Chief Happiness Officer\n\nRequirements:\n- a warm smile\n- good vibes every morning\n"
+
+
+def test_a_posting_with_nothing_the_catalogue_knows_is_refused_and_the_last_opening_stays(store: Store) -> None:
+    user = add_user(store, "ana", role="recruiter", password="correct horse battery")
+    at = AppTest.from_file(str(ROOT / "pages/3_Recruiter.py"), default_timeout=60)
+    at = sign_in_session(at, "recruiter", name="ana", user_id=user.id).run()
+    files = [("a_required.txt", CV_REQUIRED.encode()), ("b_preferred.txt", CV_PREFERRED.encode())]
+    at.file_uploader(key="batch_files").set_value([(n, d, "text/plain") for n, d in files]).run()
+    at = paste_posting(at.button(key="rank_batch").click().run(), "recruiter", INTEGRATION)
+    ranked = at.dataframe[0].value
+    at = paste_posting(at, "recruiter", NOTHING_TO_FIT)
+    # Every fit to it would be 0: a ranking by it orders nothing, and saving it would keep 0 for everyone.
+    assert not at.exception and at.error and "every fit to it would be 0" in at.error[0].value
+    assert at.session_state["recruiter_posting_opening"].title == "Senior Integration Engineer"
+    assert at.dataframe[0].value.equals(ranked)

@@ -59,15 +59,15 @@ def current_opening(prefix: str) -> Opening | None:
 
 def _read(matcher: Matcher, prefix: str, required_key: str | None = None, required_labels: bool = False) -> None:
     """Button callback: read the uploaded posting if there is one, else the pasted text."""
-    from hcdev_match.scoring.opening import build_opening, read_opening
+    from hcdev_match.scoring.opening import build_opening, read_opening, usable_opening
 
     upload = st.session_state.get(_key(prefix, "file"))
     text = str(st.session_state.get(_key(prefix, "text")) or "")
     try:
         if upload is not None:
-            opening = read_opening(matcher, upload.getvalue(), upload.name, limits=LIMITS)
+            opening = usable_opening(read_opening(matcher, upload.getvalue(), upload.name, limits=LIMITS))
         elif text.strip():
-            opening = build_opening(matcher, text[: LIMITS.max_chars])
+            opening = usable_opening(build_opening(matcher, text[: LIMITS.max_chars]))
         else:
             raise DocumentError("no posting yet: paste the posting's text or upload its file, then read it")
     except HcdevMatchError as exc:

@@ -47,10 +47,15 @@ def add_opening_command(sub: Any) -> None:
 
 
 def load_opening(matcher: Matcher, path: str) -> Opening:
-    """A posting file read through the safe intake (documents), as an opening."""
-    from ..scoring.opening import build_opening
+    """A posting file read through the safe intake (documents), as an opening; refused when it gives
+    no profile to fit (every fit would be 0)."""
+    from ..scoring.opening import build_opening, usable_opening
 
-    return build_opening(matcher, read_posting_text(path))
+    opening = build_opening(matcher, read_posting_text(path))
+    try:
+        return usable_opening(opening)
+    except DocumentError as exc:
+        raise DocumentError(f"the job posting given with --opening was refused: {exc}") from exc
 
 
 def read_posting_text(path: str) -> str:
@@ -76,11 +81,12 @@ def opening_summary(matcher: Matcher, opening: Opening, assessment: Assessment) 
 
 
 def run_opening_command(args: argparse.Namespace, out: TextIO) -> int:
-    """``opening FILE``: the profile a posting gives."""
+    """``opening FILE``: the profile a posting gives (an empty one too: it shows what was not found)."""
     from ..scoring.matcher import Matcher
+    from ..scoring.opening import build_opening
 
     matcher = Matcher.from_paths(args.catalogue, args.reference)
-    opening = load_opening(matcher, args.file)
+    opening = build_opening(matcher, read_posting_text(args.file))
     if args.format == "json":
         json.dump(opening.to_dict(), out, indent=2, ensure_ascii=False)
         out.write("\n")

@@ -36,6 +36,7 @@ import scipy.sparse as sp
 
 from ..config import DEFAULT_TIER_WEIGHTS
 from ..documents.document import DocumentLimits, read_document
+from ..errors import DocumentError
 from ..text.canonicaliser import TextEvidence
 from ..text.opening import PostingParts, read_posting
 from ..text.posting import split_posting
@@ -58,6 +59,7 @@ __all__ = [
     "profile_weights",
     "read_opening",
     "refit_opening",
+    "usable_opening",
 ]
 
 
@@ -91,6 +93,17 @@ def build_opening(matcher: Matcher, text: str, *, config: OpeningConfig | None =
         not_matched=parts.unknown,
         ignored_words=parts.ignored_words,
     )
+
+
+def usable_opening(opening: Opening) -> Opening:
+    """The opening, or refused when its profile is empty (no skill or term the catalogue knows, near no
+    role): every fit to it would be 0, and a ranking by it would order nothing."""
+    if not opening.profile:
+        raise DocumentError(
+            f"the job posting ({opening.title!r}) names no skill, tool or standard the catalogue knows, so every "
+            "fit to it would be 0; give the posting with its requirements (the skills and tools it asks for)"
+        )
+    return opening
 
 
 def read_opening(

@@ -79,10 +79,10 @@ def _build_matcher(
     catalogue: Catalogue, reference_texts: Sequence[str], match_config: MatchConfig | None, opening_text: str | None
 ) -> tuple[Matcher, Opening | None]:
     from ..scoring.matcher import Matcher
-    from ..scoring.opening import build_opening
+    from ..scoring.opening import build_opening, usable_opening
 
     matcher = Matcher(catalogue, reference_texts, config=match_config)
-    opening = build_opening(matcher, opening_text) if opening_text is not None else None
+    opening = usable_opening(build_opening(matcher, opening_text)) if opening_text is not None else None
     gc.freeze()  # the model lives as long as the run: keep full collections from walking it
     return matcher, opening
 

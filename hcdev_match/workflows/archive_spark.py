@@ -106,6 +106,11 @@ def rank_table_spark(
     config, spark = config or ArchiveConfig(), spark or SparkConfig()
     check_table(source)  # the same refusals, before Spark takes its seconds to start
     table_format(output)
+    if opening_text is not None:  # a posting that gives no profile too (every fit to it would be 0)
+        from ..scoring.matcher import Matcher
+        from ..scoring.opening import build_opening, usable_opening
+
+        usable_opening(build_opening(Matcher(catalogue, reference_texts, config=match_config), opening_text))
     try:
         from py4j.protocol import Py4JError
         from pyspark.errors import PySparkException
