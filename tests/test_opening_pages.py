@@ -148,3 +148,14 @@ def test_a_posting_with_nothing_the_catalogue_knows_is_refused_and_the_last_open
     assert not at.exception and at.error and "every fit to it would be 0" in at.error[0].value
     assert at.session_state["recruiter_posting_opening"].title == "Senior Integration Engineer"
     assert at.dataframe[0].value.equals(ranked)
+
+
+def test_a_postings_title_is_shown_as_text_in_the_candidates_fit_never_as_markdown(store: Store) -> None:
+    at = AppTest.from_file(str(ROOT / "pages/0_Check_a_CV.py"), default_timeout=60).run()
+    at.text_area(key="cv_text").input((SAMPLES / "ehr_1.txt").read_text())
+    at = paste_posting(
+        at.button(key="score_cv").click().run(), "candidate", "Senior *FHIR* Engineer_at_**Acme**\n" + INTEGRATION
+    )
+    # A metric's label is Markdown (a browser shows *FHIR* in italics, and links and images too).
+    [metric] = [m for m in at.metric if m.label.startswith("Fit to ")]
+    assert metric.label == "Fit to Senior \\*FHIR\\* Engineer\\_at\\_\\*\\*Acme", metric.label

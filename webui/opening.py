@@ -150,7 +150,8 @@ def candidate_compare(matcher: Matcher, check: FitCheck) -> None:
 
         fit = explain_opening(matcher, opening, check.assessment, check.text)
         help_text = f"{fit.band}: the same bands as a role's fit, measured against this posting's own skills"
-        st.metric(f"Fit to {opening.title}", f"{fit.fit:.0f} / 100", help=help_text)
+        label = f"Fit to {escape_markdown(opening.title)}"  # a metric's label is Markdown: the title is text
+        st.metric(label, f"{fit.fit:.0f} / 100", help=help_text)
         shown = [m.label for m in fit.matched if m.tier == "required"]
         st.markdown("**Required skills the CV shows:** " + escape_markdown(", ".join(shown) or "none"))
         st.markdown(
