@@ -159,3 +159,29 @@ def test_a_postings_title_is_shown_as_text_in_the_candidates_fit_never_as_markdo
     # A metric's label is Markdown (a browser shows *FHIR* in italics, and links and images too).
     [metric] = [m for m in at.metric if m.label.startswith("Fit to ")]
     assert metric.label == "Fit to Senior \\*FHIR\\* Engineer\\_at\\_\\*\\*Acme", metric.label
+
+
+def test_a_saved_batch_opened_with_another_posting_in_hand_never_ranks_by_a_mix_of_both(store: Store) -> None:
+    user = add_user(store, "ana", role="recruiter", password="correct horse battery")
+    at = AppTest.from_file(str(ROOT / "pages/3_Recruiter.py"), default_timeout=60)
+    at = sign_in_session(at, "recruiter", name="ana", user_id=user.id).run()
+    files = [("a_required.txt", CV_REQUIRED.encode()), ("b_preferred.txt", CV_PREFERRED.encode())]
+    at.file_uploader(key="batch_files").set_value([(n, d, "text/plain") for n, d in files]).run()
+    at = paste_posting(at.button(key="rank_batch").click().run(), "recruiter", INTEGRATION)
+    at.radio(key="legal_basis").set_value("contract").run()
+    assert not at.button(key="save_batch").click().run().exception
+    # Another day: the imaging posting in hand, the integration batch opened (its required list is HL7 v2 ...).
+    at = AppTest.from_file(str(ROOT / "pages/3_Recruiter.py"), default_timeout=60)
+    at = paste_posting(sign_in_session(at, "recruiter", name="ana", user_id=user.id).run(), "recruiter", SCRAPED)
+    at = at.button(key="open_batch").click().run()
+    catalogue = at.session_state["recruiter_work"].ranking.matcher.catalogue
+    required = resolve_skills(catalogue, at.text_input(key="required_skills").value)[0]
+    opening = at.session_state.get("recruiter_posting_opening")
+    # Either the box's posting ranks with its own required skills, or no posting ranks: never the
+    # imaging posting's profile with the integration posting's required list under the imaging title.
+    assert opening is None or required == opening.required, (opening and opening.required, required)
+    assert opening is None and any("read it again" in i.value for i in at.info)
+    assert at.text_area(key="recruiter_posting_text").value == SCRAPED  # nothing lost: one click reads it again
+    at = at.button(key="recruiter_posting_read").click().run()
+    opening = at.session_state["recruiter_posting_opening"]
+    assert resolve_skills(catalogue, at.text_input(key="required_skills").value)[0] == opening.required

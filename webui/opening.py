@@ -36,6 +36,7 @@ __all__ = [
     "opening_context",
     "opening_input",
     "opening_key",
+    "put_away_opening",
     "rank_by_opening",
     "recruiter_context",
     "recruiter_opening",
@@ -177,12 +178,25 @@ def recruiter_opening(
         )
         if error := st.session_state.pop(_key("recruiter", "save_error"), None):
             st.error(escape_markdown(error))
+        if notice := st.session_state.pop(_key("recruiter", "notice"), None):
+            st.info(escape_markdown(notice))
         return opening_input(
             matcher,
             prefix="recruiter",
             button="Rank against this posting",
             required_key=required_key,
             required_labels=required_labels,
+        )
+
+
+def put_away_opening() -> None:
+    """A saved batch comes into hand with its own required list: the opening in hand is put away (its text
+    stays in the box), so the ranking never mixes one posting's profile with another's required skills."""
+    opening = st.session_state.pop(_key("recruiter", "opening"), None)
+    if opening is not None:
+        st.session_state[_key("recruiter", "notice")] = (
+            f"The saved batch opened with its own required skills, so the posting '{opening.title}' no longer "
+            "ranks it: read it again to rank this batch against it (its required skills then start the list)."
         )
 
 
