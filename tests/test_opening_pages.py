@@ -185,3 +185,17 @@ def test_a_saved_batch_opened_with_another_posting_in_hand_never_ranks_by_a_mix_
     at = at.button(key="recruiter_posting_read").click().run()
     opening = at.session_state["recruiter_posting_opening"]
     assert resolve_skills(catalogue, at.text_input(key="required_skills").value)[0] == opening.required
+
+
+def test_a_pasted_posting_beside_an_uploaded_one_is_never_silently_ignored(store: Store) -> None:
+    at = AppTest.from_file(str(ROOT / "pages/0_Check_a_CV.py"), default_timeout=60).run()
+    at.text_area(key="cv_text").input((SAMPLES / "ehr_1.txt").read_text())
+    at = at.button(key="score_cv").click().run()
+    docx = make_docx(INTEGRATION.split("\n"))
+    at.file_uploader(key="candidate_posting_file").set_value([("posting.docx", docx, "application/octet-stream")])
+    at = at.button(key="candidate_posting_read").click().run()
+    assert [m.label for m in at.metric if m.label.startswith("Fit to ")] == ["Fit to Senior Integration Engineer"]
+    at = paste_posting(at, "candidate", SCRAPED)  # another posting pasted; the file is still in the uploader
+    # Which one was read must not be a guess: the pasted one, or a message saying both are given.
+    read = [m.label for m in at.metric if m.label.startswith("Fit to ")]
+    assert read == ["Fit to Imaging Platform Engineer"] or (at.error and "both" in at.error[0].value), read

@@ -59,12 +59,17 @@ def current_opening(prefix: str) -> Opening | None:
 
 
 def _read(matcher: Matcher, prefix: str, required_key: str | None = None, required_labels: bool = False) -> None:
-    """Button callback: read the uploaded posting if there is one, else the pasted text."""
+    """Button callback: read the uploaded posting or the pasted text (both given: refused, never a guess)."""
     from hcdev_match.scoring.opening import build_opening, read_opening, usable_opening
 
     upload = st.session_state.get(_key(prefix, "file"))
     text = str(st.session_state.get(_key(prefix, "text")) or "")
     try:
+        if upload is not None and text.strip():
+            raise DocumentError(
+                f"both a posting file ({upload.name}) and a pasted posting are given: remove the file or clear "
+                "the pasted text, then read the posting again"
+            )
         if upload is not None:
             opening = usable_opening(read_opening(matcher, upload.getvalue(), upload.name, limits=LIMITS))
         elif text.strip():
