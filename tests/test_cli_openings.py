@@ -94,3 +94,10 @@ def test_evaluate_openings_reports_map_beside_the_role_proxy(tmp_path: Path) -> 
     bad.write_text(json.dumps({"id": "x", "text": "t", "label": "ehr"}) + "\n")
     refused = run("evaluate", "--openings", str(bad))
     assert refused.returncode == 2 and '"kind"' in refused.stderr and "Traceback" not in refused.stderr
+
+
+def test_the_opening_command_refuses_a_missing_file_naming_itself_not_the_option(tmp_path: Path) -> None:
+    result = run("opening", str(tmp_path / "missing.txt"))
+    assert result.returncode == 2 and result.stdout == "" and result.stderr.count("\n") == 1, result.stderr
+    assert "the job posting given to the opening command was refused" in result.stderr, result.stderr
+    assert "--opening" not in result.stderr and "Traceback" not in result.stderr

@@ -58,12 +58,13 @@ def load_opening(matcher: Matcher, path: str) -> Opening:
         raise DocumentError(f"the job posting given with --opening was refused: {exc}") from exc
 
 
-def read_posting_text(path: str) -> str:
-    """The text of the ``--opening`` file, read through the safe intake; refused naming the option."""
+def read_posting_text(path: str, *, given: str = "with --opening") -> str:
+    """The text of the ``--opening`` file (or ``opening FILE``'s), read through the safe intake; refused
+    naming how it was given."""
     try:
         return read_path(path).text
     except DocumentError as exc:
-        raise DocumentError(f"the job posting given with --opening was refused: {exc}") from exc
+        raise DocumentError(f"the job posting given {given} was refused: {exc}") from exc
 
 
 def opening_cells(matcher: Matcher | None, opening: Opening | None, assessment: Assessment | None) -> list[str]:
@@ -86,7 +87,7 @@ def run_opening_command(args: argparse.Namespace, out: TextIO) -> int:
     from ..scoring.opening import build_opening
 
     matcher = Matcher.from_paths(args.catalogue, args.reference)
-    opening = build_opening(matcher, read_posting_text(args.file))
+    opening = build_opening(matcher, read_posting_text(args.file, given="to the opening command"))
     if args.format == "json":
         json.dump(opening.to_dict(), out, indent=2, ensure_ascii=False)
         out.write("\n")
