@@ -43,6 +43,20 @@ def test_the_opening_is_kept_with_its_assessments_and_goes_with_them(matcher: Ma
     store.engine.dispose()
 
 
+def test_a_title_with_control_characters_is_kept_on_either_database(matcher: Matcher, database_url: str) -> None:
+    # A PDF's unmapped glyph comes out as NUL; PostgreSQL refuses NUL in text, so the opening was lost
+    # ("check the database and try again", which never helps), and an ESC reached the CLI's terminal.
+    opening = build_opening(matcher, "Senior\x00 Integration\x1b Engineer\x07\n" + INTEGRATION)
+    assert opening.title == "Senior Integration Engineer"
+    store = Store.from_url(database_url)
+    [kept] = store.save_assessments(
+        [matcher.assess(CV_REQUIRED)], actor="ana", source="recruiter", legal_basis="contract"
+    )
+    save_openings(store, [kept.id], opening.to_dict(), [41.5])
+    assert load_openings(store, [kept.id])[kept.id]["title"] == "Senior Integration Engineer"
+    store.engine.dispose()
+
+
 def test_an_older_database_gains_the_openings_table(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
     engine = create_database_engine(url)

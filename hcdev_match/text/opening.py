@@ -74,6 +74,7 @@ _LOST_BREAK = re.compile(r"(?<=[a-z,)]) (?=[A-Z][a-z]+ )")
 _LONG_SENTENCE = 40  # words
 _MARKUP = " \t#*_>`|-=\\:"
 _LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # a title's NUL, ESC ...: PostgreSQL, terminals
 # Sentences and bullets; "required.Significant" is two sentences that lost their space.
 _SENTENCE = re.compile(r"(?<=[.!?;])\s+|(?<=[a-z)][.!?])(?=[A-Z])|\s+[•·▪●◦‣]\s*|\s+-\s+(?=[A-Z])")
 # A sentence's own wording about how much a skill matters; it outranks its section.
@@ -230,7 +231,7 @@ def _kind_of(sentence: str, section: str) -> str:
 def _title(text: str) -> str:
     """The posting's first line that reads as a title: short, not a heading of a section."""
     for line in text.splitlines()[:12]:
-        bare = _LINK.sub(r"\1", line).strip(_MARKUP)
+        bare = _CONTROL.sub("", _LINK.sub(r"\1", line)).strip(_MARKUP)
         if not bare or heading_kind(bare) is not None or "://" in bare or "@" in bare:
             continue
         words = bare.split()
