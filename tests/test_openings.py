@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 import pytest
 
@@ -285,3 +287,21 @@ def test_the_domain_factor_weighs_as_its_square_root_in_an_opening_fit(matcher: 
     )
     with pytest.raises(ValueError, match="domain_weight must be from 0 to 1"):
         OpeningConfig(domain_weight=2)
+
+
+@pytest.mark.parametrize("unit", ["A-", " ", "[", "[a]("])
+def test_a_hostile_posting_is_read_in_linear_work(unit: str) -> None:
+    # A run the reading's patterns scanned again from each of its characters ("A-A-A-...", a line of
+    # spaces, unclosed brackets) cost quadratic time: 200,000 characters pasted into the candidate's
+    # box, which anyone may use, held a core for minutes. Work, not seconds: one long line must cost
+    # about what ten lines of a tenth of its length cost (quadratic: ten times as much), measured as
+    # this process's CPU time, so other processes' load does not enter the ratio.
+    short, long = ("x" + unit * 5_000 + "x\n") * 10, "x" + unit * 50_000 + "x\n"
+
+    def cpu(text: str) -> float:
+        start = time.process_time()
+        read_posting(text)
+        return time.process_time() - start
+
+    cpu(short)  # warm the patterns' caches
+    assert cpu(long) <= 4 * cpu(short) + 0.05

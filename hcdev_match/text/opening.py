@@ -64,19 +64,19 @@ _BOILERPLATE_HEADING = re.compile(
     r"\b(?:benefits?|perks|salary|compensation|pay|equal|eeo\w*|diversity|inclusion|privacy|apply|rewards)\b"
 )
 _HEADING_RE = {kind: re.compile(rf"(?:{pattern})") for kind, pattern in _HEADINGS.items()}
-# A heading inside a line: capitalised, after a sentence's end (or glued to it: "improvementRequired
-# Skills:"), before a colon.
+# A heading in a line: capitalised, after a sentence's end (or glued: "improvementRequired Skills:"), before a
+# colon. Runs here are bounded or begin where a run begins: else "A-A-A-..." is scanned from each character.
 _INLINE = re.compile(
-    r"(?:(?<=[.!?;)\-a-z])|(?<=[a-z.]\s)|^)\s*((?:[A-Z][\w'’-]*)(?: (?:[A-Za-z][\w'’-]*|&)){0,4})\s*:\s*(?=\S)"
+    r"(?:(?<=[.!?;)\-a-z])|(?<=[a-z.]\s)|^)\s*((?:[A-Z][\w'’-]{,39})(?: (?:[A-Za-z][\w'’-]{,39}|&)){0,4})\s*:\s*(?=\S)"
 )
 _BARE_INLINE = re.compile(r"(?:(?<=[.!?;)\-–—])|(?<=[.!?;]\s))\s*([A-Z][a-z]+(?: (?:[A-Z][a-z]+|to|of|and|&)){1,3})")
 _LOST_BREAK = re.compile(r"(?<=[a-z,)]) (?=[A-Z][a-z]+ )")
 _LONG_SENTENCE = 40  # words
 _MARKUP = " \t#*_>`|-=\\:"
-_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+_LINK = re.compile(r"\[([^\[\]]{0,500})\]\([^)]{0,2000}\)")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # a title's NUL, ESC ...: PostgreSQL, terminals
 # Sentences and bullets; "required.Significant" is two sentences that lost their space.
-_SENTENCE = re.compile(r"(?<=[.!?;])\s+|(?<=[a-z)][.!?])(?=[A-Z])|\s+[•·▪●◦‣]\s*|\s+-\s+(?=[A-Z])")
+_SENTENCE = re.compile(r"(?<=[.!?;])\s+|(?<=[a-z)][.!?])(?=[A-Z])|(?<!\s)\s+[•·▪●◦‣]\s*|(?<!\s)\s+-\s+(?=[A-Z])")
 # A sentence's own wording about how much a skill matters; it outranks its section.
 _PREFERRED_WORDS = re.compile(
     r"\b(?:preferred|a plus|nice to have|bonus|desirable|desired|ideally|advantageous|beneficial|not required"
