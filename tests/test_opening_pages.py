@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from hcdev_match.config import band_of
 from hcdev_match.storage.accounts import add_user
 from hcdev_match.storage.openings import load_openings
 from hcdev_match.storage.store import Store
@@ -199,3 +200,22 @@ def test_a_pasted_posting_beside_an_uploaded_one_is_never_silently_ignored(store
     # Which one was read must not be a guess: the pasted one, or a message saying both are given.
     read = [m.label for m in at.metric if m.label.startswith("Fit to ")]
     assert read == ["Fit to Imaging Platform Engineer"] or (at.error and "both" in at.error[0].value), read
+
+
+def test_the_recruiter_sees_why_a_candidate_fits_the_posting_in_the_postings_terms(store: Store) -> None:
+    user = add_user(store, "ana", role="recruiter", password="correct horse battery")
+    at = AppTest.from_file(str(ROOT / "pages/3_Recruiter.py"), default_timeout=60)
+    at = sign_in_session(at, "recruiter", name="ana", user_id=user.id).run()
+    files = [("a_required.txt", CV_REQUIRED.encode()), ("b_preferred.txt", CV_PREFERRED.encode())]
+    at.file_uploader(key="batch_files").set_value([(n, d, "text/plain") for n, d in files]).run()
+    at = paste_posting(at.button(key="rank_batch").click().run(), "recruiter", INTEGRATION)
+    at = at.selectbox(key="explain_candidate").set_value("C002").run()
+    fit = at.dataframe[0].value.set_index("candidate")["opening fit"]["C002"]
+    markdown = [m.value for m in at.markdown]
+    # The "reasons in the posting's terms": the candidate explained gets the fit to the posting
+    # (the table's), the posting's required skills it misses and its preferred ones it shows.
+    assert f"**Fit to the posting Senior Integration Engineer: {fit:.0f} / 100** ({band_of(fit)})" in markdown
+    required = next(m for m in markdown if m.startswith("Required skills of the posting shown: "))
+    preferred = next(m for m in markdown if m.startswith("Preferred skills of the posting shown: "))
+    assert "missing: HL7 v2" in required and "FHIR" in preferred.split("; missing")[0]
+    assert any("Zorblax Studio" in c.value for c in at.caption)  # not matched automatically: a person reads it

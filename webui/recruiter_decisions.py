@@ -21,6 +21,7 @@ from hcdev_match.storage.store import DECISIONS
 from hcdev_match.workflows.shortlist import PendingDecision, compare_frame, plan_decision
 from webui import get_store, render_fit_check
 
+from .opening import opening_reasons
 from .recruiter import user_id
 from .recruiter_state import PENDING, VIEWED, Work
 
@@ -66,6 +67,7 @@ def candidate_panel(work: Work, codes: list[str], history: dict[str, list[Decisi
         st.info(escape_markdown(str(exc)))
         return
     work.explained[(code, blind)] = check
+    opening_reasons(work.ranking.matcher, check)  # with a posting in hand: the fit to it, in its terms
     render_fit_check(check)
 
 
