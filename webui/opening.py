@@ -36,8 +36,6 @@ __all__ = [
     "opening_context",
     "opening_input",
     "opening_key",
-    "opening_reasons",
-    "put_away_opening",
     "rank_by_opening",
     "recruiter_context",
     "recruiter_opening",
@@ -195,17 +193,6 @@ def recruiter_opening(
         )
 
 
-def put_away_opening() -> None:
-    """A saved batch comes into hand with its own required list: the opening in hand is put away (its text
-    stays in the box), so the ranking never mixes one posting's profile with another's required skills."""
-    opening = st.session_state.pop(_key("recruiter", "opening"), None)
-    if opening is not None:
-        st.session_state[_key("recruiter", "notice")] = (
-            f"The saved batch opened with its own required skills, so the posting '{opening.title}' no longer "
-            "ranks it: read it again to rank this batch against it (its required skills then start the list)."
-        )
-
-
 def keep_opening(
     store: Any,
     saved_ids: Sequence[int],
@@ -269,27 +256,6 @@ def with_opening(
     if opening is None or table.empty:
         return table
     return rank_by_opening(table, ranking, as_edited(ranking.matcher, opening, required), tier_weights=tier_weights)
-
-
-def opening_reasons(matcher: Matcher, check: FitCheck) -> None:
-    """The selected candidate's fit to the opening in hand, in the posting's terms (nothing without one):
-    its required and preferred skills shown and missing, and what a person must read for themselves."""
-    from hcdev_match.scoring.opening import explain_opening
-
-    from .recruiter_state import SETTINGS
-
-    opening, settings = current_opening("recruiter"), st.session_state.get(SETTINGS)
-    if opening is None or settings is None:
-        return
-    edited = as_edited(matcher, opening, settings.required)
-    fit = explain_opening(matcher, edited, check.assessment, tier_weights=settings.tier_weights(), snippets=False)
-    st.markdown(f"**Fit to the posting {escape_markdown(opening.title)}: {fit.fit:.0f} / 100** ({fit.band})")
-    for tier in ("required", "preferred"):
-        shown = escape_markdown(", ".join(m.label for m in fit.matched if m.tier == tier) or "none")
-        missing = escape_markdown(_labels(matcher, fit.missing[tier], empty="none"))
-        st.markdown(f"{tier.capitalize()} skills of the posting shown: {shown}; missing: {missing}")
-    if fit.not_matched:
-        st.caption("Not matched automatically (read them yourself): " + escape_markdown(", ".join(fit.not_matched)))
 
 
 def opening_key() -> str:

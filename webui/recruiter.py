@@ -31,7 +31,8 @@ from hcdev_match.workflows.shortlist import (
 )
 from webui import get_matcher, get_store, retention_days
 
-from .opening import keep_recruiter_opening, put_away_opening, recruiter_context, recruiter_opening
+from .opening import keep_recruiter_opening, recruiter_context, recruiter_opening
+from .opening_recruiter import put_away_opening
 from .recruiter_state import Work, first_settings, start_work
 
 BATCH, LIMITS = BatchLimits(), DocumentLimits()

@@ -21,7 +21,7 @@ from hcdev_match.storage.store import DECISIONS
 from hcdev_match.workflows.shortlist import PendingDecision, compare_frame, plan_decision
 from webui import get_store, render_fit_check
 
-from .opening import opening_reasons
+from .opening_recruiter import opening_reasons
 from .recruiter import user_id
 from .recruiter_state import PENDING, VIEWED, Work
 
