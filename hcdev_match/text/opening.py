@@ -137,7 +137,7 @@ def read_posting(text: str, *, knows: Callable[[str], bool] | None = None, max_u
                     kinds[kind].append(sentence.strip())
     asked = kinds[REQUIRED] + kinds[PREFERRED]
     return PostingParts(
-        title=_title(text),
+        title=_title(text)[:120],  # shown, and repeated on every row of an export
         required="\n".join(kinds[REQUIRED]),
         preferred="\n".join(kinds[PREFERRED]),
         described="\n".join(kinds[DESCRIBED]),
