@@ -14,6 +14,7 @@ import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -108,3 +109,14 @@ def running_server(*, env: dict[str, str] | None = None, script: Path = ROOT / "
         if process.stderr is not None:
             process.stderr.close()  # left open, its pipe is a ResourceWarning (an error in this suite)
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def wait_idle(page: Any, *, settle_ms: int = 200) -> None:
+    """Wait until the app runs no script: the app root's own run state, which the frontend sets as soon as it
+    asks for a run (Streamlit's status widget shows only after a delay, so a slow run could pass for none)."""
+    page.wait_for_timeout(settle_ms)
+    page.wait_for_function(
+        "() => { const app = document.querySelector('[data-testid=\"stApp\"]');"
+        " return app && app.getAttribute('data-test-script-state') === 'notRunning'"
+        " && !document.querySelector('[data-testid=\"stStatusWidget\"]'); }"
+    )

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from .browser import CHROMIUM, CHROMIUM_ARGS, require_chromium, running_server
+from .browser import require_chromium, running_server, wait_idle
 from .conftest import SAMPLES
 from .files import CV_LINES, make_pdf
 
@@ -15,7 +15,7 @@ pytestmark = pytest.mark.browser
 
 require_chromium()
 
-from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
+from playwright.sync_api import Browser, Page, expect  # noqa: E402
 
 TIMEOUT = 30_000
 
@@ -24,14 +24,6 @@ TIMEOUT = 30_000
 def server() -> Iterator[str]:
     with running_server() as app:
         yield app.url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
@@ -43,12 +35,6 @@ def page(browser: Browser, server: str) -> Iterator[Page]:
     expect(page.locator(".st-key-cv_text textarea")).to_be_visible()
     yield page
     context.close()
-
-
-def wait_idle(page: Page) -> None:
-    """Wait until the app is not running a script (Streamlit's status widget is gone)."""
-    page.wait_for_timeout(200)
-    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')")
 
 
 def paste_and_score(page: Page, text: str) -> None:

@@ -2,35 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from .browser import CHROMIUM, CHROMIUM_ARGS, require_chromium, running_server
+from .browser import require_chromium, running_server, wait_idle
 from .test_openings import CV_PREFERRED, CV_REQUIRED, INTEGRATION
 
 pytestmark = pytest.mark.browser
 
 require_chromium()
 
-from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
+from playwright.sync_api import Browser, expect  # noqa: E402
 
 TIMEOUT = 60_000
 PASSWORD = "correct horse battery"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-def wait_idle(page: Page) -> None:
-    page.wait_for_timeout(200)
-    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')")
 
 
 def test_a_recruiter_pastes_a_posting_and_sees_the_opening_column(browser: Browser, tmp_path: Path) -> None:

@@ -7,14 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from .browser import CHROMIUM, CHROMIUM_ARGS, require_chromium, running_server
+from .browser import require_chromium, running_server, wait_idle
 from .conftest import SAMPLES
 
 pytestmark = pytest.mark.browser
 
 require_chromium()
 
-from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
+from playwright.sync_api import Browser, Page, expect  # noqa: E402
 
 TIMEOUT = 60_000
 PASSWORD = "correct horse battery"
@@ -34,14 +34,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield app.url
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
 @pytest.fixture
 def page(browser: Browser, server: str) -> Iterator[Page]:
     context = browser.new_context(viewport={"width": 1280, "height": 900})
@@ -51,11 +43,6 @@ def page(browser: Browser, server: str) -> Iterator[Page]:
     sign_in(page)
     yield page
     context.close()
-
-
-def wait_idle(page: Page) -> None:
-    page.wait_for_timeout(300)
-    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')")
 
 
 def sign_in(page: Page) -> None:

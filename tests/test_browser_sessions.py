@@ -17,25 +17,17 @@ from pathlib import Path
 
 import pytest
 
-from .browser import CHROMIUM, CHROMIUM_ARGS, free_port, require_chromium, running_server
+from .browser import free_port, require_chromium, running_server, wait_idle
 from .conftest import SAMPLES
 
 pytestmark = pytest.mark.browser
 
 require_chromium()
 
-from playwright.sync_api import Browser, Frame, Page, expect, sync_playwright  # noqa: E402
+from playwright.sync_api import Browser, Frame, Page, expect  # noqa: E402
 
 TIMEOUT = 60_000
 PASSWORD = "correct horse battery"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module")
@@ -49,11 +41,6 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     store.engine.dispose()
     with running_server(env={"HCDEV_DATABASE_URL": url}) as server:
         yield server.url
-
-
-def wait_idle(page: Page) -> None:
-    page.wait_for_timeout(200)
-    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')")
 
 
 def sign_in(target: Page | Frame) -> None:
