@@ -155,3 +155,18 @@ def test_every_fragment_checks_that_the_connection_owns_the_session() -> None:
             if isinstance(node, ast.Attribute) and node.attr == "fragment" and path.name != "sessions.py":
                 direct.append(f"{path.relative_to(ROOT)}:{node.lineno}")
     assert direct == [], f"use webui.sessions.owned_fragment instead of st.fragment: {direct}"
+
+
+def test_modules_stay_under_300_lines_and_pages_at_80() -> None:
+    """A module that outgrows 300 lines holds more than one concept; a page past 80 holds logic."""
+    long_modules = {
+        str(p.relative_to(ROOT)): n
+        for p in sorted((ROOT / "hcdev_match").rglob("*.py"))
+        if (n := len(p.read_text(encoding="utf-8").splitlines())) >= 300
+    }
+    long_pages = {
+        str(p.relative_to(ROOT)): n
+        for p in [ROOT / "dashboard.py", *sorted((ROOT / "pages").glob("*.py"))]
+        if (n := len(p.read_text(encoding="utf-8").splitlines())) > 80
+    }
+    assert long_modules == {} and long_pages == {}, (long_modules, long_pages)

@@ -1,6 +1,4 @@
-"""The one intake of a batch of CVs: files, ZIPs of files, or a CSV of ``id,text`` rows.
-
-The recruiter's uploads and the command line's ``rank`` both come in here.
+"""The one intake of a batch of CVs (files, ZIPs, or a CSV of ``id,text`` rows): the recruiter's uploads and ``rank``.
 
 Everything is expanded into items, each holding a readable document or the
 reason it was refused, so that one bad file never stops the rest. The batch
@@ -155,7 +153,7 @@ def read_batch(
 
 
 def _refused(name: str, reason: str | DocumentError) -> UploadItem:
-    """The one place a failure's text is built: its reason, without the name (documents.py starts with it)."""
+    """The one place a failure's text is built: its reason, without the name (document.py's errors start with it)."""
     return UploadItem(name, None, str(reason).removeprefix(f"{name}: "))
 
 

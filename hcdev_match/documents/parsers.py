@@ -1,10 +1,10 @@
 """PDF and DOCX text extraction, run as a separate, limited process.
 
-`documents.py` starts this file as a script in a fresh, isolated Python
-(``python -I parsers.py ...``), sends the files' bytes on standard input
-and reads one JSON list from standard output. The child limits its own
-memory and CPU before importing any parser, so a hostile file costs one
-short-lived process and never the server. Keep this file free of imports
+`sandbox.py` loads this file by path in a parser process of its own (an
+isolated Python, ``python -I``) after the process has limited its own
+memory; it calls `parse_one` for each file it is sent and answers one JSON
+line per file. A hostile file costs at most that process, never the
+server. Keep this file free of imports
 from the rest of the package: it runs alone, and loads only the standalone
 package beside it, hidden/, by path, to leave hidden text out of what is scored.
 """
@@ -14,15 +14,13 @@ from __future__ import annotations
 import functools
 import importlib.util
 import io
-import json
 import logging
-import resource
 import signal
 import sys
 from pathlib import Path
 from typing import Any
 
-__all__ = ["ParseRejected", "load_parsers", "main", "parse_docx", "parse_one", "parse_pdf"]
+__all__ = ["ParseRejected", "load_parsers", "parse_docx", "parse_one", "parse_pdf"]
 
 
 class ParseRejected(Exception):
@@ -182,27 +180,3 @@ def parse_one(kind: str, data: bytes, *, seconds: int, max_pages: int, max_chars
         return {"status": "broken", "message": type(exc).__name__}
     finally:
         signal.alarm(0)
-
-
-def main(argv: list[str]) -> int:
-    """``parsers.py MEMORY_BYTES SECONDS_PER_FILE MAX_PAGES MAX_CHARS KIND:SIZE ...``
-
-    The files' bytes follow each other on stdin in the order of the
-    ``KIND:SIZE`` arguments; the answer is one JSON list, one object per file.
-    """
-    memory, seconds, max_pages, max_chars = map(int, argv[:4])
-    files = [(kind, int(size)) for kind, size in (item.split(":") for item in argv[4:])]
-    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
-    cpu = seconds * len(files) + 2
-    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
-    results = []
-    for kind, size in files:
-        data = sys.stdin.buffer.read(size)
-        results.append(parse_one(kind, data, seconds=seconds, max_pages=max_pages, max_chars=max_chars))
-        del data
-    sys.stdout.write(json.dumps(results))
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))

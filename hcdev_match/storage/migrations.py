@@ -173,7 +173,7 @@ def _v8_ids_never_reused_file_names_and_demo_on_reporting_rows(connection: Conne
 
 
 def _v9_assessment_openings(connection: Connection) -> None:
-    # The openings migration (8 in COORD.md, 9 in merge order): one new table, nothing else.
+    # The openings migration: one new table, nothing else.
     assessment_openings.create(connection, checkfirst=True)
 
 
@@ -208,8 +208,8 @@ MIGRATIONS: tuple[Callable[[Connection], None], ...] = (
     _v5_month_group_indexes,
     _v6_web_sessions,
     _v7_recruiter_batches,
-    _v8_ids_never_reused_file_names_and_demo_on_reporting_rows,  # hrprivacy (7 in COORD.md, 8 in merge order)
-    _v9_assessment_openings,  # openings (8 in COORD.md, 9 in merge order)
+    _v8_ids_never_reused_file_names_and_demo_on_reporting_rows,
+    _v9_assessment_openings,
     _v10_month_first_indexes,  # bulkspeed (issue 16)
 )
 
