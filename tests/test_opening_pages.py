@@ -101,13 +101,18 @@ def test_the_export_names_the_opening_and_carries_its_fit(store: Store) -> None:
     assert rows[0]["opening text sha256"] == opening.text_hash and "hl7" in rows[0]["opening required"]
 
 
-def test_a_posting_file_is_read_through_the_box_and_a_broken_one_loses_nothing(store: Store) -> None:
+def candidate_with_a_posting_file() -> AppTest:
+    """The candidate's page with a CV scored and the integration posting read from a DOCX through the box."""
     at = AppTest.from_file(str(ROOT / "pages/0_Check_a_CV.py"), default_timeout=60).run()
     at.text_area(key="cv_text").input((SAMPLES / "ehr_1.txt").read_text())
     at = at.button(key="score_cv").click().run()
     docx = make_docx(INTEGRATION.split("\n"))
     at.file_uploader(key="candidate_posting_file").set_value([("posting.docx", docx, "application/octet-stream")])
-    at = at.button(key="candidate_posting_read").click().run()
+    return at.button(key="candidate_posting_read").click().run()
+
+
+def test_a_posting_file_is_read_through_the_box_and_a_broken_one_loses_nothing(store: Store) -> None:
+    at = candidate_with_a_posting_file()
     assert not at.exception and not at.error
     assert any(m.label.startswith("Fit to Senior Integration Engineer") for m in at.metric)
     at.file_uploader(key="candidate_posting_file").set_value([("posting.pdf", b"not a PDF at all", "application/pdf")])
@@ -189,12 +194,7 @@ def test_a_saved_batch_opened_with_another_posting_in_hand_never_ranks_by_a_mix_
 
 
 def test_a_pasted_posting_beside_an_uploaded_one_is_never_silently_ignored(store: Store) -> None:
-    at = AppTest.from_file(str(ROOT / "pages/0_Check_a_CV.py"), default_timeout=60).run()
-    at.text_area(key="cv_text").input((SAMPLES / "ehr_1.txt").read_text())
-    at = at.button(key="score_cv").click().run()
-    docx = make_docx(INTEGRATION.split("\n"))
-    at.file_uploader(key="candidate_posting_file").set_value([("posting.docx", docx, "application/octet-stream")])
-    at = at.button(key="candidate_posting_read").click().run()
+    at = candidate_with_a_posting_file()
     assert [m.label for m in at.metric if m.label.startswith("Fit to ")] == ["Fit to Senior Integration Engineer"]
     at = paste_posting(at, "candidate", SCRAPED)  # another posting pasted; the file is still in the uploader
     # Which one was read must not be a guess: the pasted one, or a message saying both are given.
