@@ -58,8 +58,11 @@ system-packages:
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
+# Two worker processes, each taking whole test files (--dist loadfile), so a
+# file's server, browser and database start once: many tests wait on a
+# server, a browser or a lock, and the other worker runs meanwhile.
 test: lint system-packages
-	$(PY) -m pytest
+	$(PY) -m pytest -n 2 --dist loadfile
 
 bench: $(STAMP) system-packages
 	$(PY) -m bench.evaluation
@@ -77,7 +80,7 @@ bench: $(STAMP) system-packages
 
 # Coverage-guided fuzzing of text extraction (tests/fuzz_documents.py). The
 # corpus grows in var/fuzz/corpus across runs; a failing input is saved in
-# var/fuzz/ and printed. `make test` runs 30 seconds of the same.
+# var/fuzz/ and printed. `make test` runs 300 executions of the same.
 FUZZ_SECONDS ?= 600
 fuzz: $(STAMP)
 	mkdir -p var/fuzz
