@@ -10,7 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from hcdev_match.config import band_of
-from hcdev_match.storage.accounts import add_user
+from hcdev_match.storage.accounts import User, add_user
 from hcdev_match.storage.openings import load_openings
 from hcdev_match.storage.store import Store
 from hcdev_match.workflows.ranking import ranking_csv
@@ -138,16 +138,22 @@ def test_a_posting_read_before_the_batch_keeps_its_required_skills_when_the_batc
     assert first == again
 
 
-NOTHING_TO_FIT = "Chief Happiness Officer\n\nRequirements:\n- a warm smile\n- good vibes every morning\n"
-
-
-def test_a_posting_with_nothing_the_catalogue_knows_is_refused_and_the_last_opening_stays(store: Store) -> None:
+def ranked_by_the_integration_posting(store: Store) -> tuple[AppTest, User]:
+    """Ana signed in on the recruiter page, two CVs read (one shows the required skills, one the preferred) and
+    ranked by the integration posting pasted into the box."""
     user = add_user(store, "ana", role="recruiter", password="correct horse battery")
     at = AppTest.from_file(str(ROOT / "pages/3_Recruiter.py"), default_timeout=60)
     at = sign_in_session(at, "recruiter", name="ana", user_id=user.id).run()
     files = [("a_required.txt", CV_REQUIRED.encode()), ("b_preferred.txt", CV_PREFERRED.encode())]
     at.file_uploader(key="batch_files").set_value([(n, d, "text/plain") for n, d in files]).run()
-    at = paste_posting(at.button(key="rank_batch").click().run(), "recruiter", INTEGRATION)
+    return paste_posting(at.button(key="rank_batch").click().run(), "recruiter", INTEGRATION), user
+
+
+NOTHING_TO_FIT = "Chief Happiness Officer\n\nRequirements:\n- a warm smile\n- good vibes every morning\n"
+
+
+def test_a_posting_with_nothing_the_catalogue_knows_is_refused_and_the_last_opening_stays(store: Store) -> None:
+    at, _ = ranked_by_the_integration_posting(store)
     ranked = at.dataframe[0].value
     at = paste_posting(at, "recruiter", NOTHING_TO_FIT)
     # Every fit to it would be 0: a ranking by it orders nothing, and saving it would keep 0 for everyone.
@@ -168,12 +174,7 @@ def test_a_postings_title_is_shown_as_text_in_the_candidates_fit_never_as_markdo
 
 
 def test_a_saved_batch_opened_with_another_posting_in_hand_never_ranks_by_a_mix_of_both(store: Store) -> None:
-    user = add_user(store, "ana", role="recruiter", password="correct horse battery")
-    at = AppTest.from_file(str(ROOT / "pages/3_Recruiter.py"), default_timeout=60)
-    at = sign_in_session(at, "recruiter", name="ana", user_id=user.id).run()
-    files = [("a_required.txt", CV_REQUIRED.encode()), ("b_preferred.txt", CV_PREFERRED.encode())]
-    at.file_uploader(key="batch_files").set_value([(n, d, "text/plain") for n, d in files]).run()
-    at = paste_posting(at.button(key="rank_batch").click().run(), "recruiter", INTEGRATION)
+    at, user = ranked_by_the_integration_posting(store)
     at.radio(key="legal_basis").set_value("contract").run()
     assert not at.button(key="save_batch").click().run().exception
     # Another day: the imaging posting in hand, the integration batch opened (its required list is HL7 v2 ...).
@@ -203,12 +204,7 @@ def test_a_pasted_posting_beside_an_uploaded_one_is_never_silently_ignored(store
 
 
 def test_the_recruiter_sees_why_a_candidate_fits_the_posting_in_the_postings_terms(store: Store) -> None:
-    user = add_user(store, "ana", role="recruiter", password="correct horse battery")
-    at = AppTest.from_file(str(ROOT / "pages/3_Recruiter.py"), default_timeout=60)
-    at = sign_in_session(at, "recruiter", name="ana", user_id=user.id).run()
-    files = [("a_required.txt", CV_REQUIRED.encode()), ("b_preferred.txt", CV_PREFERRED.encode())]
-    at.file_uploader(key="batch_files").set_value([(n, d, "text/plain") for n, d in files]).run()
-    at = paste_posting(at.button(key="rank_batch").click().run(), "recruiter", INTEGRATION)
+    at, _ = ranked_by_the_integration_posting(store)
     at = at.selectbox(key="explain_candidate").set_value("C002").run()
     fit = at.dataframe[0].value.set_index("candidate")["opening fit"]["C002"]
     markdown = [m.value for m in at.markdown]
