@@ -111,6 +111,22 @@ def running_server(*, env: dict[str, str] | None = None, script: Path = ROOT / "
         shutil.rmtree(folder, ignore_errors=True)
 
 
+@contextlib.contextmanager
+def server_with_accounts(folder: Path, accounts: dict[str, str], *, password: str) -> Iterator[tuple[Server, str]]:
+    """A running app on a fresh SQLite database in ``folder`` holding these accounts (name -> role), with the
+    database's URL for the test's own checks."""
+    from hcdev_match.storage.accounts import add_user
+    from hcdev_match.storage.store import Store
+
+    url = f"sqlite:///{folder / 'app.sqlite3'}"
+    store = Store.from_url(url)
+    for name, role in accounts.items():
+        add_user(store, name, role=role, password=password)
+    store.engine.dispose()
+    with running_server(env={"HCDEV_DATABASE_URL": url}) as server:
+        yield server, url
+
+
 def wait_idle(page: Any, *, settle_ms: int = 200) -> None:
     """Wait until the app runs no script: the app root's own run state, which the frontend sets as soon as it
     asks for a run (Streamlit's status widget shows only after a delay, so a slow run could pass for none)."""

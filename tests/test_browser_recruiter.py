@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from .browser import require_chromium, running_server, wait_idle
+from .browser import require_chromium, server_with_accounts, wait_idle
 from .conftest import SAMPLES
 
 pytestmark = pytest.mark.browser
@@ -23,14 +23,7 @@ NAMES = ["cds_1", "cds_2", "cds_3", "analytics_1", "imaging_1", "ehr_1", "mobile
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    from hcdev_match.storage.accounts import add_user
-    from hcdev_match.storage.store import Store
-
-    url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'app.sqlite3'}"
-    store = Store.from_url(url)
-    add_user(store, "ana", role="recruiter", password=PASSWORD)
-    store.engine.dispose()
-    with running_server(env={"HCDEV_DATABASE_URL": url}) as app:
+    with server_with_accounts(tmp_path_factory.mktemp("db"), {"ana": "recruiter"}, password=PASSWORD) as (app, _):
         yield app.url
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from .browser import free_port, require_chromium, running_server, wait_idle
+from .browser import free_port, require_chromium, server_with_accounts, wait_idle
 from .conftest import SAMPLES
 
 pytestmark = pytest.mark.browser
@@ -32,14 +32,8 @@ PASSWORD = "correct horse battery"
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    from hcdev_match.storage.accounts import add_user
-    from hcdev_match.storage.store import Store
-
-    url = f"sqlite:///{tmp_path_factory.mktemp('browser-sessions') / 'app.sqlite3'}"
-    store = Store.from_url(url)
-    add_user(store, "ana", role="recruiter", password=PASSWORD)
-    store.engine.dispose()
-    with running_server(env={"HCDEV_DATABASE_URL": url}) as server:
+    folder = tmp_path_factory.mktemp("browser-sessions")
+    with server_with_accounts(folder, {"ana": "recruiter"}, password=PASSWORD) as (server, _):
         yield server.url
 
 

@@ -19,7 +19,7 @@ from hcdev_match.storage.sessions import end_web_session, open_web_session, resu
 from hcdev_match.storage.store import Store, utc_now
 from webui.sessions import SESSION_COOKIE, binding_of
 
-from .browser import Server, running_server
+from .browser import Server, server_with_accounts
 from .streamlit_client import Run, StreamlitSession
 
 PASSWORD = "correct horse battery"
@@ -76,13 +76,9 @@ def test_a_removed_account_resumes_nothing(database_url: str) -> None:
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Server, str]]:
-    url = f"sqlite:///{tmp_path_factory.mktemp('web-sessions') / 'app.sqlite3'}"
-    store = Store.from_url(url)
-    add_user(store, "ana", role="recruiter", password=PASSWORD)
-    add_user(store, "hanna", role="hr", password=PASSWORD)
-    store.engine.dispose()
-    with running_server(env={"HCDEV_DATABASE_URL": url}) as server:
-        yield server, url
+    accounts = {"ana": "recruiter", "hanna": "hr"}
+    with server_with_accounts(tmp_path_factory.mktemp("web-sessions"), accounts, password=PASSWORD) as app:
+        yield app
 
 
 def texts(run: Run) -> str:
