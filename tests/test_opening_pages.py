@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from hcdev_match.config import band_of
 from hcdev_match.storage.accounts import User, add_user
+from hcdev_match.storage.batches import list_batches
 from hcdev_match.storage.openings import load_openings
 from hcdev_match.storage.store import Store
 from hcdev_match.workflows.ranking import ranking_csv
@@ -187,11 +188,55 @@ def test_a_saved_batch_opened_with_another_posting_in_hand_never_ranks_by_a_mix_
     # Either the box's posting ranks with its own required skills, or no posting ranks: never the
     # imaging posting's profile with the integration posting's required list under the imaging title.
     assert opening is None or required == opening.required, (opening and opening.required, required)
-    assert opening is None and any("read it again" in i.value for i in at.info)
+    # The batch comes back with the opening it was saved with; the posting in hand is put away, said so.
+    assert opening is not None and opening.title == "Senior Integration Engineer"
+    assert any("read it again" in i.value for i in at.info)
     assert at.text_area(key="recruiter_posting_text").value == SCRAPED  # nothing lost: one click reads it again
     at = at.button(key="recruiter_posting_read").click().run()
     opening = at.session_state["recruiter_posting_opening"]
     assert resolve_skills(catalogue, at.text_input(key="required_skills").value)[0] == opening.required
+
+
+def opened(at: AppTest, batch_id: int) -> AppTest:
+    at.selectbox(key="saved_batch").set_value(batch_id)
+    return at.button(key="open_batch").click().run()
+
+
+def test_a_batch_saved_with_a_posting_reopens_another_day_ranked_by_it_and_one_without_reopens_without(
+    store: Store,
+) -> None:
+    at, user = ranked_by_the_integration_posting(store)
+    table = at.dataframe[0].value
+    ranked = dict(zip(table["candidate"], table["opening fit"], strict=True))
+    catalogue = at.session_state["recruiter_work"].ranking.matcher.catalogue
+    required = resolve_skills(catalogue, at.text_input(key="required_skills").value)[0]
+    at.radio(key="legal_basis").set_value("contract").run()
+    assert not at.button(key="save_batch").click().run().exception
+    saved_fits = sorted(o["fit"] for o in load_openings(store, store.assessment_ids()).values())
+    at = AppTest.from_file(str(ROOT / "pages/3_Recruiter.py"), default_timeout=60)  # no posting in hand
+    at = sign_in_session(at, "recruiter", name="ana", user_id=user.id).run()
+    at.file_uploader(key="batch_files").set_value([("c.txt", (SAMPLES / "imaging_1.txt").read_bytes(), "text/plain")])
+    at = at.button(key="rank_batch").click().run()
+    at.radio(key="legal_basis").set_value("contract").run()
+    assert not at.button(key="save_batch").click().run().exception
+    integration, plain = sorted(b.id for b in list_batches(store, owner=user.id))
+    # Another day, a new session: the batch saved with the posting is ranked by it again, as saved.
+    at = AppTest.from_file(str(ROOT / "pages/3_Recruiter.py"), default_timeout=60)
+    at = opened(sign_in_session(at, "recruiter", name="ana", user_id=user.id).run(), integration)
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert list(table.columns[:2]) == ["candidate", "opening fit"]
+    assert dict(zip(table["candidate"], table["opening fit"], strict=True)) == ranked
+    assert sorted(ranked.values()) == saved_fits
+    assert "**Opening: Senior Integration Engineer**" in [m.value for m in at.markdown]
+    assert any("text is not kept" in c.value for c in at.caption)
+    assert resolve_skills(catalogue, at.text_input(key="required_skills").value)[0] == required
+    assert at.session_state["recruiter_posting_opening"].required == required
+    # The batch saved without one reopens without one, never ranked by the opening last in hand.
+    at = opened(at, plain)
+    assert not at.exception and at.session_state["recruiter_work"].batch_id == plain
+    assert at.session_state.get("recruiter_posting_opening") is None
+    assert not [m.value for m in at.markdown if m.value.startswith("**Opening: Senior")]
 
 
 def test_a_pasted_posting_beside_an_uploaded_one_is_never_silently_ignored(store: Store) -> None:

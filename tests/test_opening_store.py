@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from hcdev_match.scoring.matcher import Matcher
 from hcdev_match.scoring.opening import build_opening
+from hcdev_match.scoring.opening_model import Opening, saved_opening
 from hcdev_match.storage.database import create_database_engine, write_transaction
 from hcdev_match.storage.migrations import migrate
 from hcdev_match.storage.openings import load_openings, save_openings
@@ -41,6 +42,26 @@ def test_the_opening_is_kept_with_its_assessments_and_goes_with_them(matcher: Ma
     with store.engine.connect() as connection:
         assert connection.exec_driver_sql("SELECT COUNT(*) FROM assessment_openings").scalar() == 0
     store.engine.dispose()
+
+
+def test_a_saved_opening_is_rebuilt_whole_from_the_store_and_never_from_a_part(
+    matcher: Matcher, tmp_path: Path
+) -> None:
+    store = Store.from_url(f"sqlite:///{tmp_path / 'app.sqlite3'}")
+    opening = build_opening(matcher, INTEGRATION)
+    kept = store.save_assessments(
+        [matcher.assess(t) for t in (CV_REQUIRED, CV_PREFERRED)], actor="ana", source="recruiter",
+        legal_basis="contract",
+    )  # fmt: skip
+    ids = [k.id for k in kept]
+    save_openings(store, ids, opening.to_dict(), [41.5, 12.0])
+    restored = saved_opening(load_openings(store, ids), ids)
+    assert restored == (Opening.from_dict(opening.to_dict()), dict(zip(ids, [41.5, 12.0], strict=True)))
+    # A batch one of whose assessments has no opening (or another one) has none to restore.
+    other = store.save_assessments([matcher.assess(CV_REQUIRED)], actor="ana", source="recruiter",
+                                   legal_basis="contract")  # fmt: skip
+    assert saved_opening(load_openings(store, [*ids, other[0].id]), [*ids, other[0].id]) is None
+    assert saved_opening({}, []) is None
 
 
 def test_a_title_with_control_characters_is_kept_on_either_database(matcher: Matcher, database_url: str) -> None:

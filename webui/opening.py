@@ -180,10 +180,9 @@ def recruiter_opening(
             "Paste or upload the posting. The ranking's first column becomes the fit to it, and its required "
             "skills start the required list (edit them there). Another posting re-ranks without reading a CV again."
         )
-        if error := st.session_state.pop(_key("recruiter", "save_error"), None):
-            st.error(escape_markdown(error))
-        if notice := st.session_state.pop(_key("recruiter", "notice"), None):
-            st.info(escape_markdown(notice))
+        from .opening_recruiter import opening_notices  # what saving or opening a batch did to the opening
+
+        opening_notices()
         return opening_input(
             matcher,
             prefix="recruiter",

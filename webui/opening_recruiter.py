@@ -1,21 +1,27 @@
-"""The opening on the recruiter page beside a batch: the candidate explained in the posting's terms, and the
-posting put away when a saved batch (with its own required list) comes into hand. See webui/opening.py."""
+"""The opening on the recruiter page beside a batch: the candidate explained in the posting's terms, and, when a
+saved batch comes into hand, the opening it was saved with restored (or the posting in hand put away, so the
+batch's own required list never ranks by another posting's profile). See webui/opening.py."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 import streamlit as st
 
+from hcdev_match.errors import HcdevMatchError
 from hcdev_match.present.report import escape_markdown
 
 from .opening import _key, _labels, as_edited, current_opening
 
 if TYPE_CHECKING:
     from hcdev_match.scoring.matcher import Matcher
+    from hcdev_match.storage.store import Store
     from hcdev_match.workflows.fitcheck import FitCheck
 
-__all__ = ["opening_reasons", "put_away_opening"]
+__all__ = ["opening_notices", "opening_reasons", "put_away_opening", "restore_opening"]
+
+RESTORED = _key("recruiter", "restored")  # the opening restored from a saved batch (its posting's text not kept)
 
 
 def opening_reasons(matcher: Matcher, check: FitCheck) -> None:
@@ -47,4 +53,45 @@ def put_away_opening() -> None:
         st.session_state[_key("recruiter", "notice")] = (
             f"The saved batch opened with its own required skills, so the posting '{opening.title}' no longer "
             "ranks it: read it again to rank this batch against it (its required skills then start the list)."
+        )
+
+
+def restore_opening(store: Store, matcher: Matcher, saved: Mapping[str, int]) -> None:
+    """A saved batch comes into hand (``saved``: code -> assessment id): the opening it was saved with (as
+    edited, with its saved fits) is in hand again; a batch saved without one puts the opening in hand away."""
+    from hcdev_match.scoring.opening_model import saved_opening
+    from hcdev_match.storage.openings import load_openings
+
+    ids = list(saved.values())
+    try:
+        found = saved_opening(load_openings(store, ids), ids)
+    except HcdevMatchError as exc:  # the batch still opens; say what did not
+        found = None
+        st.session_state[_key("recruiter", "save_error")] = f"The opening saved with this batch cannot be read: {exc}"
+    if found is None or found[0].catalogue_version != matcher.catalogue.version:  # its skill ids may be gone
+        put_away_opening()
+        return
+    opening, in_hand = found[0], current_opening("recruiter")
+    st.session_state[_key("recruiter", "opening")] = st.session_state[RESTORED] = opening
+    st.session_state.pop(_key("recruiter", "error"), None)
+    if in_hand is not None and in_hand.text_hash != opening.text_hash:
+        st.session_state[_key("recruiter", "notice")] = (
+            f"The saved batch opened with the opening it was saved with, '{opening.title}': the posting "
+            f"'{in_hand.title}' no longer ranks it; read it again to rank this batch against it."
+        )
+
+
+def opening_notices() -> None:
+    """In the Opening box: an error or a notice said once, and, while the opening in hand is one restored from
+    a saved batch, that its posting's text is not kept."""
+    if error := st.session_state.pop(_key("recruiter", "save_error"), None):
+        st.error(escape_markdown(error))
+    if notice := st.session_state.pop(_key("recruiter", "notice"), None):
+        st.info(escape_markdown(notice))
+    restored = st.session_state.get(RESTORED)
+    if restored is not None and restored is current_opening("recruiter"):
+        st.caption(
+            f"The opening '{escape_markdown(restored.title)}' is the one this batch was saved with (its title, "
+            "required and preferred skills and profile). The posting's text is not kept: to read it again or "
+            "rank against another posting, paste or upload the posting."
         )

@@ -32,7 +32,7 @@ from hcdev_match.workflows.shortlist import (
 from webui import get_matcher, get_store, retention_days
 
 from .opening import keep_recruiter_opening, recruiter_context, recruiter_opening
-from .opening_recruiter import put_away_opening
+from .opening_recruiter import restore_opening
 from .recruiter_state import Work, first_settings, start_work
 
 BATCH, LIMITS = BatchLimits(), DocumentLimits()
@@ -105,7 +105,7 @@ def reopen(matcher: Matcher, user: dict[str, Any], batch_id: int, *, screening: 
     if batch.catalogue_version != matcher.catalogue.version:
         work.messages.append("The role catalogue changed since this batch was saved; upload its files again to "
                              "score them with the current one.")  # fmt: skip
-    put_away_opening()  # the batch's saved required list is not the posting's
+    restore_opening(get_store(), matcher, work.saved)  # the opening it was saved with, or none in hand
     start_work(work, Settings.from_dict(batch.settings))
     st.rerun()
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
@@ -10,7 +10,7 @@ from typing import Any
 from ..config import band_of
 from .assessment import SkillMatch, TermContribution
 
-__all__ = ["Opening", "OpeningConfig", "OpeningFit"]
+__all__ = ["Opening", "OpeningConfig", "OpeningFit", "saved_opening"]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -88,6 +88,20 @@ class Opening:
             not_matched=tuple(data["not_matched"]),
             ignored_words=int(data["ignored_words"]),
         )
+
+
+def saved_opening(
+    stored: Mapping[int, Mapping[str, Any]], assessment_ids: Sequence[int]
+) -> tuple[Opening, dict[int, float]] | None:
+    """The opening a saved batch was ranked against, and each assessment's saved fit to it, from what
+    ``storage.openings.load_openings`` reads; None unless every assessment was saved with one and the
+    same opening (a batch saved without one, or a mix, has none to restore)."""
+    if not assessment_ids or any(i not in stored for i in assessment_ids):
+        return None
+    kept = [{k: v for k, v in stored[i].items() if k != "fit"} for i in assessment_ids]
+    if any(k != kept[0] for k in kept):
+        return None
+    return Opening.from_dict(kept[0]), {i: float(stored[i]["fit"]) for i in assessment_ids}
 
 
 @dataclass(frozen=True)
