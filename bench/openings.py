@@ -33,6 +33,10 @@ RUNS = 5
 BATCH = 200  # CVs re-ranked against each new opening
 
 
+def shown(value: float | None) -> str:
+    return "not measured" if value is None else f"{value:.3f}"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("folder", nargs="?", default=str(EVAL), help="the folder holding dev.jsonl and dev_cvs.jsonl")
@@ -46,12 +50,12 @@ def main() -> None:
     report = evaluate_openings(matcher, texts)
     print(f"openings over {' + '.join(p.name for p in found)}: {report.openings} postings, {report.texts} texts")
     print(
-        f"  mAP of same-label texts: opening fit {report.opening_map:.3f} (floor >= {FLOORS['map']:g} "
-        f"and >= the role's), best role's fit {report.role_map:.3f}"
+        f"  mAP of same-label texts: opening fit {shown(report.opening_map)} (floor >= {FLOORS['map']:g} "
+        f"and >= the role's), best role's fit {shown(report.role_map)}"
     )
     print(
-        f"  CVs only: opening fit {report.opening_map_cvs:.3f} (floor >= {FLOORS['map_cvs']:g} and >= the role's), "
-        f"best role's fit {report.role_map_cvs:.3f}"
+        f"  CVs only: opening fit {shown(report.opening_map_cvs)} (floor >= {FLOORS['map_cvs']:g} and >= the role's), "
+        f"best role's fit {shown(report.role_map_cvs)}"
     )
     for row in report.rows:
         print(

@@ -96,6 +96,22 @@ def test_evaluate_openings_reports_map_beside_the_role_proxy(tmp_path: Path) -> 
     assert refused.returncode == 2 and '"kind"' in refused.stderr and "Traceback" not in refused.stderr
 
 
+def test_evaluate_openings_without_a_cv_says_not_measured_instead_of_zero(tmp_path: Path) -> None:
+    path = tmp_path / "postings_only.jsonl"
+    rows = [
+        ("p1", INTEGRATION, "ehr", "posting"),
+        ("p2", (SAMPLES / "imaging_1.txt").read_text(), "imaging", "posting"),
+    ]
+    path.write_text(
+        "".join(json.dumps(dict(zip(("id", "text", "label", "kind"), t, strict=True))) + "\n" for t in rows)
+    )
+    report = json.loads(run("evaluate", "--openings", str(path), "--format", "json").stdout)
+    assert report["opening_map_cvs"] is None and report["role_map_cvs"] is None
+    assert report["opening_map"] is None  # the other posting has another label: nothing to find
+    text = run("evaluate", "--openings", str(path)).stdout
+    assert "0.000" not in text and text.count("not measured") == 4
+
+
 def test_the_opening_command_refuses_a_missing_file_naming_itself_not_the_option(tmp_path: Path) -> None:
     result = run("opening", str(tmp_path / "missing.txt"))
     assert result.returncode == 2 and result.stdout == "" and result.stderr.count("\n") == 1, result.stderr

@@ -122,10 +122,15 @@ def run_opening_evaluation(matcher: Matcher, paths: list[str], fmt: str, out: Te
         return 0
     out.write(f"openings: {report.openings} role-labelled postings, each ranking the other {report.texts - 1} texts\n")
     out.write(
-        f"mAP of same-label texts: by opening fit {report.opening_map:.3f}, "
-        f"by the best role's fit {report.role_map:.3f}\n"
+        f"mAP of same-label texts: by opening fit {_shown(report.opening_map)}, "
+        f"by the best role's fit {_shown(report.role_map)}\n"
     )
     out.write(
-        f"CVs only: by opening fit {report.opening_map_cvs:.3f}, by the best role's fit {report.role_map_cvs:.3f}\n"
+        f"CVs only: by opening fit {_shown(report.opening_map_cvs)}, "
+        f"by the best role's fit {_shown(report.role_map_cvs)}\n"
     )
     return 0
+
+
+def _shown(value: float | None) -> str:
+    return "not measured (no text shares a posting's label; add some)" if value is None else f"{value:.3f}"

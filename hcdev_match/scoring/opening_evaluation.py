@@ -42,10 +42,11 @@ class OpeningReport:
 
     openings: int
     texts: int
-    opening_map: float
-    role_map: float
-    opening_map_cvs: float
-    role_map_cvs: float
+    #: None where no opening had a same-label text to find (average precision is undefined there).
+    opening_map: float | None
+    role_map: float | None
+    opening_map_cvs: float | None
+    role_map_cvs: float | None
     #: Per opening: id, label, best role, and the four average precisions.
     rows: tuple[dict[str, Any], ...]
 
@@ -53,12 +54,16 @@ class OpeningReport:
         return {
             "openings": self.openings,
             "texts": self.texts,
-            "opening_map": round(self.opening_map, 4),
-            "role_map": round(self.role_map, 4),
-            "opening_map_cvs": round(self.opening_map_cvs, 4),
-            "role_map_cvs": round(self.role_map_cvs, 4),
+            "opening_map": _rounded(self.opening_map),
+            "role_map": _rounded(self.role_map),
+            "opening_map_cvs": _rounded(self.opening_map_cvs),
+            "role_map_cvs": _rounded(self.role_map_cvs),
             "rows": list(self.rows),
         }
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)
 
 
 def load_opening_texts(path: str | Path, *, roles: tuple[str, ...]) -> list[OpeningText]:
@@ -99,9 +104,9 @@ def evaluate_openings(matcher: Matcher, texts: list[OpeningText]) -> OpeningRepo
             row["role_ap" + suffix] = float(average_precision_score(relevant, role_fits[others, best]))
         rows.append(row)
 
-    def mean(key: str) -> float:
+    def mean(key: str) -> float | None:
         values = [row[key] for row in rows if key in row]
-        return float(np.mean(values)) if values else 0.0
+        return float(np.mean(values)) if values else None  # never a made-up 0.0
 
     return OpeningReport(
         openings=len(rows),
