@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -12,7 +13,8 @@ from hypothesis import settings
 from streamlit.testing.v1 import AppTest
 
 from hcdev_match.scoring.matcher import Matcher
-from hcdev_match.storage.store import utc_now
+from hcdev_match.storage.accounts import add_user
+from hcdev_match.storage.store import Store, utc_now
 from webui.sessions import NO_BROWSER
 
 from . import postgres
@@ -41,6 +43,33 @@ def browser() -> Iterator[Browser]:
         launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield launched
         launched.close()
+
+
+ANA_PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def ana_path(tmp_path: Path) -> Path:
+    return tmp_path / "ana.sqlite3"
+
+
+@pytest.fixture
+def ana_store(ana_path: Path) -> Iterator[Store]:
+    """A real SQLite store at ``ana_path`` holding one recruiter, ana (password ANA_PASSWORD)."""
+    store = Store.from_url(f"sqlite:///{ana_path}")
+    add_user(store, "ana", role="recruiter", password=ANA_PASSWORD)
+    yield store
+    store.engine.dispose()
+
+
+@pytest.fixture
+def held_lock(ana_path: Path, ana_store: Store) -> Iterator[None]:
+    """Another writer holds ana_store's write lock (a real second connection, BEGIN IMMEDIATE)."""
+    holder = sqlite3.connect(ana_path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    yield
+    holder.execute("ROLLBACK")
+    holder.close()
 
 
 @pytest.fixture(scope="session")

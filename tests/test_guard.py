@@ -8,77 +8,57 @@ from __future__ import annotations
 
 import ast
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from hcdev_match.catalogue.model import load_catalogue
 from hcdev_match.errors import StoreError
-from hcdev_match.storage.accounts import add_user, list_users, sign_in
+from hcdev_match.storage.accounts import list_users, sign_in
 from hcdev_match.storage.audit import audit_actions, read_audit
 from hcdev_match.storage.demo import seed_demo
 from hcdev_match.storage.insights import compute_insights
 from hcdev_match.storage.store import Store
 
+from .conftest import ANA_PASSWORD
+
 ROOT = Path(__file__).resolve().parent.parent
 LIBRARY = ROOT / "hcdev_match"
-PASSWORD = "correct horse battery"
+
+PASSWORD = ANA_PASSWORD
 LOCKED = "another process holds the database; try again in a moment"
 
 
-@pytest.fixture
-def path(tmp_path: Path) -> Path:
-    return tmp_path / "guard.sqlite3"
-
-
-@pytest.fixture
-def store(path: Path) -> Iterator[Store]:
-    store = Store.from_url(f"sqlite:///{path}")
-    add_user(store, "ana", role="recruiter", password=PASSWORD)
-    yield store
-    store.engine.dispose()
-
-
-@pytest.fixture
-def held_lock(path: Path, store: Store) -> Iterator[None]:
-    """Another writer holds the database's write lock (a real second connection, BEGIN IMMEDIATE)."""
-    holder = sqlite3.connect(path, isolation_level=None)
-    holder.execute("BEGIN IMMEDIATE")
-    yield
-    holder.execute("ROLLBACK")
-    holder.close()
-
-
 def test_sign_in_under_a_held_write_lock_raises_a_store_error_that_says_to_try_again(
-    store: Store, held_lock: None
+    ana_store: Store, held_lock: None
 ) -> None:
     with pytest.raises(StoreError) as refusal:
-        sign_in(store, "ana", PASSWORD)
+        sign_in(ana_store, "ana", PASSWORD)
     assert str(refusal.value) == f"could not record the sign-in: database is locked; {LOCKED}"
 
 
-def test_demo_data_under_a_held_write_lock_raises_a_store_error(store: Store, held_lock: None) -> None:
+def test_demo_data_under_a_held_write_lock_raises_a_store_error(ana_store: Store, held_lock: None) -> None:
     # demo.py used to open its own transactions: the driver's OperationalError came through raw.
     with pytest.raises(StoreError) as refusal:
-        seed_demo(store, load_catalogue(), assessments_count=10)
+        seed_demo(ana_store, load_catalogue(), assessments_count=10)
     assert LOCKED in str(refusal.value)
 
 
-def test_every_read_of_a_database_without_its_tables_says_so(store: Store, path: Path) -> None:
-    with sqlite3.connect(path) as other:  # another program's database, or one changed by hand
+def test_every_read_of_a_database_without_its_tables_says_so(ana_store: Store, ana_path: Path) -> None:
+    with sqlite3.connect(ana_path) as other:  # another program's database, or one changed by hand
         for table in ("decisions", "assessment_skills", "assessment_fits", "assessments", "audit_log", "users"):
             other.execute(f"DROP TABLE {table}")
     reads: dict[str, Callable[[], object]] = {
-        "count": store.count_assessments,
-        "get": lambda: store.get_assessment(1),
-        "ids": store.assessment_ids,
-        "audit entries": store.audit_entries,
-        "audit page": lambda: read_audit(store),
-        "audit actions": lambda: audit_actions(store),
-        "users": lambda: list_users(store),
-        "sign-in": lambda: sign_in(store, "ana", PASSWORD),
-        "insights": lambda: compute_insights(store, load_catalogue()),
+        "count": ana_store.count_assessments,
+        "get": lambda: ana_store.get_assessment(1),
+        "ids": ana_store.assessment_ids,
+        "audit entries": ana_store.audit_entries,
+        "audit page": lambda: read_audit(ana_store),
+        "audit actions": lambda: audit_actions(ana_store),
+        "users": lambda: list_users(ana_store),
+        "sign-in": lambda: sign_in(ana_store, "ana", PASSWORD),
+        "insights": lambda: compute_insights(ana_store, load_catalogue()),
     }
     for what, read in reads.items():
         with pytest.raises(StoreError) as refusal:
