@@ -32,6 +32,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
+from bench.verdict import print_verdict  # noqa: E402
 from tests.load import SAMPLES, LoadResult, run_load, vary_cv  # noqa: E402
 from tests.streamlit_client import StreamlitSession  # noqa: E402
 
@@ -114,10 +115,7 @@ def main() -> int:
         failures.append(f"errors: {sorted(set(one.errors + two.errors + kill_errors))[:5]}")
     if recovery > 5:
         failures.append(f"new sessions took {recovery:.1f} s to score after the kill")
-    for failure in failures:
-        print(f"FAIL: {failure}")
-    print("PASS" if not failures else "FAILED")
-    return 1 if failures else 0
+    return print_verdict(failures)
 
 
 if __name__ == "__main__":

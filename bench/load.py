@@ -30,6 +30,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
+from bench.verdict import print_verdict  # noqa: E402
 from tests.browser import running_server  # noqa: E402
 from tests.load import LoadResult, percentile, run_load  # noqa: E402
 
@@ -107,10 +108,7 @@ def main() -> int:
         failures.append(f"p95 click to result {load.p95:.2f} s is over 2 s")
     if load.memory_growth >= 0.10:
         failures.append(f"memory grew {load.memory_growth:.1%} from cycle 2 to 3 (limit 10%)")
-    for failure in failures:
-        print(f"FAIL: {failure}")
-    print("PASS" if not failures else "FAILED")
-    return 1 if failures else 0
+    return print_verdict(failures)
 
 
 if __name__ == "__main__":

@@ -31,6 +31,7 @@ import pyarrow.parquet as pq
 
 from bench.corpus import generate_texts
 from bench.processes import timed
+from bench.verdict import print_verdict  # noqa: E402
 
 FLOOR = (
     "import re, sys\n"
@@ -128,10 +129,7 @@ def main() -> int:
         )
         if worst > 0.01 or not same:
             failures.append("the Spark engine's rows differ from the local engine's")
-    for failure in failures:
-        print(f"FAIL: {failure}")
-    print("PASS" if not failures else "FAILED")
-    return 1 if failures else 0
+    return print_verdict(failures)
 
 
 if __name__ == "__main__":
