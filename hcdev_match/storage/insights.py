@@ -151,8 +151,12 @@ def compute_insights(
         if is_whole(parts, n):
             for d, part in zip(DECISIONS, parts, strict=True):
                 decision_cells[(labels.get(group[1], group[1]), group[2], d)] += part
+        # Split by the latest decision *and* whether it followed a shortlist: the decisions figure shows the
+        # latest decisions whole, so a held-or-rejected part never shortlisted must be 0 or 5+ too, else a
+        # decision's count minus the funnel's would single out the 1 to 4 people held or rejected outright.
         parts = [history[(group, d)] for d in DECISIONS]
-        if is_whole(parts, n):
+        outright = [latest[(group, d)] - history[(group, d)] for d in DECISIONS]
+        if is_whole([*parts, *outright], n):
             funnel.update({FUNNEL[0]: n, FUNNEL[1]: sum(parts), FUNNEL[2]: parts[1], FUNNEL[3]: parts[2]})
         cells = {(u, d): by_recruiter[(group, u, d)] for u in authors for d in DECISIONS}
         if is_whole(cells.values(), n):
