@@ -200,3 +200,32 @@ def test_a_named_batch_saved_by_the_recruiters_workflow_is_found_by_its_file_nam
     [found] = find_by_batch_and_file(store, batch.name, "lena", actor="ana")
     assert found.file_name == "Lena_Surname.docx" and found.saved_by == "ana"
     store.engine.dispose()
+
+
+def test_a_found_batch_reads_by_its_name_and_no_found_cell_is_a_formula(
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    assessment,  # type: ignore[no-untyped-def]
+) -> None:
+    """The table showed the batch as "batch:1" and the file name as uploaded: its toolbar's CSV then opened
+    ``=HYPERLINK(...)`` as a formula. The access request's export said "batch:1" too."""
+    from hcdev_match.storage.batches import save_batch
+    from webui.privacy import export_document
+
+    url = f"sqlite:///{tmp_path / 'app.sqlite3'}"
+    store = Store.from_url(url)
+    ana = add_user(store, "ana", role="recruiter", password="correct horse battery")
+    formula = '=HYPERLINK("http://example.invalid";"open")'
+    members = [{"code": "C001", "source": f"{formula}.pdf", "kind": "pdf", "duplicates": ()}]
+    save_batch(store, name=f"{formula} ICU", owner=ana.id, actor="ana", legal_basis="contract",
+               fingerprint="f" * 64, catalogue_version="v", settings={}, members=members,
+               batch_assessments=[assessment])  # fmt: skip
+    at = privacy_page(monkeypatch, url)
+    at.selectbox(key="find_batch").select("batch:1").run()
+    at.button(key="find_run").click().run()
+    table = at.dataframe[0].value
+    assert list(table["batch"]) == [f"'{formula} ICU"] and list(table["file"]) == [f"'{formula}.pdf"]
+    readable = export_document(store, table["reference"][0], actor="ana", zone=BERLIN)
+    assert readable["assessments"][0]["batch"] == f"{formula} ICU"  # JSON: the name as given, no formula risk
+    assert readable["as stored (UTC times, ids)"][0]["batch"] == "batch:1"
+    store.engine.dispose()

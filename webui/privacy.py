@@ -5,18 +5,31 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from datetime import datetime, tzinfo
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import streamlit as st
 
 from hcdev_match.errors import HcdevMatchError
 from hcdev_match.present.report import escape_markdown
+from hcdev_match.present.spreadsheet import neutralise_cell
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from hcdev_match.storage.store import Store
 
-__all__ = ["attempt", "audit_view", "browser_zone", "erase_form", "export_form", "find_form", "purge_form"]
+__all__ = [
+    "attempt",
+    "audit_view",
+    "browser_zone",
+    "erase_form",
+    "export_document",
+    "export_form",
+    "find_form",
+    "found_rows",
+    "purge_form",
+]
 
 T = TypeVar("T")
 FOUND = "privacy_found"  # the last look-up's matches, kept across reruns
@@ -51,13 +64,47 @@ def _labels() -> tuple[dict[str, str], dict[str, str]]:
             {s: catalogue.skills[s].label for s in catalogue.skills})  # fmt: skip
 
 
+def _batch_names(store: Store) -> dict[str, str]:
+    """Each saved batch's name as the recruiter gave it, by the name the assessments hold ("batch:12")."""
+    from hcdev_match.storage.lookup import list_batches
+
+    return {b.name: b.label for b in list_batches(store)}
+
+
+def found_rows(store: Store, found: list[Any], *, zone: tzinfo) -> pd.DataFrame:
+    """The look-up's matches as the table shows them: the batch by its name, and no cell a spreadsheet would
+    run (file and batch names are chosen by whoever sent the CV or named the batch; the table's own toolbar
+    downloads it as CSV)."""
+    from hcdev_match.present.privacy_view import found_table
+
+    table = found_table(found, zone=zone, role_labels=_labels()[0])
+    names = _batch_names(store)
+    table["batch"] = [names.get(b, b) for b in table["batch"]]
+    return table.assign(**{c: table[c].map(neutralise_cell) for c in ("batch", "file", "saved by")})
+
+
+def export_document(store: Store, reference: str, *, actor: str, zone: tzinfo) -> dict[str, Any]:
+    """Everything kept about one candidate, in words (a batch by its name) and as stored."""
+    from hcdev_match.present.privacy_view import readable_export
+    from hcdev_match.storage.accounts import list_users
+
+    data = store.export_candidate(reference, actor=actor)
+    names = {u.id: u.name for u in list_users(store)}
+    roles, skills = _labels()
+    readable = readable_export(data, names=names, role_labels=roles, skill_labels=skills, zone=zone)
+    batches = _batch_names(store)
+    for shown, kept in zip(readable["assessments"], data["assessments"], strict=True):
+        if kept.get("batch") in batches:
+            shown["batch"] = batches[kept["batch"]]
+    return readable
+
+
 def _use(reference: str) -> None:
     """Button callback: put a found reference into the access-request and erase forms."""
     st.session_state["export_ref"] = st.session_state["erase_ref"] = reference
 
 
 def find_form(store: Store, *, actor: str, zone: tzinfo) -> None:
-    from hcdev_match.present.privacy_view import found_table
     from hcdev_match.storage.lookup import find_by_batch_and_file, find_by_erase_code, find_by_reference, list_batches
 
     st.markdown("Find what is kept about a candidate, then use their reference for an access request or erasure.")
@@ -85,24 +132,20 @@ def find_form(store: Store, *, actor: str, zone: tzinfo) -> None:
     if found == []:
         st.info("Nothing is kept that matches.")
     elif found:
-        st.dataframe(found_table(found, zone=zone, role_labels=_labels()[0]), hide_index=True, width="stretch")
+        table = attempt(lambda: found_rows(store, found, zone=zone))
+        if table is not None:
+            st.dataframe(table, hide_index=True, width="stretch")
         for n, ref in enumerate(dict.fromkeys(f.candidate_ref for f in found)):
             st.button(f"Use {ref} for the access request and erasure", key=f"find_use_{n}", on_click=_use, args=(ref,))
 
 
 def export_form(store: Store, *, actor: str, zone: tzinfo) -> None:
-    from hcdev_match.present.privacy_view import readable_export
-    from hcdev_match.storage.accounts import list_users
-
     st.markdown("Give a candidate everything kept about them, as JSON: in words, and as stored.")
     ref = st.text_input("Candidate reference", key="export_ref").strip()
     if st.button("Prepare the export", key="export_run") and ref:
-        data = attempt(lambda: store.export_candidate(ref, actor=actor))
-        names = attempt(lambda: {u.id: u.name for u in list_users(store)})
-        if data is not None and names is not None:
-            roles, skills = _labels()
-            readable = readable_export(data, names=names, role_labels=roles, skill_labels=skills, zone=zone)
-            st.success(f"{len(data['assessments'])} assessment(s) found.")
+        readable = attempt(lambda: export_document(store, ref, actor=actor, zone=zone))
+        if readable is not None:
+            st.success(f"{len(readable['assessments'])} assessment(s) found.")
             st.download_button("Download the JSON", json.dumps(readable, indent=2, ensure_ascii=False),
                                file_name=f"hcdev-export-{ref}.json", mime="application/json",
                                key="export_download")  # fmt: skip
