@@ -14,7 +14,8 @@ import pytest
 
 from hcdev_match.catalogue.model import load_catalogue
 from hcdev_match.present.charts import DECISION_COLOURS
-from hcdev_match.present.hr_charts import HR_CHARTS, ROLE_COLOURS, build_mix_chart, build_spread_chart
+from hcdev_match.present.hr_charts import ROLE_COLOURS, build_funnel_chart, build_mix_chart, build_spread_chart
+from hcdev_match.present.hr_figures import HR_CHARTS
 from hcdev_match.storage.demo import seed_demo
 from hcdev_match.storage.insights import HIDDEN_NOTE, Filters, Insights, compute_insights
 from hcdev_match.storage.store import Store
@@ -75,6 +76,14 @@ def test_a_month_with_nothing_shown_is_on_the_axis_as_hidden() -> None:
     spec = build_mix_chart(mix, months=("2025-12", "2026-01", "2026-02", "2026-03"), hidden=HIDDEN_NOTE).to_dict()
     assert spec["encoding"]["x"]["scale"]["domain"] == ["Dec 2025 (hidden)", "Jan 2026", "Feb 2026 (hidden)",
                                                         "Mar 2026"]  # fmt: skip
+
+
+def test_a_funnel_stage_with_nothing_shown_is_on_the_axis_as_hidden() -> None:
+    funnel = pd.DataFrame([("assessed", 40), ("shortlisted", 12), ("shortlisted, then rejected", 5)],
+                          columns=["stage", "candidates"])  # fmt: skip
+    spec = build_funnel_chart(funnel, hidden=HIDDEN_NOTE).to_dict()
+    assert spec["encoding"]["y"]["scale"]["domain"] == ["assessed", "shortlisted", "shortlisted, then held (hidden)",
+                                                        "shortlisted, then rejected"]  # fmt: skip
 
 
 def test_decision_colours_need_no_red_green_vision() -> None:

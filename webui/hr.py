@@ -76,7 +76,7 @@ def figures(filters: Filters, *, hidden: str) -> tuple[Insights, list[dict[str, 
 
 @st.cache_data(max_entries=64, ttl=3600, show_spinner=False)
 def _figures(url: str, version: tuple[int, ...], key: tuple[Any, ...], hidden: str) -> tuple[Insights, list[Any]]:
-    from hcdev_match.present.hr_charts import HR_CHARTS
+    from hcdev_match.present.hr_figures import HR_CHARTS
     from hcdev_match.storage.insights import compute_insights
 
     from . import get_catalogue, get_store
@@ -116,7 +116,7 @@ def show_totals(insights: Insights) -> None:
 
 def show_charts(insights: Insights, specs: list[dict[str, Any]]) -> None:
     """Every HR chart, each with its sentence and, on request, the table of its numbers."""
-    from hcdev_match.present.hr_charts import HR_CHARTS
+    from hcdev_match.present.hr_figures import HR_CHARTS
 
     # The tables are drawn only on request: nine grids on every view would slow the page down for all.
     numbers = st.toggle("Show the numbers behind each chart", key="hr_numbers")

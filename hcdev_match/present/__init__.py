@@ -5,6 +5,7 @@
 __all__ = [
     "charts",
     "hr_charts",
+    "hr_figures",
     "plain",
     "privacy_view",
     "report",

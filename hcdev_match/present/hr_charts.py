@@ -1,4 +1,4 @@
-"""The HR page's charts: aggregates only, each with one sentence on how to read it (no Streamlit here).
+"""The HR page's chart builders: aggregates only (no Streamlit here; each with its sentence in hr_figures).
 
 Each builder takes a table of ``hcdev_match.storage.insights`` and returns
 one ``alt.Chart``. A table with nothing to show (nobody, or only groups too
@@ -8,20 +8,16 @@ words ``hidden``, with no axes to misread as zero.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from datetime import date
-from typing import Any
 
 import altair as alt
 import pandas as pd
 
+from ..storage.insights import FUNNEL
 from .charts import BAND_COLOURS, BAND_FLOOR_NAMES, BAND_TICKS, DECISION_COLOURS, LABEL_LIMIT
-from .scale import AXIS_INK
 
 __all__ = [
-    "HR_CHARTS",
-    "HrChart",
     "build_bands_chart",
     "build_decisions_chart",
     "build_funnel_chart",
@@ -32,7 +28,6 @@ __all__ = [
     "build_share_chart",
     "build_spread_chart",
     "month_label",
-    "readable",
 ]
 
 # The spread's role labels carry its numbers: wider, but never more than 45% of a narrow chart.
@@ -40,20 +35,10 @@ SPREAD_LABEL_LIMIT = alt.ExprRef("min(460, containerSize()[0] * 0.45)")
 LEGEND_LABEL_LIMIT = alt.ExprRef("min(400, containerSize()[0] * 0.85)")  # a legend alone on its lines below a chart
 DECISION_WORDS = {"shortlist": "shortlisted", "hold": "held", "reject": "rejected"}
 SOURCE_WORDS = {"recruiter": "recruiter batch", "candidate": "candidate opt-in"}
-HIDDEN_MONTH = "hidden"
+HIDDEN_MONTH = "hidden"  # how a month (or a funnel stage) with nothing that can be shown is marked on its axis
 #: The best roles' colours: Okabe and Ito's set for colour-blind readers (its yellow left out, too light on white),
 #: never a red beside a green.
 ROLE_COLOURS = ("#0072b2", "#e69f00", "#56b4e9", "#009e73", "#d55e00", "#cc79a7", "#000000")
-
-
-def readable(chart: alt.Chart) -> alt.Chart:
-    """``chart`` with its titles, axes and legends in ink of 10:1 (Streamlit's own grey is 3.7:1, under 4.5)."""
-    configured: alt.Chart = (
-        chart.configure_axis(labelColor=AXIS_INK, titleColor=AXIS_INK)
-        .configure_legend(labelColor=AXIS_INK, titleColor=AXIS_INK)
-        .configure_title(color=AXIS_INK)
-    )
-    return configured
 
 
 def _tips(*fields: str | alt.Tooltip) -> list[alt.Tooltip]:
@@ -233,11 +218,14 @@ def build_funnel_chart(funnel: pd.DataFrame, *, hidden: str) -> alt.Chart:
     title = "Decision funnel"
     if funnel.empty:
         return build_hidden_chart(title, hidden)
+    # Every stage stays on the axis: one with nothing that can be shown is marked, never left out to read as none.
+    shown = set(funnel["stage"])
+    stages = [s if s in shown else f"{s} ({HIDDEN_MONTH})" for s in dict.fromkeys([*FUNNEL, *funnel["stage"]])]
     chart: alt.Chart = (
         alt.Chart(funnel, title=title)
         .mark_bar(color=BAND_COLOURS[2])
         .encode(
-            y=alt.Y("stage:N", title=None, sort=list(funnel["stage"]), axis=alt.Axis(labelLimit=LABEL_LIMIT)),
+            y=alt.Y("stage:N", title=None, scale=alt.Scale(domain=stages), axis=alt.Axis(labelLimit=LABEL_LIMIT)),
             x=alt.X("candidates:Q", title="Candidates"),
             tooltip=_tips("stage:N", "candidates:Q"),
         )
@@ -266,44 +254,3 @@ def build_recruiters_chart(recruiters: pd.DataFrame, *, hidden: str) -> alt.Char
         .properties(height=alt.Step(26))
     )  # fmt: skip
     return chart
-
-
-@dataclass(frozen=True)
-class HrChart:
-    """One chart of the HR page: the table it draws, how to read it, and how it is built."""
-
-    table: str  # the Insights field it draws
-    reading: str  # one sentence, shown under the chart
-    draw: Callable[[Any, str], alt.Chart]  # (insights, hidden note) -> chart
-
-    def build(self, insights: Any, hidden: str) -> alt.Chart:
-        """The chart of ``insights``, its text in readable ink."""
-        return readable(self.draw(insights, hidden))
-
-
-HR_CHARTS: tuple[HrChart, ...] = (
-    HrChart("fit_spread", "For the people whose best role it is, the light bar spans the middle half of their fits "
-            "and the dark bar the 10-point step holding the median (no minimum or maximum is shown).",
-            lambda i, h: build_spread_chart(i.fit_spread, hidden=h)),
-    HrChart("bands", "For each role, how many people reach a fit of 30, 60 and 90 or more for it; one person "
-            "counts for every role they reach.", lambda i, h: build_bands_chart(i.bands, hidden=h)),
-    HrChart("role_mix", "Each bar is one month's people, coloured by best role; a month marked hidden has nothing "
-            "that can be shown (too few people, or none), which is not the same as zero.",
-            lambda i, h: build_mix_chart(i.role_mix, months=i.months, hidden=h)),
-    HrChart("skill_gaps", "The darker a cell, the larger the share of the role's pool (people whose best role it "
-            "is) without that must-have skill; an empty cell means none, or too few to show.",
-            lambda i, h: build_gaps_chart(i.skill_gaps, hidden=h)),
-    HrChart("essentials", "The share of the people counted whose CV shows each healthcare essential; a skill "
-            "missing from the chart is shown by nobody, or by too few to show.",
-            lambda i, h: build_share_chart(i.essentials, title="Healthcare essentials across the pool", hidden=h)),
-    HrChart("future", "The share of the people counted whose CV shows each technology the field expects next; "
-            "a missing skill is shown by nobody, or by too few to show.",
-            lambda i, h: build_share_chart(i.future, title="Readiness for future technologies", hidden=h)),
-    HrChart("decisions", "Each bar counts the latest decision on the people of one best role and source; people "
-            "without a decision are not drawn.", lambda i, h: build_decisions_chart(i.decisions, hidden=h)),
-    HrChart("funnel", "Top to bottom: people assessed, those shortlisted at some point, and of those the ones "
-            "whose latest decision is hold or reject.", lambda i, h: build_funnel_chart(i.funnel, hidden=h)),
-    HrChart("recruiters", "Each bar splits one recruiter's latest decisions into shortlisted, held and rejected; "
-            "a bar far from the others is a question to talk over, not a verdict.",
-            lambda i, h: build_recruiters_chart(i.recruiters, hidden=h)),
-)  # fmt: skip
