@@ -17,7 +17,8 @@ catalogue = get_catalogue()  # a cached resource: loaded once per server process
 
 st.title("The talent pool at a glance")
 st.caption(INTRO)
-filters = filter_widgets(catalogue, utc_now().date())
+today = utc_now().date()
+filters = filter_widgets(catalogue, today)
 try:
     insights, specs = figures(filters, hidden=HIDDEN_NOTE)  # cached until the data changes
 except HcdevMatchError as exc:
@@ -25,7 +26,7 @@ except HcdevMatchError as exc:
     st.stop()
 
 if insights.total == 0:
-    show_empty(filters)
+    show_empty(filters, today)
     st.stop()
 show_totals(insights)
 show_charts(insights, specs)

@@ -247,6 +247,21 @@ def test_an_empty_database_says_how_to_get_data(monkeypatch: pytest.MonkeyPatch,
     assert not at.exception and at.info and "demo --assessments" in at.info[0].value
 
 
+def test_a_batch_saved_this_month_is_said_to_show_once_the_month_is_complete(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """On a new install HR opened the page after the first batch was saved and read only "no stored assessments
+    match": the current month is left out of every figure until it is complete, and the page did not say so."""
+    url = f"sqlite:///{tmp_path / 'hr.sqlite3'}"
+    before = utc_now()
+    save(Store.from_url(url), load_catalogue(), [({"ehr": 50.0}, {"ehr"})] * 12, when=before)
+    at = hr_page(monkeypatch, url)
+    assert not at.exception and not at.get("vega_lite_chart")
+    months = {f"({moment:%B %Y})" for moment in (before, utc_now())}  # a run across midnight at a month's end
+    said = at.info[0].value
+    assert "are shown once the month is complete" in said and any(month in said for month in months), said
+
+
 @pytest.mark.parametrize("role", ["recruiter", "candidate"])
 def test_recruiters_and_candidates_do_not_reach_the_page(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, role: str

@@ -96,11 +96,12 @@ def _monthly_counts(url: str) -> MonthlyCounts:
     return MonthlyCounts()
 
 
-def show_empty(filters: Filters) -> None:
+def show_empty(filters: Filters, today: date) -> None:
     demo = "" if filters.include_demo else " (demo data is left out: switch it back on to see it)"
     st.info(
         f"Nothing to show: no stored assessments match, or only groups of fewer than {MIN_GROUP} people (the page "
-        f"does not say which){demo}. Recruiters save assessments on the Recruiter page; "
+        f"does not say which){demo}. This month's assessments ({today:%B %Y}) are shown once the month is "
+        "complete, so that no figure moves while they arrive. Recruiters save assessments on the Recruiter page; "
         "`python -m hcdev_match demo --assessments 2000` adds demo data."
     )
 
