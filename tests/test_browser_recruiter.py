@@ -89,9 +89,10 @@ def test_the_decision_form_of_another_candidate_is_empty_and_nothing_is_recorded
     save(page, "Decisions")
     choose(page, "C003")
     page.locator(".st-key-decision_C003").get_by_text("reject", exact=True).click()
-    page.locator(".st-key-decision_reason_C003 input").fill("No clinical work shown")
+    page.locator(".st-key-decision_reason_C003 input").fill("No clinical work shown, see www.example.org")
     page.locator(".st-key-record_decision_C003 button").click()
     expect(page.get_by_text("Record reject for C003", exact=False)).to_be_visible()
+    expect(page.locator("a[href*='example.org']")).to_have_count(0)  # a typed address stays text, not a link
     choose(page, "C002")
     form = page.locator(".st-key-decision_C002")
     assert form.locator("input[type=radio]:checked").count() == 0  # nothing pre-chosen from C003

@@ -63,7 +63,12 @@ def test_reports_carry_fits_skills_and_the_human_note(matcher: Matcher, samples:
 def test_escaped_markdown_has_no_live_markup() -> None:
     from hcdev_match.present.report import escape_markdown
 
-    assert escape_markdown("![a](http://x) <script>*b*") == "\\!\\[a\\]\\(http://x\\) \\<script\\>\\*b\\*"
+    assert escape_markdown("![a](http://x) <script>*b*") == "\\!\\[a\\]\\(http\u2060://x\\) \\<script\\>\\*b\\*"
+    # Streamlit links bare URLs, www. names and addresses after parsing (a backslash does not stop
+    # it) and reads $...$ as math: a word joiner breaks each link, the dollar is escaped.
+    assert escape_markdown("see HTTPS://a.b, www.c.d or e@f.g") == "see HTTPS\u2060://a.b, www\u2060.c.d or e\u2060@f.g"
+    assert escape_markdown("$100 to $200") == "\\$100 to \\$200"
+    assert escape_markdown("awww.ok and http-less: fine") == "awww.ok and http-less: fine"
 
 
 def _rows_apart(spec: dict[str, object]) -> tuple[dict[str, object], list[object]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
@@ -81,12 +82,18 @@ def format_markdown(check: FitCheck, *, skill_labels: dict[str, str] | None = No
     return "\n".join(lines) + "\n"
 
 
+# GitHub-flavoured Markdown (Streamlit's) links bare URLs, www. names and e-mail addresses found in the
+# text after parsing, so a backslash cannot stop it; an invisible word joiner inside each does.
+_AUTOLINK = re.compile(r"(?i)\b(?:https?|ftp|mailto|xmpp)(?=:)|\bwww(?=\.)|(?=@)")
+_WORD_JOINER = "\u2060"
+
+
 def escape_markdown(text: str) -> str:
-    """Text from a CV or a file name, made inert for any Markdown renderer."""
+    """Text from a CV or a file name, made inert for any Markdown renderer: no markup, no math, no links."""
     escaped = text.replace("\\", "\\\\")
-    for char in "`*_[]()<>#!|{}~":
+    for char in "`*_[]()<>#!|{}~$":
         escaped = escaped.replace(char, "\\" + char)
-    return escaped
+    return _AUTOLINK.sub(lambda m: m.group(0) + _WORD_JOINER if m.group(0) else _WORD_JOINER, escaped)
 
 
 def _plain(text: str) -> str:
