@@ -124,6 +124,18 @@ def make_recursive_page_tree_pdf() -> bytes:
     return raw_pdf([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [2 0 R] /Count 1 >>"])
 
 
+def make_page_tree_bomb_pdf() -> bytes:
+    """A page tree of a million pages in 12 KB: a thousand references to a node of a thousand references."""
+    return raw_pdf(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [" + b" ".join([b"3 0 R"] * 1000) + b"] /Count 1000000 >>",
+            b"<< /Type /Pages /Parent 2 0 R /Kids [" + b" ".join([b"4 0 R"] * 1000) + b"] /Count 1000 >>",
+            b"<< /Type /Page /Parent 3 0 R /MediaBox [0 0 612 792] >>",
+        ]
+    )
+
+
 def make_circular_xobject_pdf() -> bytes:
     """A form XObject that draws itself."""
     return raw_pdf(
@@ -153,6 +165,7 @@ def hostile_corpus(max_bytes: int) -> dict[str, tuple[str, bytes]]:
     return {
         "nested-flate-bomb": ("bomb.pdf", make_flate_bomb_pdf()),
         "thousand-pages": ("long.pdf", make_pdf(["A page of a very long CV."], pages=1000)),
+        "million-page-tree": ("pages.pdf", make_page_tree_bomb_pdf()),
         "recursive-page-tree": ("tree.pdf", make_recursive_page_tree_pdf()),
         "circular-xobjects": ("loop.pdf", make_circular_xobject_pdf()),
         "docx-zip-bomb": ("bomb.docx", make_zip_bomb()),

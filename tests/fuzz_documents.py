@@ -65,8 +65,9 @@ def read_fuzzed(data: bytes) -> object:
         if kind not in ("pdf", "docx"):
             return _read_text(payload, name, kind, LIMITS)
         reply = parsers.parse_one(
-            kind, payload, seconds=int(LIMITS.timeout_s), max_pages=LIMITS.max_pages, max_chars=LIMITS.max_chars
-        )
+            kind, payload, seconds=int(LIMITS.timeout_s), max_pages=LIMITS.max_pages, max_chars=LIMITS.max_chars,
+            max_stream_bytes=LIMITS.max_stream_bytes,
+        )  # fmt: skip
         return _finish(kind, name, reply, LIMITS)
     except DocumentError:
         return None  # a refusal with a message is the right answer to a bad file

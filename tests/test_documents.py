@@ -35,6 +35,7 @@ from .files import (
     make_docx_with_late_doctype,
     make_encrypted_pdf,
     make_flate_bomb_pdf,
+    make_page_tree_bomb_pdf,
     make_pdf,
     make_recursive_page_tree_pdf,
     make_zip_bomb,
@@ -128,6 +129,28 @@ def test_oversized_file_is_refused_before_parsing() -> None:
 def test_pdf_with_too_many_pages_is_refused() -> None:
     with pytest.raises(DocumentError, match="60 pages and at most 50"):
         read_document(make_pdf(["page"], pages=60), "long.pdf")
+
+
+def test_a_pdf_compression_bomb_is_told_the_limit_what_arrived_and_what_to_do_never_damaged() -> None:
+    limits = DocumentLimits()
+    bomb = make_flate_bomb_pdf()  # under 1 KB, 64 MB once expanded
+    with pytest.raises(DocumentError) as refused:
+        read_document(bomb, "bomb.pdf", limits=limits)
+    assert str(refused.value) == (
+        f"bomb.pdf: the file is {len(bomb):,} bytes but a compressed part of it expands to more than 20 MB, the most "
+        "one part of a PDF may (a compression bomb?); export the CV again as a PDF from a word processor, or paste "
+        "the text"
+    )
+    with pytest.raises(DocumentError, match="expands to more than 1 MB"):  # the limit said is the config's
+        read_document(bomb, "bomb.pdf", limits=DocumentLimits(max_stream_bytes=2**20))
+
+
+def test_a_page_tree_of_a_million_pages_is_told_the_page_limit_never_damaged() -> None:
+    with pytest.raises(DocumentError) as refused:
+        read_document(make_page_tree_bomb_pdf(), "pages.pdf", limits=DocumentLimits(max_pages=20))
+    message = str(refused.value)
+    assert message.startswith("pages.pdf: the file is 12 KB but its page tree lists more than 2,000 pages")
+    assert "at most 20 pages are read; upload the CV alone" in message and "damaged" not in message
 
 
 def test_docx_zip_bomb_is_refused() -> None:
@@ -242,7 +265,8 @@ def test_a_reader_kept_by_the_caller_serves_batch_after_batch_and_stays_open() -
 def test_a_parser_child_is_replaced_after_its_share_of_files() -> None:
     limits = DocumentLimits()
     child = ParserProcess(memory_bytes=limits.memory_bytes, timeout_s=limits.timeout_s, max_pages=limits.max_pages,
-                          max_chars=limits.max_chars, files_per_child=2)  # fmt: skip
+                          max_chars=limits.max_chars, max_stream_bytes=limits.max_stream_bytes,
+                          files_per_child=2)  # fmt: skip
     try:
         answers = child.parse_many([("pdf", make_pdf([*CV_LINES, f"Reference {i}"])) for i in range(5)])
     finally:

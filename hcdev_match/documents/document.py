@@ -92,6 +92,7 @@ class DocumentReader:
                 timeout_s=self.limits.timeout_s,
                 max_pages=self.limits.max_pages,
                 max_chars=self.limits.max_chars,
+                max_stream_bytes=self.limits.max_stream_bytes,
             )
             for _ in range(max(1, workers))
         ]
@@ -139,9 +140,9 @@ class DocumentReader:
                 results[index] = exc
         with self._lock:
             replies = self._parse(pending)
-        for (index, kind, _data, name), answer in zip(pending, replies, strict=True):
+        for (index, kind, data, name), answer in zip(pending, replies, strict=True):
             try:
-                results[index] = _finish(kind, name, answer, limits)
+                results[index] = _finish(kind, name, answer, limits, size=len(data))
             except DocumentError as exc:
                 results[index] = exc
         return [r if r is not None else DocumentError("internal: file not read") for r in results]
@@ -163,8 +164,31 @@ class DocumentReader:
         return answers
 
 
-def _finish(kind: str, name: str, reply: dict[str, Any], limits: DocumentLimits) -> Document:
-    result = _accept(reply, kind, name, limits)
+def _past_a_limit(limit: str, size: int | None, limits: DocumentLimits, detail: str) -> str:
+    """What a PDF built to exhaust the parser (a compression bomb, a page tree of millions) is told."""
+    weight = f"{size:,} bytes" if size is not None and size < 10_240 else f"{(size or 0) / 1024:,.0f} KB"
+    arrived = f"the file is {weight} but " if size is not None else ""
+    if limit == "stream":
+        return (
+            f"{arrived}a compressed part of it expands to more than {limits.max_stream_bytes // 1_048_576} MB, "
+            "the most one part of a PDF may (a compression bomb?); export the CV again as a PDF from a word "
+            "processor, or paste the text"
+        )
+    if limit == "pages":
+        return (
+            f"{arrived}its page tree lists more than {detail} pages or page groups, and at most {limits.max_pages} "
+            f"pages are read; upload the CV alone (at most {limits.max_pages} pages), or paste the text"
+        )
+    return (
+        f"{arrived}its structure goes past a limit a CV never reaches ({detail}); export the CV again as a PDF "
+        "from a word processor, or paste the text"
+    )
+
+
+def _finish(
+    kind: str, name: str, reply: dict[str, Any], limits: DocumentLimits, *, size: int | None = None
+) -> Document:
+    result = _accept(reply, kind, name, limits, size=size)
     text = str(result["text"])
     flags = ["truncated"] if result["truncated"] else []
     hidden = int(result.get("hidden_chars", 0))
@@ -199,7 +223,7 @@ def _read_text(data: bytes, name: str, kind: str, limits: DocumentLimits) -> Doc
     return Document(name, kind, text[: limits.max_chars], flags)
 
 
-def _accept(reply: dict[str, Any], kind: str, name: str, limits: DocumentLimits) -> dict[str, Any]:
+def _accept(reply: dict[str, Any], kind: str, name: str, limits: DocumentLimits, *, size: int | None) -> dict[str, Any]:
     """The parsed result, or the DocumentError that explains the failure."""
     reply = dict(reply)
     status, message = reply.pop("status"), reply.pop("message", "")
@@ -208,6 +232,8 @@ def _accept(reply: dict[str, Any], kind: str, name: str, limits: DocumentLimits)
         return reply
     if status == "rejected":
         raise DocumentError(f"{name}: {message}")
+    if status == "limit":
+        raise DocumentError(f"{name}: {_past_a_limit(str(reply.get('limit', '')), size, limits, message)}")
     if status == "timeout":
         raise DocumentError(
             f"{name}: reading the file took longer than {limits.timeout_s:g} s and was stopped; "

@@ -69,6 +69,9 @@ class DocumentLimits:
     memory_bytes: int = 1024 * 1024 * 1024
     max_zip_entries: int = 500
     max_unzipped_bytes: int = 50 * 1024 * 1024
+    #: The most one compressed part of a PDF (a page's content, a font's map) may expand to; a CV's are
+    #: well under a megabyte, a "compression bomb" expands a few kilobytes to gigabytes.
+    max_stream_bytes: int = 20 * 1024 * 1024
     #: A page with fewer characters than this is taken to be a scanned image;
     #: a PDF with a third of its pages like that is flagged.
     scanned_page_chars: int = 25

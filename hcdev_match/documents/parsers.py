@@ -11,6 +11,7 @@ package beside it, hidden/, by path, to leave hidden text out of what is scored.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import importlib.util
 import io
@@ -20,15 +21,55 @@ import sys
 from pathlib import Path
 from typing import Any
 
-__all__ = ["ParseRejected", "load_parsers", "parse_docx", "parse_one", "parse_pdf"]
+__all__ = ["PAGE_TREE_ENTRIES", "ParseLimit", "ParseRejected", "load_parsers", "parse_docx", "parse_one", "parse_pdf"]
+
+#: A page tree is walked up to this many entries for each page read: a long PDF is still told its page
+#: count, a tree of millions of pages (a few kilobytes of references) is stopped early.
+PAGE_TREE_ENTRIES = 100
 
 
 class ParseRejected(Exception):
     """The file is well formed but breaks a limit (pages, characters)."""
 
 
-def parse_pdf(data: bytes, *, max_pages: int, max_chars: int) -> dict[str, Any]:
-    """Extract the text of a PDF, page by page, within the caps."""
+class ParseLimit(Exception):
+    """The file goes past a limit pypdf keeps against hostile files: ``limit`` says which ("stream",
+    "pages" or "other"), ``detail`` the figure or pypdf's words."""
+
+    def __init__(self, limit: str, detail: str) -> None:
+        super().__init__(detail)
+        self.limit, self.detail = limit, detail
+
+
+def parse_pdf(data: bytes, *, max_pages: int, max_chars: int, max_stream_bytes: int) -> dict[str, Any]:
+    """Extract the text of a PDF, page by page, within the caps (``max_stream_bytes``: the most one
+    compressed stream may expand to)."""
+    import pypdf
+    from pypdf.errors import LimitReachedError
+
+    entries = PAGE_TREE_ENTRIES * max_pages
+    expanded = ("zlib", "lzw", "run_length", "brotli", "jbig2", "array_based_stream")
+    configure = getattr(pypdf, "apply_configuration", None)  # pypdf 7; older ones keep their own limits
+    limits = (
+        configure(
+            page_tree_maximum_entries=entries, **{f"{k}_maximum_output_length": max_stream_bytes for k in expanded}
+        )
+        if configure is not None
+        else contextlib.nullcontext()
+    )
+    try:
+        with limits:
+            return _parse_pdf(data, max_pages=max_pages, max_chars=max_chars)
+    except LimitReachedError as exc:
+        said = str(exc)
+        if "decompress" in said.lower() or "output length" in said.lower():
+            raise ParseLimit("stream", said) from None
+        if "page tree entry" in said.lower():
+            raise ParseLimit("pages", f"{entries:,}") from None
+        raise ParseLimit("other", said) from None
+
+
+def _parse_pdf(data: bytes, *, max_pages: int, max_chars: int) -> dict[str, Any]:
     from pypdf import PasswordType, PdfReader
     from pypdf.errors import PyPdfError
 
@@ -160,18 +201,25 @@ def _alarm(_signum: int, _frame: Any) -> None:
     raise _Timeout
 
 
-def parse_one(kind: str, data: bytes, *, seconds: int, max_pages: int, max_chars: int) -> dict[str, Any]:
+def parse_one(
+    kind: str, data: bytes, *, seconds: int, max_pages: int, max_chars: int, max_stream_bytes: int
+) -> dict[str, Any]:
     """Parse one file within a wall-clock alarm; every failure becomes a status."""
     signal.signal(signal.SIGALRM, _alarm)
     signal.alarm(seconds)
     try:
         if kind == "pdf":
-            return {"status": "ok", **parse_pdf(data, max_pages=max_pages, max_chars=max_chars)}
+            return {
+                "status": "ok",
+                **parse_pdf(data, max_pages=max_pages, max_chars=max_chars, max_stream_bytes=max_stream_bytes),
+            }
         return {"status": "ok", **parse_docx(data, max_chars=max_chars)}
     except _Timeout:
         return {"status": "timeout", "message": ""}
     except ParseRejected as exc:
         return {"status": "rejected", "message": str(exc)}
+    except ParseLimit as exc:
+        return {"status": "limit", "limit": exc.limit, "message": exc.detail}
     except MemoryError:
         return {"status": "memory", "message": ""}
     except RecursionError:

@@ -48,13 +48,20 @@ class ParserProcess:
     ``files_per_child`` files. Not for two threads at once: a caller serialises its calls."""
 
     def __init__(
-        self, *, memory_bytes: int, timeout_s: float, max_pages: int, max_chars: int, files_per_child: int = 1000
+        self,
+        *,
+        memory_bytes: int,
+        timeout_s: float,
+        max_pages: int,
+        max_chars: int,
+        max_stream_bytes: int,
+        files_per_child: int = 1000,
     ) -> None:
         self._command = [
             sys.executable,
             "-I",
             str(Path(__file__)),
-            *(str(n) for n in (memory_bytes, math.ceil(timeout_s), max_pages, max_chars)),
+            *(str(n) for n in (memory_bytes, math.ceil(timeout_s), max_pages, max_chars, max_stream_bytes)),
         ]
         self._wait = timeout_s + 1
         self._files_per_child = max(1, files_per_child)
@@ -143,11 +150,11 @@ def _feed(pipe: Any, files: Sequence[tuple[str, bytes]]) -> None:
 
 
 def _serve(argv: list[str]) -> int:
-    """The child: ``sandbox.py MEMORY_BYTES SECONDS_PER_FILE MAX_PAGES MAX_CHARS``, files on stdin."""
+    """The child: ``sandbox.py MEMORY_BYTES SECONDS_PER_FILE MAX_PAGES MAX_CHARS MAX_STREAM_BYTES``, files on stdin."""
     import importlib.util
     import resource
 
-    memory, seconds, max_pages, max_chars = map(int, argv[:4])
+    memory, seconds, max_pages, max_chars, max_stream_bytes = map(int, argv[:5])
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     spec = importlib.util.spec_from_file_location("parsers", Path(__file__).with_name("parsers.py"))
     assert spec is not None and spec.loader is not None
@@ -163,7 +170,9 @@ def _serve(argv: list[str]) -> int:
         hard = resource.getrlimit(resource.RLIMIT_CPU)[1]
         soft = int(used.ru_utime + used.ru_stime) + seconds + 2
         resource.setrlimit(resource.RLIMIT_CPU, (soft if hard == resource.RLIM_INFINITY else min(soft, hard), hard))
-        answer = parsers.parse_one(kind, data, seconds=seconds, max_pages=max_pages, max_chars=max_chars)
+        answer = parsers.parse_one(
+            kind, data, seconds=seconds, max_pages=max_pages, max_chars=max_chars, max_stream_bytes=max_stream_bytes
+        )
         del data
         sys.stdout.write(json.dumps(answer) + "\n")
         sys.stdout.flush()
