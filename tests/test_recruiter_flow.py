@@ -310,3 +310,44 @@ def test_the_heatmap_labels_every_role_at_the_top_and_every_row(matcher: Matcher
     x, y = spec["encoding"]["x"]["axis"], spec["encoding"]["y"]["axis"]
     assert x["orient"] == "top" and x["labelOverlap"] is False and y["labelOverlap"] is False
     assert spec["usermeta"]["embedOptions"]["renderer"] == "svg"  # labels a browser test can read
+
+
+# -- reading ahead -------------------------------------------------------------------------------
+
+
+def cv_pdfs(tag: str, count: int) -> list[tuple[str, bytes]]:
+    return [(f"{tag}{n}.pdf", make_pdf([*CV_LINES, f"Reference {tag}-{n}"])) for n in range(count)]
+
+
+def test_the_uploads_are_read_once_as_the_uploader_holds_them_and_the_click_only_scores(
+    app: tuple[Store, int],
+) -> None:
+    from webui.recruiter_reading import READ_AHEAD, document_reader
+
+    _, uid = app
+    at = open_page(uid)
+    parsed = document_reader().files_parsed
+    at.file_uploader(key="batch_files").set_value([(n, d, "application/pdf") for n, d in cv_pdfs("a", 4)]).run()
+    at.session_state[READ_AHEAD].future.result(timeout=60)  # read with no click (and no table yet)
+    assert document_reader().files_parsed - parsed == 4 and not at.dataframe
+    at.button(key="rank_batch").click().run()
+    assert not at.exception
+    assert sorted(at.session_state["recruiter_work"].ranking.sources) == [f"a{n}.pdf" for n in range(4)]
+    assert document_reader().files_parsed - parsed == 4  # the click read nothing again
+
+
+def test_a_click_right_after_the_upload_scores_the_whole_batch_and_new_files_are_never_mixed_with_the_last(
+    app: tuple[Store, int],
+) -> None:
+    from webui.recruiter_reading import READ_AHEAD
+
+    _, uid = app
+    at = open_page(uid)
+    at.file_uploader(key="batch_files").set_value([(n, d, "application/pdf") for n, d in cv_pdfs("a", 25)]).run()
+    first = at.session_state[READ_AHEAD]
+    others = [(n, d, "application/pdf") for n, d in cv_pdfs("b", 3)]
+    at.file_uploader(key="batch_files").set_value(others).run()  # while the first ones are read
+    assert at.session_state[READ_AHEAD] is not first and first.stopped.is_set()
+    at.button(key="rank_batch").click().run()  # at once: the click waits for the reading, whole
+    assert not at.exception
+    assert sorted(at.session_state["recruiter_work"].ranking.sources) == ["b0.pdf", "b1.pdf", "b2.pdf"]

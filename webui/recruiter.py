@@ -8,8 +8,6 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from hcdev_match.documents.document import DocumentLimits, DocumentReader, parser_workers
-from hcdev_match.documents.intake import BatchLimits
 from hcdev_match.errors import HcdevMatchError
 from hcdev_match.present.charts import build_heatmap
 from hcdev_match.present.report import escape_markdown
@@ -19,7 +17,7 @@ from hcdev_match.storage.accounts import ensure_sso_user
 from hcdev_match.storage.batches import find_batch, list_batches, load_batch, save_batch, update_settings
 from hcdev_match.storage.store import LEGAL_BASES
 from hcdev_match.workflows.ranking import Ranking
-from hcdev_match.workflows.screening import Screening, Settings, read_screening, upload_label
+from hcdev_match.workflows.screening import Screening, Settings, upload_label
 from hcdev_match.workflows.shortlist import (
     BAND_NAMES,
     DETAIL_COLUMNS,
@@ -33,19 +31,10 @@ from webui import get_matcher, get_store, retention_days
 
 from .opening import keep_recruiter_opening, recruiter_context, recruiter_opening
 from .opening_recruiter import restore_opening
+from .recruiter_reading import BATCH, LIMITS, read_ahead, screening_of
 from .recruiter_state import Work, first_settings, start_work
 
-BATCH, LIMITS = BatchLimits(), DocumentLimits()
 BEST_N = 25  # rows the heatmap and the table show first; the rest on demand
-
-
-@st.cache_resource(show_spinner=False)
-def document_reader() -> DocumentReader:
-    """The server's parser processes, one a core, started once and shared by every recruiter's batch
-    (a batch waits for another's step in progress, never for its whole batch)."""
-    reader = DocumentReader(limits=LIMITS, workers=parser_workers())
-    reader.start()  # they load their parsers while the recruiter picks files
-    return reader
 
 
 def user_id(user: dict[str, Any]) -> int:
@@ -116,18 +105,13 @@ def read_uploads(matcher: Matcher, user: dict[str, Any]) -> None:
         upload_label(LIMITS, BATCH), type=["pdf", "docx", "txt", "md", "zip", "csv"],
         accept_multiple_files=True, key="batch_files",
     )  # fmt: skip
-    reader = document_reader()
+    read_ahead(matcher, files or [])  # while the recruiter finds the button
     if not st.button("Read and score the batch", key="rank_batch", type="primary"):
         return
     if not files:
         st.warning("Add some CV files first.")
         return
-    progress = st.progress(0.0, text="Reading the CVs…")
-    screening = read_screening(
-        matcher, [(f.name, f.getvalue) for f in files], limits=LIMITS, batch=BATCH,  # bytes fetched in turn
-        progress=lambda share, read: progress.progress(share, text=f"Read {read} CV(s)…"), reader=reader,
-    )  # fmt: skip
-    progress.empty()
+    screening = screening_of(matcher, files)
     try:
         existing = find_batch(get_store(), owner=user_id(user), fingerprint=screening.fingerprint)
     except HcdevMatchError as exc:

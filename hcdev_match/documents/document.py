@@ -104,6 +104,11 @@ class DocumentReader:
         """Parser processes started so far (restarts after a death or a hang included)."""
         return sum(child.started for child in self._children)
 
+    @property
+    def files_parsed(self) -> int:
+        """PDF and DOCX files the parser processes answered so far (text files never reach them)."""
+        return sum(child.answered for child in self._children)
+
     def __enter__(self) -> DocumentReader:
         return self
 

@@ -69,6 +69,7 @@ class ParserProcess:
         self._buffer = b""  # bytes read past the end of the last answer: the start of the next
         self._served = 0  # files the current child has answered
         self.started = 0  #: children started so far
+        self.answered = 0  #: files answered by the children so far (what reading a batch cost them)
 
     def start(self) -> None:
         """Start the child now (it loads its parsers while nothing waits for it), unless one is running."""
@@ -99,6 +100,7 @@ class ParserProcess:
                     answer = json.loads(self._read_line(process.stdout.fileno()))
                     answers.append(answer if isinstance(answer, dict) else {"status": "broken", "message": "no answer"})
                     self._served += 1
+                    self.answered += 1
             except _Hung:
                 self.close()
                 answers.append({"status": "timeout", "message": ""})
