@@ -7,6 +7,7 @@ import io
 from pathlib import Path
 
 import docx
+import pyarrow.ipc
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -240,14 +241,29 @@ def test_all_four_weights_at_zero_rank_nothing_and_say_why(app: tuple[Store, int
     assert at.dataframe
 
 
+def heatmap_candidates(at: AppTest) -> set[str]:
+    """The candidates in the data of the heatmap the page sent (Arrow, as the browser gets it)."""
+
+    def charts(node: object) -> list[object]:
+        found = []
+        for child in getattr(node, "children", {}).values():
+            found += [child] if getattr(child, "type", "") == "vega_lite_chart" else charts(child)
+        return found
+
+    [heatmap] = [c for c in charts(at.main) if "Fit of each candidate" in c.proto.spec]  # type: ignore[attr-defined]
+    [data] = heatmap.proto.datasets  # type: ignore[attr-defined]
+    return set(pyarrow.ipc.open_stream(data.data.data).read_all().column("candidate").to_pylist())
+
+
 def test_filters_best_n_and_side_by_side(app: tuple[Store, int]) -> None:
     _, uid = app
     files = [(f"cv{i:02d}.txt", sample(NAMES[i % 5]) + f"\nReference {i}\n".encode()) for i in range(30)]
     at = ranked(open_page(uid), files)
     assert len(at.dataframe[0].value) == 25  # the best 25, the rest on demand
+    assert heatmap_candidates(at) == set(table(at))  # the heatmap's data sent to the browser: those 25 only
     at.toggle(key="show_all").set_value(True).run()
     everyone = at.dataframe[0].value
-    assert len(everyone) == 30
+    assert len(everyone) == 30 and len(heatmap_candidates(at)) == 30
     at.multiselect(key="bulk_candidates").set_value(["C001", "C002"])
     at.radio(key="bulk_decision").set_value("reject")
     at.text_input(key="bulk_reason").input("Not this opening")
