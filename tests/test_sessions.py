@@ -83,6 +83,28 @@ def test_sign_out_leaves_the_next_recruiter_nothing_of_the_batch_or_its_download
     asyncio.run(scenario())
 
 
+def test_a_visitors_cv_is_gone_for_whoever_signs_in_next_on_the_tab(app) -> None:  # type: ignore[no-untyped-def]
+    """The path a person clicks: a candidate checks their CV, then a recruiter signs in on that tab (the
+    sign-in page, which goes on to Recruiter) and opens Check a CV: nothing of the candidate's is there."""
+    cv = (SAMPLES / "telemedicine_1.txt").read_text() + "\nMy reference is ZQX-VISITOR-2718."
+
+    async def scenario() -> None:
+        tab = StreamlitSession(app.url)
+        await tab.connect()
+        scored = await tab.rerun({"cv_text": cv}, triggers=("score_cv",))
+        assert any(t.startswith("Best fit") for t in scored.texts("heading")), scored.elements
+        assert "ZQX-VISITOR-2718" in texts(scored)  # "The text that was scored"
+        await tab.open_page("Sign_in")
+        signed_in = await tab.rerun({"signin_name": "ana", "signin_password": PASSWORD}, triggers=("signin",))
+        assert "Signed in as ana (recruiter)." in texts(signed_in), signed_in.elements
+        home = await tab.open_page("")
+        assert "ZQX-VISITOR-2718" not in texts(home), home.elements
+        assert not any(t.startswith("Best fit") for t in home.texts("heading"))
+        await tab.close()
+
+    asyncio.run(scenario())
+
+
 def test_a_session_id_without_the_browser_cookie_gets_nothing(app) -> None:  # type: ignore[no-untyped-def]
     async def scenario() -> None:
         owner = StreamlitSession(app.url)

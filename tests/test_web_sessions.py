@@ -231,3 +231,36 @@ def test_an_open_tab_is_signed_out_once_its_session_was_ended_by_a_new_password(
     assert not at.exception
     assert "password was changed" in " ".join(i.value for i in [*at.info, *at.warning, *at.error, *at.markdown])
     assert not [w for w in at.file_uploader if w.key == "batch_files"]  # the batch form is gone
+
+
+def test_a_fragment_rerun_of_a_tab_that_turns_out_signed_in_shows_nothing_of_the_visitor(
+    app: tuple[Server, str],
+) -> None:
+    """A fragment reruns alone, with the arguments it was drawn with (here a visitor's assessment). The tab
+    reconnects after another tab of its browser signed in (its cookie now names ana's sign-in), and the first
+    thing it asks for is that fragment: ana gets the page as she may see it, nothing of the visitor's CV."""
+    from .conftest import SAMPLES
+
+    server, url = app
+    cv = (SAMPLES / "mobile_1.txt").read_text() + "\nMy reference is ZQX-VISITOR-1618."
+
+    async def scenario() -> None:
+        tab = StreamlitSession(server.url)
+        await tab.connect()
+        scored = await tab.rerun({"cv_text": cv}, triggers=("score_cv",))
+        assert "Why: the fit to each role explained" in scored.texts("heading") and tab.fragment_ids
+        await tab.close()  # the network drops
+        xsrf = next(c.value for c in tab.cookies if c.name == "_streamlit_xsrf")
+        [ana] = [u for u in list_users(Store.from_url(url)) if u.name == "ana"]
+        with_session_cookie(tab.cookies, open_web_session(Store.from_url(url), ana, browser=str(binding_of(xsrf))))
+        back = StreamlitSession(server.url, cookies=tab.cookies)
+        await back.connect(session_id=tab.session_id, first_run=False)
+        back.page_script_hash, back.widget_ids = tab.page_script_hash, dict(tab.widget_ids)
+        for fragment_id in tab.fragment_ids:
+            run = await back.rerun({}, fragment_id=fragment_id)
+            assert "Why: the fit to each role explained" not in run.texts("heading"), run.elements
+            assert "ZQX-VISITOR-1618" not in texts(run) and not run.has("exception")
+            assert "Signed in as ana (recruiter)." in texts(run)  # a whole run, as ana
+        await back.close()
+
+    asyncio.run(scenario())

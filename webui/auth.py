@@ -29,6 +29,8 @@ from .sessions import (
     claim_session,
     connection_is_owner,
     end_session,
+    hold_for,
+    identity_of,
     resume,
     touch,
     write_cookie,
@@ -52,8 +54,19 @@ def oidc_configured() -> bool:
 
 
 def current_user() -> dict[str, Any] | None:
-    """The signed-in recruiter or HR user, or None for a candidate."""
+    """The signed-in recruiter or HR user, or None for a candidate; the session's state is theirs alone.
+
+    Called first by every run: a change of who uses the tab since the last
+    run (a sign-in, a sign-out, an expiry, another account) empties the
+    session's state before the page draws anything (`sessions.hold_for`).
+    """
     claim_session()
+    user = _signed_in_user()
+    hold_for(identity_of(user))
+    return user
+
+
+def _signed_in_user() -> dict[str, Any] | None:
     if oidc_configured():
         if not getattr(st.user, "is_logged_in", False):
             return None

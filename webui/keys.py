@@ -1,15 +1,17 @@
 """The session_state keys the app sets itself (widgets add theirs under their `key=`).
 
-Sign-out and expiry clear the whole session state, these and the widgets'
-alike, so a key forgotten here still cannot outlive a sign-out.
+Every change of who uses the tab (sign-in, sign-out, expiry, another
+account) clears the whole session state, these and the widgets' alike, but
+the sign-in machinery (`SIGN_IN_KEYS`), so a key forgotten here still cannot
+outlive its person (`webui.sessions.hold_for`).
 """
 
 from __future__ import annotations
 
 __all__ = [
     "AUTH_KEY", "BATCH_ID", "BATCH_NOTE", "COOKIE_PENDING", "CV_FILE", "CV_TEXT", "DECIDED", "ERASE_MESSAGE",
-    "EXPLAIN_ROLE", "FIT_CHECK", "FIT_ERROR", "OWNER", "RANKING", "RESUME_TRIED", "SAVED", "SAVED_BASIS",
-    "SAVED_RESULT", "SAVE_ERROR", "SIGNIN_NOTICE", "VIEWED",
+    "EXPLAIN_ROLE", "FIT_CHECK", "FIT_ERROR", "IDENTITY", "OWNER", "RANKING", "RESUME_TRIED", "SAVED", "SAVED_BASIS",
+    "SAVED_RESULT", "SAVE_ERROR", "SIGNIN_NOTICE", "SIGN_IN_KEYS", "VIEWED",
 ]  # fmt: skip
 
 AUTH_KEY = "auth"  # {"name", "role", "user_id", "signed_in_at", "last_seen", "browser"}
@@ -19,6 +21,9 @@ RESUME_TRIED = "resume_tried"  # this session looked its cookie up once already
 # Every session, a candidate's too (their CV is in it), belongs to the
 # browser that opened it: another connection presenting its id finds it empty.
 OWNER = "owner"
+IDENTITY = "identity"  # who the rest of the session's state belongs to ("visitor", or an account's sign-in)
+# What a change of identity keeps: who signed in and the browser's binding, never a person's data.
+SIGN_IN_KEYS = frozenset({AUTH_KEY, SIGNIN_NOTICE, COOKIE_PENDING, RESUME_TRIED, OWNER, IDENTITY})
 
 # The recruiter's batch.
 RANKING = "ranking"  # the scored batch (CV texts and file names)

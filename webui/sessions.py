@@ -8,6 +8,13 @@ token inside it is what is compared, never the cookie's text. A sign-in is
 also kept server-side (`hcdev_match.storage.sessions`) under a random token
 in a cookie of its own, so a reload (a new Streamlit session) resumes it in
 the same browser, and only there.
+
+A session's state belongs to one person: every change of who uses the tab
+(a sign-in, a sign-out, an expiry or an ended record, another account or
+role) clears it in `hold_for`, which `auth.current_user` calls on every
+run and `owned_fragment` on every fragment rerun. Nothing is kept across
+the change but the sign-in machinery (`keys.SIGN_IN_KEYS`): the app has no
+preference worth the risk of being wrong about what is personal.
 """
 
 from __future__ import annotations
@@ -25,7 +32,7 @@ import streamlit as st
 from hcdev_match.errors import HcdevMatchError
 from hcdev_match.storage.access import SESSION_LIFETIME
 
-from .keys import AUTH_KEY, COOKIE_PENDING, OWNER, RESUME_TRIED, SIGNIN_NOTICE
+from .keys import AUTH_KEY, COOKIE_PENDING, IDENTITY, OWNER, RESUME_TRIED, SIGN_IN_KEYS, SIGNIN_NOTICE
 from .resources import get_store
 
 __all__ = [
@@ -40,6 +47,8 @@ __all__ = [
     "claim_session",
     "connection_is_owner",
     "end_session",
+    "hold_for",
+    "identity_of",
     "owned_fragment",
     "resume",
     "touch",
@@ -126,6 +135,33 @@ def claim_session() -> None:
     st.session_state[OWNER] = current
 
 
+def identity_of(user: dict[str, Any] | None) -> str:
+    """Who a run's state is for: a visitor, or one sign-in of one account in one role."""
+    if user is None:
+        return "visitor"
+    return f"{user['role']}:{user['user_id'] or user['name']}:{user.get('signed_in_at') or ''}"
+
+
+def hold_for(identity: str) -> bool:
+    """Make the session's state belong to ``identity``; True when it belonged to another, and was emptied.
+
+    Everything goes but the sign-in machinery: the previous person's CV,
+    batch, decisions, opening, codes-to-files key, HR and privacy results,
+    widget values (a pasted text, an attached file, a password), and with
+    them the downloads and fragments drawn from them (Streamlit drops those
+    after the next run that does not draw them). A session that holds no
+    identity yet is new, or was just emptied by ``end_session``.
+    """
+    held = st.session_state.get(IDENTITY)
+    st.session_state[IDENTITY] = identity
+    if held is None or held == identity:
+        return False
+    for key in list(st.session_state.keys()):
+        if key not in SIGN_IN_KEYS:
+            del st.session_state[key]
+    return True
+
+
 _Fragment = TypeVar("_Fragment", bound=Callable[..., None])
 
 
@@ -135,7 +171,10 @@ def owned_fragment(function: _Fragment) -> _Fragment:
     A fragment reruns alone, without the page's checks before it, and any
     client holding the session id can ask for it (fragment ids derive from
     the code): another connection gets nothing and the session is emptied,
-    as a whole run would do. Every fragment of the app goes through here.
+    as a whole run would do. It also holds the arguments it was drawn with
+    (a CV's assessment): a sign-in that expired or was ended since, or
+    another identity, gets a whole run instead, which draws what the tab's
+    person now may see. Every fragment of the app goes through here.
     """
 
     @functools.wraps(function)
@@ -143,6 +182,12 @@ def owned_fragment(function: _Fragment) -> _Fragment:
         if not connection_is_owner():
             claim_session()
             st.stop()
+        held = st.session_state.get(IDENTITY)
+        from .auth import current_user  # auth builds on this module
+
+        current_user()
+        if st.session_state.get(IDENTITY) != held:
+            st.rerun(scope="app")
         function(*args, **kwargs)
 
     return st.fragment(guarded)  # type: ignore[return-value]
@@ -186,7 +231,7 @@ def _xsrf_token(cookie: str | None) -> bytes | None:
 
 
 def end_session(notice: str | None = None) -> None:
-    """Forget everything this tab's session holds: sign-in, batch, selections, forms, downloads.
+    """Forget everything this tab's session holds: sign-in, batch, selections, forms, downloads, identity.
 
     Downloads go with it: Streamlit serves a download only while a run of the
     session still shows its button, and the next run shows the sign-in page.
