@@ -163,6 +163,24 @@ def test_a_posting_with_nothing_the_catalogue_knows_is_refused_and_the_last_open
     assert at.dataframe[0].value.equals(ranked)
 
 
+def test_a_pasted_posting_over_the_limit_is_refused_whole_never_cut_and_the_text_stays(store: Store) -> None:
+    from hcdev_match.documents.document import DocumentLimits
+
+    limit = DocumentLimits().max_chars
+    at, _ = ranked_by_the_integration_posting(store)
+    ranked = at.dataframe[0].value
+    too_long = SCRAPED + "\n\nAbout us\n" + "We care about patients. " * (limit // 24)  # its start alone would read
+    assert len(too_long) > limit
+    at = paste_posting(at, "recruiter", too_long)
+    assert not at.exception and at.error, "an over-long posting was read, cut to its first characters"
+    message = at.error[0].value.replace("\\", "")
+    assert f"{len(too_long):,} characters" in message and f"more than the {limit:,}" in message
+    assert "paste the posting alone" in message
+    assert at.session_state["recruiter_posting_opening"].title == "Senior Integration Engineer"  # unchanged
+    assert at.dataframe[0].value.equals(ranked)
+    assert at.text_area(key="recruiter_posting_text").value == too_long  # nothing of what was pasted is lost
+
+
 def test_a_postings_title_is_shown_as_text_in_the_candidates_fit_never_as_markdown(store: Store) -> None:
     at = AppTest.from_file(str(ROOT / "pages/0_Check_a_CV.py"), default_timeout=60).run()
     at.text_area(key="cv_text").input((SAMPLES / "ehr_1.txt").read_text())
