@@ -63,7 +63,7 @@ def _describe(element: Any) -> tuple[str, str]:
         return ("error" if body.format == Alert.ERROR else "alert", body.body)
     if kind == "exception":
         return ("exception", f"{body.type}: {body.message}")
-    if kind in {"markdown", "heading", "metric", "text"}:
+    if kind in {"markdown", "heading", "metric", "text", "html"}:
         return (kind, body.body)
     return (kind, getattr(body, "id", ""))
 
@@ -146,6 +146,16 @@ class StreamlitSession:
                 return response.status, response.read()
         except urllib.error.HTTPError as exc:
             return exc.code, exc.read()
+
+    def send(self, path: str, *, method: str, data: bytes | None = None) -> tuple[int, list[str]]:
+        """Another request with this tab's cookies, as the page's scripts make one: (status, its Set-Cookie headers);
+        the cookies it sets join the tab's."""
+        request = urllib.request.Request(self.base_url + path, data=data, method=method)
+        try:
+            with self._opener.open(request, timeout=self.timeout) as response:
+                return response.status, response.headers.get_all("Set-Cookie") or []
+        except urllib.error.HTTPError as exc:
+            return exc.code, exc.headers.get_all("Set-Cookie") or []
 
     async def close(self) -> None:
         if self._ws is not None:

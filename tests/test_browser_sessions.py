@@ -4,7 +4,8 @@ tests/test_sessions.py proves that a websocket without the browser's cookie
 gets nothing; this file proves the other side: the browser that signed in
 stays signed in across its own reruns and pages, and a copy of the app framed
 by another site cannot be signed in at all (its cookie is SameSite=Lax, so
-the framed app never gets one).
+the framed app never gets one), and the sign-in cookie is the server's,
+HttpOnly: no script in the page can read it.
 """
 
 from __future__ import annotations
@@ -124,12 +125,15 @@ def test_a_reload_keeps_the_sign_in_and_sign_out_ends_it(browser: Browser, app: 
     page = context.new_page()
     page.set_default_timeout(TIMEOUT)
     page.goto(f"{app}/Recruiter")
-    sign_in(page)
+    with page.expect_response(lambda r: r.url.endswith("/api/session") and r.request.method == "POST") as posted:
+        sign_in(page)  # the page posts a one-time code; the server's answer sets the cookie
+    assert posted.value.status == 204
     expect(page.get_by_role("heading", name="Rank a batch of CVs for an opening")).to_be_visible(timeout=TIMEOUT)
     wait_idle(page)
     cookie = next(c for c in context.cookies() if c["name"] == "hcdev_session")
     assert cookie["sameSite"] == "Strict" and cookie["expires"] > 0  # kept across a reload, never sent cross-site
-    assert cookie["value"] not in page.url
+    assert cookie["httpOnly"] and "hcdev_session" not in page.evaluate("document.cookie")  # no script reads it
+    assert cookie["value"] not in page.url and cookie["value"] not in page.content()
     page.reload()
     expect(page.get_by_text("Signed in as ana (recruiter).")).to_be_visible(timeout=TIMEOUT)
     expect(page.get_by_role("heading", name="Rank a batch of CVs for an opening")).to_be_visible(timeout=TIMEOUT)
@@ -137,7 +141,8 @@ def test_a_reload_keeps_the_sign_in_and_sign_out_ends_it(browser: Browser, app: 
     expect(page.get_by_role("heading", name="Privacy: access requests, erasure and retention")).to_be_visible(
         timeout=TIMEOUT
     )
-    page.locator(".st-key-signout button").click()
+    with page.expect_response(lambda r: r.url.endswith("/api/session") and r.request.method == "DELETE"):
+        page.locator(".st-key-signout button").click()
     expect(page.get_by_role("heading", name="Sign in to continue")).to_be_visible(timeout=TIMEOUT)
     wait_idle(page)
     page.reload()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import http.cookiejar
+import re
 from collections.abc import Iterator
 from datetime import timedelta
 
@@ -262,5 +263,51 @@ def test_a_fragment_rerun_of_a_tab_that_turns_out_signed_in_shows_nothing_of_the
             assert "ZQX-VISITOR-1618" not in texts(run) and not run.has("exception")
             assert "Signed in as ana (recruiter)." in texts(run)  # a whole run, as ana
         await back.close()
+
+    asyncio.run(scenario())
+
+
+def cookie_code(run: Run) -> str:
+    """The one-time code the sign-in run's one-line script posts back for the cookie."""
+    [script] = [text for kind, text in run.elements if kind == "html" and "/api/session" in text]
+    match = re.search(r'method: "POST".*body: "([\w-]+)"', script)
+    assert match, script
+    return match.group(1)
+
+
+def test_the_server_sets_the_sign_in_cookie_http_only_once_for_the_browser_that_signed_in(
+    app: tuple[Server, str],
+) -> None:
+    server, _ = app
+
+    async def scenario() -> None:
+        tab = StreamlitSession(server.url)
+        await tab.connect()
+        await tab.open_page("Recruiter")
+        run = await tab.rerun({"signin_name": "ana", "signin_password": PASSWORD}, triggers=("signin",))
+        code = cookie_code(run)
+        status, cookies = tab.send("/api/session", method="POST", data=code.encode())
+        [cookie] = [c for c in cookies if c.startswith(f"{SESSION_COOKIE}=")]
+        assert status == 204 and "HttpOnly" in cookie and "SameSite=strict" in cookie and "Path=/" in cookie
+        token = next(c.value for c in tab.cookies if c.name == SESSION_COOKIE)
+        assert token not in texts(run)  # the page never held the token, only a code for it
+        assert tab.send("/api/session", method="POST", data=code.encode())[0] == 403  # a code is good once
+        reloaded = StreamlitSession(server.url, cookies=tab.cookies)
+        assert "Signed in as ana (recruiter)." in texts(await reloaded.connect())  # the cookie resumes
+        await reloaded.close()
+        signed_out = await tab.rerun({}, triggers=("signout",))
+        assert any(k == "html" and 'method: "DELETE"' in t for k, t in signed_out.elements), signed_out.elements
+        status, cookies = tab.send("/api/session", method="DELETE")
+        assert status == 204 and any(c.startswith(f'{SESSION_COOKIE}=""') and "Max-Age=0" in c for c in cookies)
+        # Signed in again, but the code is posted by another browser (its own XSRF cookie): no cookie, ever.
+        await tab.open_page("Recruiter")
+        run = await tab.rerun({"signin_name": "ana", "signin_password": PASSWORD}, triggers=("signin",))
+        code = cookie_code(run)
+        other = StreamlitSession(server.url)
+        await other.connect()
+        assert other.send("/api/session", method="POST", data=code.encode()) == (403, [])
+        assert tab.send("/api/session", method="POST", data=code.encode()) == (403, [])  # spent by that try
+        await other.close()
+        await tab.close()
 
     asyncio.run(scenario())

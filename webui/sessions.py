@@ -30,7 +30,6 @@ from typing import Any, TypeVar
 import streamlit as st
 
 from hcdev_match.errors import HcdevMatchError
-from hcdev_match.storage.access import SESSION_LIFETIME
 
 from .keys import AUTH_KEY, COOKIE_PENDING, IDENTITY, OWNER, RESUME_TRIED, SIGN_IN_KEYS, SIGNIN_NOTICE
 from .resources import get_store
@@ -110,20 +109,22 @@ def touch(auth: dict[str, Any], now: Any) -> bool:
 def write_cookie() -> None:
     """Give the browser the sign-in cookie this session owes it (or tell it to forget one).
 
-    Streamlit has no API to set a cookie from a script run, so a one-line
-    script, sent once over the websocket (never in a URL), sets it in this
-    same-origin page. SameSite=Strict: a page of another site never sends
-    it, so a framed copy of the app resumes nothing.
+    A script run cannot set a cookie, and a cookie set by a script in the
+    page is one any script there can read. So the server sets it, HttpOnly
+    (`webui.session_cookie`, mounted by serve.py): the page gets a one-line
+    script, sent once over the websocket (never in a URL), that posts a
+    one-time code for it. SameSite=Strict: a page of another site never
+    sends it, so a framed copy of the app resumes nothing.
     """
     token = st.session_state.pop(COOKIE_PENDING, None)
     if token is None or not len(st.context.headers):
         return
-    age = int(SESSION_LIFETIME.total_seconds()) if token else 0
-    st.html(
-        f'<script>document.cookie = "{SESSION_COOKIE}={token}; Path=/; Max-Age={age}; SameSite=Strict"'
-        ' + (location.protocol === "https:" ? "; Secure" : "");</script>',
-        unsafe_allow_javascript=True,
-    )
+    from .session_cookie import cookie_script, hand_over
+
+    binding = browser_binding()
+    if token and binding is None:
+        return  # not reached: a connection without the XSRF cookie cannot sign in
+    st.html(cookie_script(hand_over(token, str(binding)) if token else None), unsafe_allow_javascript=True)
 
 
 def claim_session() -> None:
