@@ -27,20 +27,10 @@ if TYPE_CHECKING:
     from hcdev_match.workflows.ranking import Ranking
 
 __all__ = [
-    "OPENING_COLUMN",
-    "as_edited",
-    "candidate_compare",
-    "current_opening",
-    "keep_opening",
-    "keep_recruiter_opening",
-    "opening_context",
-    "opening_input",
-    "opening_key",
-    "rank_by_opening",
-    "recruiter_context",
-    "recruiter_opening",
+    "OPENING_COLUMN", "as_edited", "candidate_compare", "current_opening", "keep_opening", "keep_recruiter_opening",
+    "opening_context", "opening_input", "opening_key", "rank_by_opening", "recruiter_context", "recruiter_opening",
     "with_opening",
-]
+]  # fmt: skip
 
 LIMITS = DocumentLimits()
 OPENING_COLUMN = "opening fit"
