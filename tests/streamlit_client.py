@@ -191,7 +191,7 @@ class StreamlitSession:
             widget.trigger_value = True
         started = time.perf_counter()
         await self._ws.send(message.SerializeToString())
-        run = Run()
+        run, auto_rerun = Run(), ""
         while True:
             forward = await self._receive()
             kind = forward.WhichOneof("type")
@@ -213,9 +213,18 @@ class StreamlitSession:
                     self.widget_ids[widget_id.rsplit("-", 1)[-1]] = widget_id
                 if described[0] == "download_button":
                     self.download_urls[widget_id.rsplit("-", 1)[-1]] = forward.delta.new_element.download_button.url
+            elif kind == "auto_rerun":
+                auto_rerun = forward.auto_rerun.fragment_id
             elif kind == "script_finished":
                 if forward.script_finished == ForwardMsg.FINISHED_EARLY_FOR_RERUN:
                     continue  # the script called st.rerun(): its next run follows on the same click
+                if auto_rerun:  # a fragment that reruns by itself: the browser asks for it, as here
+                    follow = BackMsg()
+                    follow.rerun_script.page_script_hash = self.page_script_hash
+                    follow.rerun_script.fragment_id, auto_rerun = auto_rerun, ""
+                    await self._ws.send(follow.SerializeToString())
+                    run = Run()
+                    continue
                 run.seconds = time.perf_counter() - started
                 return run
 

@@ -57,3 +57,23 @@ def test_a_visitors_cv_is_gone_once_someone_signs_in_on_the_tab(accounts: None) 
     assert FIT_CHECK not in at.session_state
     assert at.text_area(key=CV_TEXT).value in ("", None)
     assert MARK not in shown(at) and not any(h.value.startswith("Best fit") for h in at.header)
+
+
+def test_another_single_sign_on_account_on_the_tab_finds_nothing_of_the_previous_one(accounts: None) -> None:
+    """With OIDC, who is signed in is Streamlit's (st.user): an account switched under an open tab (another
+    role, here) ends no session of ours, so the change itself must empty the tab."""
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    at.secrets["auth"] = {
+        "redirect_uri": "http://127.0.0.1:8501/oauth2callback", "cookie_secret": "test-secret", "client_id": "hcdev",
+        "client_secret": "x", "server_metadata_url": "https://login.example.org/.well-known/openid-configuration",
+    }  # fmt: skip
+    at.secrets["hcdev_roles"] = {"recruiter": ["ana@example.org"], "hr": ["hanna@example.org"]}
+    at.user = {"is_logged_in": True, "email": "ana@example.org"}
+    at.run()
+    at.text_area(key=CV_TEXT).input((SAMPLES / "cds_1.txt").read_text() + "\n" + MARK)
+    at.button(key="score_cv").click().run()
+    assert "Signed in as ana@example.org (recruiter)." in shown(at) and MARK in shown(at)
+    at.user = {"is_logged_in": True, "email": "hanna@example.org"}
+    at.run()
+    assert not at.exception and "Signed in as hanna@example.org (hr)." in shown(at)
+    assert FIT_CHECK not in at.session_state and MARK not in shown(at)

@@ -150,3 +150,27 @@ def test_a_reload_keeps_the_sign_in_and_sign_out_ends_it(browser: Browser, app: 
     expect(page.get_by_text("Signed in as")).to_have_count(0, timeout=TIMEOUT)
     assert not [c for c in context.cookies() if c["name"] == "hcdev_session"]  # the browser forgot it too
     context.close()
+
+
+def test_after_sign_out_the_fit_check_box_holds_nothing_the_recruiter_pasted(browser: Browser, app: str) -> None:
+    """Emptying the session is not enough for a widget still on the screen: the browser keeps what was typed
+    into it and sends it back with the next run. After a sign-out on Check a CV (a page the next person may
+    use too), the box is empty in the browser, not only on the server."""
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.set_default_timeout(TIMEOUT)
+    page.goto(f"{app}/Recruiter")
+    sign_in(page)
+    expect(page.get_by_text("Signed in as ana (recruiter).")).to_be_visible(timeout=TIMEOUT)
+    page.get_by_role("link", name="Check a CV").click()
+    box = page.locator(".st-key-cv_text textarea")
+    box.fill((SAMPLES / "ehr_3.txt").read_text() + "\nReference ZQX-RECRUITER-4669")
+    wait_idle(page)
+    page.locator(".st-key-score_cv button").click()
+    expect(page.get_by_text("Why: the fit to each role explained")).to_be_visible(timeout=TIMEOUT)
+    page.locator(".st-key-signout button").click()
+    expect(page.get_by_text("You are using hcdev-match as a candidate")).to_be_visible(timeout=TIMEOUT)
+    wait_idle(page)
+    expect(box).to_have_value("", timeout=TIMEOUT)
+    expect(page.get_by_text("Why: the fit to each role explained")).to_have_count(0, timeout=TIMEOUT)
+    assert "ZQX-RECRUITER-4669" not in page.content()
+    page.close()

@@ -19,7 +19,7 @@ import streamlit as st
 from hcdev_match.errors import HcdevMatchError
 from hcdev_match.storage.access import CANDIDATE, is_allowed, role_for_email, session_expired
 
-from .keys import AUTH_KEY, COOKIE_PENDING, SIGNIN_NOTICE
+from .keys import AFRESH, AUTH_KEY, COOKIE_PENDING, SIGNIN_NOTICE
 from .resources import get_store
 from .sessions import (
     NO_BROWSER,
@@ -32,14 +32,15 @@ from .sessions import (
     hold_for,
     identity_of,
     resume,
+    start_afresh,
     touch,
     write_cookie,
 )
 from .settings import read_settings
 
 __all__ = [
-    "NO_BROWSER", "connection_is_owner", "current_user", "demo_banner", "end_session", "guard", "guard_sign_in_page",
-    "guard_with_banners_last",
+    "NO_BROWSER", "check_identity", "connection_is_owner", "current_user", "demo_banner", "end_session", "guard",
+    "guard_sign_in_page", "guard_with_banners_last",
     "oidc_configured", "settings_banner", "sidebar_account", "sign_in_form",
 ]  # fmt: skip
 
@@ -60,6 +61,13 @@ def current_user() -> dict[str, Any] | None:
     run (a sign-in, a sign-out, an expiry, another account) empties the
     session's state before the page draws anything (`sessions.hold_for`).
     """
+    user = check_identity()
+    start_afresh()
+    return user
+
+
+def check_identity() -> dict[str, Any] | None:
+    """Who uses the tab now (its owner checked, a sign-in's expiry too); their change empties the session."""
     claim_session()
     user = _signed_in_user()
     hold_for(identity_of(user))
@@ -182,7 +190,10 @@ def _sign_in(name: str, password: str) -> None:
         token: str | None = open_web_session(get_store(), user, browser=browser, now=now)
     except HcdevMatchError:
         token = None  # signed in for this tab only; a reload asks again
-    st.session_state[AUTH_KEY] = auth_record(user, token, signed_in_at=now, now=now)
+    auth = auth_record(user, token, signed_in_at=now, now=now)
+    hold_for(identity_of(auth))  # the visitor's state goes now; the form's page shows nothing of theirs
+    st.session_state.pop(AFRESH, None)
+    st.session_state[AUTH_KEY] = auth
     if token:
         st.session_state[COOKIE_PENDING] = token
     st.rerun()

@@ -9,7 +9,7 @@ outlive its person (`webui.sessions.hold_for`).
 from __future__ import annotations
 
 __all__ = [
-    "AUTH_KEY", "BATCH_ID", "BATCH_NOTE", "COOKIE_PENDING", "CV_FILE", "CV_TEXT", "DECIDED", "ERASE_MESSAGE",
+    "AFRESH", "AUTH_KEY", "BATCH_ID", "BATCH_NOTE", "COOKIE_PENDING", "CV_FILE", "CV_TEXT", "DECIDED", "ERASE_MESSAGE",
     "EXPLAIN_ROLE", "FIT_CHECK", "FIT_ERROR", "IDENTITY", "OWNER", "RANKING", "RESUME_TRIED", "SAVED", "SAVED_BASIS",
     "SAVED_RESULT", "SAVE_ERROR", "SIGNIN_NOTICE", "SIGN_IN_KEYS", "VIEWED",
 ]  # fmt: skip
@@ -22,8 +22,9 @@ RESUME_TRIED = "resume_tried"  # this session looked its cookie up once already
 # browser that opened it: another connection presenting its id finds it empty.
 OWNER = "owner"
 IDENTITY = "identity"  # who the rest of the session's state belongs to ("visitor", or an account's sign-in)
+AFRESH = "afresh"  # the identity changed: the next run draws nothing, so the browser drops what its widgets hold
 # What a change of identity keeps: who signed in and the browser's binding, never a person's data.
-SIGN_IN_KEYS = frozenset({AUTH_KEY, SIGNIN_NOTICE, COOKIE_PENDING, RESUME_TRIED, OWNER, IDENTITY})
+SIGN_IN_KEYS = frozenset({AUTH_KEY, SIGNIN_NOTICE, COOKIE_PENDING, RESUME_TRIED, OWNER, IDENTITY, AFRESH})
 
 # The recruiter's batch.
 RANKING = "ranking"  # the scored batch (CV texts and file names)

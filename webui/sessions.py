@@ -31,7 +31,7 @@ import streamlit as st
 
 from hcdev_match.errors import HcdevMatchError
 
-from .keys import AUTH_KEY, COOKIE_PENDING, IDENTITY, OWNER, RESUME_TRIED, SIGN_IN_KEYS, SIGNIN_NOTICE
+from .keys import AFRESH, AUTH_KEY, COOKIE_PENDING, IDENTITY, OWNER, RESUME_TRIED, SIGN_IN_KEYS, SIGNIN_NOTICE
 from .resources import get_store
 
 __all__ = [
@@ -50,6 +50,7 @@ __all__ = [
     "identity_of",
     "owned_fragment",
     "resume",
+    "start_afresh",
     "touch",
     "write_cookie",
 ]  # fmt: skip
@@ -160,7 +161,38 @@ def hold_for(identity: str) -> bool:
     for key in list(st.session_state.keys()):
         if key not in SIGN_IN_KEYS:
             del st.session_state[key]
+    st.session_state[AFRESH] = True
     return True
+
+
+def start_afresh() -> None:
+    """After a change of who uses the tab: a run that draws nothing, then at once a whole run.
+
+    Emptying the session's state is not enough for a widget still on the
+    screen: the browser keeps what was typed into it (a pasted CV) and
+    sends it back with the next run. A run that draws no widget makes the
+    browser drop them all; a fragment that reruns by itself (drawn alone
+    in that run, it holds nothing) then asks for the whole run. A tab's own
+    sign-in form skips this: the page it is on holds no one's data.
+    """
+    if not st.session_state.get(AFRESH):
+        return
+    if not len(st.context.headers):  # no browser (AppTest): no widget holds anything of its own
+        del st.session_state[AFRESH]
+        return
+    st.fragment(_rerun_the_app, run_every=0.1)()
+    st.stop()
+
+
+_WAITING = "waiting"  # the run that drew nothing is done: the fragment's own rerun asks for the whole run
+
+
+def _rerun_the_app() -> None:
+    # Drawn in a whole run, a fragment's body runs at once; its reruns come from the browser afterwards.
+    if st.session_state.get(AFRESH) == _WAITING:
+        del st.session_state[AFRESH]
+        st.rerun(scope="app")
+    st.session_state[AFRESH] = _WAITING
 
 
 _Fragment = TypeVar("_Fragment", bound=Callable[..., None])
@@ -175,7 +207,8 @@ def owned_fragment(function: _Fragment) -> _Fragment:
     as a whole run would do. It also holds the arguments it was drawn with
     (a CV's assessment): a sign-in that expired or was ended since, or
     another identity, gets a whole run instead, which draws what the tab's
-    person now may see. Every fragment of the app goes through here.
+    person now may see. Every fragment of the app goes through here, but
+    ``start_afresh``'s, which holds nothing and only asks for a whole run.
     """
 
     @functools.wraps(function)
@@ -183,11 +216,10 @@ def owned_fragment(function: _Fragment) -> _Fragment:
         if not connection_is_owner():
             claim_session()
             st.stop()
-        held = st.session_state.get(IDENTITY)
-        from .auth import current_user  # auth builds on this module
+        from .auth import check_identity  # auth builds on this module
 
-        current_user()
-        if st.session_state.get(IDENTITY) != held:
+        check_identity()
+        if st.session_state.get(AFRESH):  # someone else's now: a whole run draws what they may see
             st.rerun(scope="app")
         function(*args, **kwargs)
 
@@ -242,6 +274,7 @@ def end_session(notice: str | None = None) -> None:
         del st.session_state[key]
     if notice:
         st.session_state[SIGNIN_NOTICE] = notice
+    st.session_state[AFRESH] = True
     if token:
         from hcdev_match.storage.sessions import end_web_session
 
