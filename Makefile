@@ -34,7 +34,7 @@ $(DEFAULT_DB): | $(STAMP)
 	$(PY) -m hcdev_match demo --assessments 2000 --if-empty --accounts --database sqlite:///$(abspath $(DEFAULT_DB))
 
 run: $(STAMP) $(if $(HCDEV_DATABASE_URL),,$(DEFAULT_DB))
-	$(PY) -m streamlit run serve.py --server.address $(HOST) --server.port $(PORT) \
+	$(PY) -m streamlit run dashboard.py --server.address $(HOST) --server.port $(PORT) \
 		--browser.gatherUsageStats false --server.headless true
 
 lint: $(STAMP)

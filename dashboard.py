@@ -1,15 +1,24 @@
 """hcdev-match: the entry point `streamlit run dashboard.py` starts.
 
-It only routes: the page the URL names runs (pages/, listed in
-webui/navigation.py), and the menu shows the pages the visitor's role may
-use, plus a way to sign in. The home page is the fit check, "Check a CV".
+Imported (by the server `streamlit run` starts, which finds `app` below) it
+is the app itself: Streamlit's server with one route of our own, the one
+that sets the sign-in cookie as HttpOnly (webui/session_cookie.py). Run (as
+every page view runs it) it only routes: the page the URL names runs
+(pages/, listed in webui/navigation.py), and the menu shows the pages the
+visitor's role may use, plus a way to sign in. The home page is the fit
+check, "Check a CV".
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
-from webui.navigation import navigate
+if __name__ != "__main__":  # imported by the server: the app and its route
+    from webui.session_cookie import ROUTES
 
-st.set_page_config(page_title="hcdev-match", page_icon="🩺", layout="wide")
-navigate()
+    app = st.App(__file__, routes=ROUTES)
+else:  # a page view's run
+    from webui.navigation import navigate
+
+    st.set_page_config(page_title="hcdev-match", page_icon="🩺", layout="wide")
+    navigate()

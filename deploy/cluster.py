@@ -193,7 +193,7 @@ class Cluster:
         log = self.folder / f"replica-{port}.log"
         with log.open("wb") as out:
             process = subprocess.Popen(
-                [sys.executable, "-m", "streamlit", "run", "serve.py", "--server.address", "127.0.0.1",
+                [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.address", "127.0.0.1",
                  "--server.port", str(port), "--browser.gatherUsageStats", "false", "--server.headless", "true"],
                 cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
                 start_new_session=True,  # outlives `up`, and a Ctrl-C in its terminal

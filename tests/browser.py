@@ -56,10 +56,9 @@ def free_port() -> int:
 
 
 def start_server(
-    port: int, *, env: dict[str, str] | None = None, script: Path = ROOT / "serve.py"
+    port: int, *, env: dict[str, str] | None = None, script: Path = ROOT / "dashboard.py"
 ) -> subprocess.Popen[bytes]:
-    """`streamlit run` as `make run` starts it (serve.py: dashboard.py and the sign-in cookie's route), from the
-    script's folder so its .streamlit/config.toml applies."""
+    """`streamlit run` as `make run` starts it, from the script's folder so its .streamlit/config.toml applies."""
     return subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", script.name, "--server.address", "127.0.0.1",
          "--server.port", str(port), "--browser.gatherUsageStats", "false", "--server.headless", "true"],
@@ -92,7 +91,7 @@ class Server:
 
 
 @contextlib.contextmanager
-def running_server(*, env: dict[str, str] | None = None, script: Path = ROOT / "serve.py") -> Iterator[Server]:
+def running_server(*, env: dict[str, str] | None = None, script: Path = ROOT / "dashboard.py") -> Iterator[Server]:
     """A `streamlit run` of the app on loopback; its own temporary database unless env names one."""
     port = free_port()
     folder = tempfile.mkdtemp(prefix="hcdev-app-")

@@ -4,7 +4,7 @@ settings   the environment, read in one place and validated
 resources  the model, catalogue and store each server process builds once
 auth       sign-in, the banners and the page guard
 sessions   which browser owns a session; the sign-in a reload resumes (its cookie)
-session_cookie the route that sets that cookie as HttpOnly (serve.py mounts it)
+session_cookie the route that sets that cookie as HttpOnly (dashboard.py mounts it)
 navigation the pages, and the menu each role sees
 keys       the session_state keys the app sets
 components what the fit check shows (home page and recruiter)

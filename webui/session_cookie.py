@@ -1,7 +1,7 @@
 """The sign-in cookie, set by the server itself as HttpOnly: no script in the page can read it.
 
 A script run cannot set a cookie (Streamlit sends it over a websocket), but
-Streamlit's server takes routes of the app's own (`st.App`, in serve.py).
+Streamlit's server takes routes of the app's own (`st.App`, in dashboard.py).
 At sign-in the run keeps the new token here under a one-time code and the
 page gets a one-line script that posts the code to ``COOKIE_PATH``; the
 route answers with the cookie (HttpOnly, SameSite=Strict, Secure over

@@ -112,7 +112,7 @@ def write_cookie() -> None:
 
     A script run cannot set a cookie, and a cookie set by a script in the
     page is one any script there can read. So the server sets it, HttpOnly
-    (`webui.session_cookie`, mounted by serve.py): the page gets a one-line
+    (`webui.session_cookie`, mounted by dashboard.py): the page gets a one-line
     script, sent once over the websocket (never in a URL), that posts a
     one-time code for it. SameSite=Strict: a page of another site never
     sends it, so a framed copy of the app resumes nothing.
