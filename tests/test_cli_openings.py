@@ -112,6 +112,15 @@ def test_evaluate_openings_without_a_cv_says_not_measured_instead_of_zero(tmp_pa
     assert "0.000" not in text and text.count("not measured") == 4
 
 
+def test_a_posting_file_over_the_limit_is_refused_by_the_command_line_never_cut(tmp_path: Path) -> None:
+    long = tmp_path / "long.txt"
+    long.write_text(INTEGRATION + "\nAbout us\n" + "We care about patients. " * 9_000)
+    for args in (("opening", str(long)), ("score", str(SAMPLES / "ehr_1.txt"), "--opening", str(long))):
+        result = run(*args)
+        assert result.returncode == 2 and "characters a posting may have" in result.stderr, args
+        assert "Traceback" not in result.stderr
+
+
 def test_the_opening_command_refuses_a_missing_file_naming_itself_not_the_option(tmp_path: Path) -> None:
     result = run("opening", str(tmp_path / "missing.txt"))
     assert result.returncode == 2 and result.stdout == "" and result.stderr.count("\n") == 1, result.stderr

@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 from hcdev_match.config import DEFAULT_TIER_WEIGHTS
-from hcdev_match.documents.document import read_document
+from hcdev_match.documents.document import DocumentLimits, read_document
+from hcdev_match.errors import DocumentError
 from hcdev_match.scoring.matcher import Matcher
 from hcdev_match.scoring.opening import (
     Opening,
@@ -20,6 +21,7 @@ from hcdev_match.scoring.opening import (
     opening_weights,
     read_opening,
     refit_opening,
+    whole_posting,
 )
 from hcdev_match.text.opening import read_posting
 
@@ -186,6 +188,19 @@ def test_a_posting_file_goes_through_the_safe_intake(matcher: Matcher, kind: str
     assert {"hl7", "adt", "interface_engine"} <= set(opening.required)
     assert {"fhir", "python"} <= set(opening.preferred)
     assert opening.text_hash == build_opening(matcher, read_document(data, f"posting.{kind}").text).text_hash
+
+
+def test_a_posting_file_over_the_limit_is_refused_whole_never_cut(matcher: Matcher) -> None:
+    # A CV's text is cut at the limit and flagged; a posting's must not be: ranked by its first part,
+    # the opening would silently lose what its later sections require.
+    limit = DocumentLimits().max_chars
+    data = (INTEGRATION + "\nAbout us\n" + "We care about patients. " * (limit // 24)).encode()
+    with pytest.raises(DocumentError, match=f"more than the {limit:,} characters a posting may have") as refusal:
+        read_opening(matcher, data, "posting.txt")
+    assert "'posting.txt'" in str(refusal.value) and "upload it again" in str(refusal.value)
+    with pytest.raises(DocumentError, match="paste the posting alone"):
+        whole_posting(data.decode())
+    assert whole_posting(INTEGRATION) == INTEGRATION
 
 
 def test_a_posting_of_nothing_but_names_asks_the_catalogue_a_bounded_number_of_times() -> None:

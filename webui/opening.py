@@ -49,7 +49,7 @@ def current_opening(prefix: str) -> Opening | None:
 
 def _read(matcher: Matcher, prefix: str, required_key: str | None = None, required_labels: bool = False) -> None:
     """Button callback: read the uploaded posting or the pasted text (both given: refused, never a guess)."""
-    from hcdev_match.scoring.opening import build_opening, read_opening, usable_opening
+    from hcdev_match.scoring.opening import build_opening, read_opening, usable_opening, whole_posting
 
     upload = st.session_state.get(_key(prefix, "file"))
     text = str(st.session_state.get(_key(prefix, "text")) or "")
@@ -62,7 +62,7 @@ def _read(matcher: Matcher, prefix: str, required_key: str | None = None, requir
         if upload is not None:
             opening = usable_opening(read_opening(matcher, upload.getvalue(), upload.name, limits=LIMITS))
         elif text.strip():
-            opening = usable_opening(build_opening(matcher, _whole(text)))
+            opening = usable_opening(build_opening(matcher, whole_posting(text, limits=LIMITS)))
         else:
             raise DocumentError("no posting yet: paste the posting's text or upload its file, then read it")
     except HcdevMatchError as exc:
@@ -73,17 +73,6 @@ def _read(matcher: Matcher, prefix: str, required_key: str | None = None, requir
     if required_key is not None:  # the required list starts from the posting's; the recruiter edits it
         labels = ", ".join(_typed_name(matcher, s) for s in opening.required)
         st.session_state[required_key] = labels if required_labels else list(opening.required)
-
-
-def _whole(text: str) -> str:
-    """A pasted posting as it is, or refused when over the limit: a cut posting would rank by a part of it."""
-    if len(text) > LIMITS.max_chars:
-        raise DocumentError(
-            f"the pasted posting has {len(text):,} characters, more than the {LIMITS.max_chars:,} a posting may "
-            "have, so none of it was read (the posting read before, if any, is still in use); paste the posting "
-            "alone, without the pages around it, and read it again"
-        )
-    return text
 
 
 def _typed_name(matcher: Matcher, skill_id: str) -> str:

@@ -61,8 +61,10 @@ def load_opening(matcher: Matcher, path: str) -> Opening:
 def read_posting_text(path: str, *, given: str = "with --opening") -> str:
     """The text of the ``--opening`` file (or ``opening FILE``'s), read through the safe intake; refused
     naming how it was given."""
+    from ..scoring.opening import posting_text
+
     try:
-        return read_path(path).text
+        return posting_text(read_path(path))
     except DocumentError as exc:
         raise DocumentError(f"the job posting given {given} was refused: {exc}") from exc
 

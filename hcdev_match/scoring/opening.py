@@ -35,7 +35,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from ..config import DEFAULT_TIER_WEIGHTS
-from ..documents.document import DocumentLimits, read_document
+from ..documents.document import Document, DocumentLimits, read_document
 from ..errors import DocumentError
 from ..text.canonicaliser import TextEvidence
 from ..text.opening import PostingParts, read_posting
@@ -56,10 +56,12 @@ __all__ = [
     "fit_opening",
     "fit_strengths",
     "opening_weights",
+    "posting_text",
     "profile_weights",
     "read_opening",
     "refit_opening",
     "usable_opening",
+    "whole_posting",
 ]
 
 
@@ -114,8 +116,33 @@ def read_opening(
     limits: DocumentLimits | None = None,
     config: OpeningConfig | None = None,
 ) -> Opening:
-    """An opening from a posting file (PDF, DOCX, TXT, MD), read through the same safe intake as a CV."""
-    return build_opening(matcher, read_document(data, name, limits=limits).text, config=config)
+    """An opening from a posting file (PDF, DOCX, TXT, MD), read through the same safe intake as a CV;
+    refused whole when longer than a posting may be (a CV's text is cut, a posting's never: a cut posting
+    would rank by a part of it)."""
+    return build_opening(matcher, posting_text(read_document(data, name, limits=limits), limits=limits), config=config)
+
+
+def posting_text(document: Document, *, limits: DocumentLimits | None = None) -> str:
+    """The text of a posting read as a document, or refused when the intake had to cut it (see read_opening)."""
+    if "truncated" in document.flags:
+        raise DocumentError(
+            f"the posting {document.name!r} holds more than the {(limits or DocumentLimits()).max_chars:,} "
+            "characters a posting may have, so none of it was read (the posting read before, if any, is still in "
+            "use); save the posting alone, without the pages around it, and upload it again"
+        )
+    return document.text
+
+
+def whole_posting(text: str, *, limits: DocumentLimits | None = None) -> str:
+    """A pasted posting as it is, or refused when longer than a posting may be (see read_opening)."""
+    lim = limits or DocumentLimits()
+    if len(text) > lim.max_chars:
+        raise DocumentError(
+            f"the pasted posting has {len(text):,} characters, more than the {lim.max_chars:,} a posting may "
+            "have, so none of it was read (the posting read before, if any, is still in use); paste the posting "
+            "alone, without the pages around it, and read it again"
+        )
+    return text
 
 
 @lru_cache(maxsize=8)
