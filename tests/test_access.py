@@ -21,6 +21,7 @@ EXPECTED = {
     "pages/2_Privacy.py": {"nobody": False, "candidate": False, "recruiter": True, "hr": False, "admin": False},
     "pages/3_Recruiter.py": {"nobody": False, "candidate": False, "recruiter": True, "hr": False, "admin": False},
     "pages/4_HR.py": {"nobody": False, "candidate": False, "recruiter": False, "hr": True, "admin": False},
+    "pages/5_Sign_in.py": {"nobody": True, "candidate": True, "recruiter": True, "hr": True, "admin": True},
 }
 
 
@@ -46,6 +47,11 @@ def test_oidc_roles_come_from_email_addresses_and_domains() -> None:
 
 def run_page(page: str, visitor: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> AppTest:
     monkeypatch.setenv("HCDEV_DATABASE_URL", f"sqlite:///{tmp_path / 'app.sqlite3'}")
+    if page == "pages/5_Sign_in.py":  # it sends a signed-in user on to a page of the menu: run it in the menu
+        at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=30)
+        if visitor != "nobody":
+            sign_in_session(at, visitor)
+        return at.run().switch_page(page).run()
     at = AppTest.from_file(str(ROOT / page), default_timeout=30)
     if visitor != "nobody":
         sign_in_session(at, visitor)

@@ -174,3 +174,20 @@ def test_after_sign_out_the_fit_check_box_holds_nothing_the_recruiter_pasted(bro
     expect(page.get_by_text("Why: the fit to each role explained")).to_have_count(0, timeout=TIMEOUT)
     assert "ZQX-RECRUITER-4669" not in page.content()
     page.close()
+
+
+def test_opening_the_sign_in_page_by_its_address_shows_the_form_and_no_page_not_found(
+    browser: Browser, app: str
+) -> None:
+    # A reload or a bookmark of /Sign_in is looked up before the first run lists the menu, among the files
+    # in pages/: as a function in the menu only, it drew Streamlit's "Page not found" over the form.
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT)
+    page.goto(f"{app}/Sign_in")
+    expect(page.get_by_role("heading", name="Sign in", exact=True)).to_be_visible()
+    wait_idle(page)
+    expect(page.get_by_text("Page not found")).to_have_count(0)
+    sign_in(page)  # the form works, and a recruiter goes on to their page
+    expect(page.get_by_role("heading", name="Rank a batch of CVs for an opening")).to_be_visible()
+    context.close()

@@ -17,6 +17,7 @@ PAGES = {
     "pages/2_Privacy.py": "recruiter",
     "pages/3_Recruiter.py": "recruiter",
     "pages/4_HR.py": "hr",
+    "pages/5_Sign_in.py": None,
 }
 
 

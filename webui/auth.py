@@ -243,11 +243,12 @@ def _sign_out_of_oidc() -> None:
     st.logout()
 
 
-def guard_sign_in_page(landing: str | None) -> None:
-    """The sign-in page: the form for a visitor; a signed-in user goes on to their first page."""
+def guard_sign_in_page(landing: Callable[[str], str | None]) -> None:
+    """The sign-in page: the form for a visitor; a signed-in user goes on to their role's first page."""
     user = current_user()
-    if user is not None and landing is not None:
-        st.switch_page(landing)
+    first = landing(str(user["role"])) if user is not None else None
+    if first is not None:
+        st.switch_page(first)
     write_cookie()
     sidebar_account(user)
     settings_banner()

@@ -14,9 +14,9 @@ import streamlit as st
 
 from hcdev_match.storage.access import CANDIDATE, is_allowed
 
-from .auth import current_user, guard_sign_in_page
+from .auth import current_user
 
-__all__ = ["PAGES", "AppPage", "navigate"]
+__all__ = ["PAGES", "AppPage", "landing_page", "navigate"]
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,12 @@ PAGES = (
     AppPage("hr", "pages/4_HR.py", "HR insights", "HR", ":material/monitoring:"),
 )
 SIGN_IN_PATH = "Sign_in"
+SIGN_IN_SCRIPT = "pages/5_Sign_in.py"
+
+
+def landing_page(role: str) -> str | None:
+    """The first page a signed-in role goes on to from the sign-in page (its own work, not the catalogue)."""
+    return next((p.script for p in PAGES if p.url_path and is_allowed(p.page, role) and p.page != "catalogue"), None)
 
 
 def navigate() -> None:
@@ -53,10 +59,9 @@ def navigate() -> None:
         )
         for p in PAGES
     ]
-    landing = next((p.script for p in PAGES if p.url_path and is_allowed(p.page, role) and p.page != "catalogue"), None)
     pages.append(
         st.Page(
-            lambda: guard_sign_in_page(landing),
+            SIGN_IN_SCRIPT,
             title="Sign in",
             icon=":material/login:",
             url_path=SIGN_IN_PATH,
