@@ -82,6 +82,42 @@ def test_times_are_shown_in_the_readers_zone_with_its_name() -> None:
     assert local_time(None, BERLIN) == ""
 
 
+def written_actions() -> set[str]:
+    """Every action the code passes to the audit log as a literal: ``append_audit(connection, actor, ACTION)``,
+    ``store.audit(actor, ACTION)`` and privacy's ``_erase(..., action=ACTION)``, which hands it on."""
+    import ast
+
+    found: set[str] = set()
+    for path in [*(ROOT / "hcdev_match").rglob("*.py"), *(ROOT / "webui").rglob("*.py"), *ROOT.glob("pages/*.py")]:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            name = node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", "")
+            given = {"append_audit": node.args[2:3], "audit": node.args[1:2]}.get(name, [])
+            if name in {"append_audit", "audit", "_erase"}:
+                given = [*given, *(k.value for k in node.keywords if k.arg == "action")]
+            found |= {a.value for a in given if isinstance(a, ast.Constant) and isinstance(a.value, str)}
+    return found
+
+
+def test_every_action_the_code_can_write_is_listed_and_worded_like_the_others(database_url: str) -> None:
+    """The actions unblinded, noted and saved_batch read "Unblinded", "Noted", "Saved batch" (ids, capitalised)."""
+    from hcdev_match.errors import HcdevMatchError
+    from hcdev_match.present.privacy_view import ACTION_LABELS, action_label
+    from hcdev_match.storage.audit import ACTIONS
+
+    assert written_actions() == set(ACTIONS)  # the list is what the code writes, no more and no less
+    assert {"unblinded", "noted", "saved_batch", "viewed", "erased"} <= set(ACTIONS)
+    unworded = [a for a in ACTIONS if a not in ACTION_LABELS]
+    assert not unworded, unworded
+    assert action_label("unblinded") == "Downloaded the key from codes to files"
+    store = Store.from_url(database_url)
+    with pytest.raises(HcdevMatchError, match="ACTION_LABELS"):  # an unlisted action never reaches the log
+        store.audit("ana", "unbinded", "batch:1")
+    assert read_audit(store).total == 0
+    store.engine.dispose()
+
+
 def test_the_audit_log_reads_in_words_and_filters_by_local_days(database_url: str) -> None:
     store = Store.from_url(database_url)
     with store.engine.begin() as connection:

@@ -23,19 +23,22 @@ __all__ = [
     "target_text",
 ]
 
-#: Each action of the audit log in words; one a later version adds is shown from its id.
+#: Each action of the audit log (storage/audit.py ACTIONS) in words; an old log's unknown one is shown from its id.
 ACTION_LABELS: dict[str, str] = {
     "decided": "Recorded a decision",
     "demo_seeded": "Added demo data",
     "erased": "Erased a candidate's data",
     "exported": "Exported a candidate's data",
     "looked_up": "Looked a candidate up",
+    "noted": "Kept a note on a candidate",
     "password_changed": "Changed a password",
     "purged": "Purged expired assessments",
     "rate_limited": "Refused a flood of tries",
     "saved": "Saved an assessment",
+    "saved_batch": "Saved a batch of assessments",
     "sign_in_failed": "Failed sign-in",
     "signed_in": "Signed in",
+    "unblinded": "Downloaded the key from codes to files",
     "user_added": "Added an account",
     "user_removed": "Removed an account",
     "user_unlocked": "Unlocked an account",

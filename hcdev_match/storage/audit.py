@@ -22,9 +22,15 @@ from .schema import audit_log
 if TYPE_CHECKING:
     from .store import Store
 
-__all__ = ["PER_PAGE", "AuditPage", "append_audit", "assessment_target", "audit_actions", "read_audit"]
+__all__ = ["ACTIONS", "PER_PAGE", "AuditPage", "append_audit", "assessment_target", "audit_actions", "read_audit"]
 
 PER_PAGE = 50
+#: Every action the code writes to the log; ``append_audit`` refuses any other (the Privacy page words each one).
+ACTIONS = (
+    "decided", "demo_seeded", "erased", "exported", "looked_up", "noted", "password_changed", "purged",
+    "rate_limited", "saved", "saved_batch", "sign_in_failed", "signed_in", "unblinded", "user_added",
+    "user_removed", "user_unlocked", "viewed",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -100,6 +106,9 @@ def append_audit(
     now: datetime | None = None,
 ) -> None:
     """Append one audit entry inside the caller's transaction (never CV text or references)."""
+    if action not in ACTIONS:  # a new action is listed first, so that the audit log's readers have words for it
+        raise StoreError(f"the audit log takes one of the actions {', '.join(ACTIONS)}; got {action!r}: list it in "
+                         "storage/audit.py ACTIONS (and word it in present/privacy_view.py ACTION_LABELS)")  # fmt: skip
     connection.execute(
         audit_log.insert().values(at=now or utc_now(), actor=actor[:100], action=action, target=target, detail=detail)
     )
