@@ -318,6 +318,36 @@ def test_the_page_offers_the_key_to_the_files_only_after_a_decision(app: tuple[S
     assert any(b.proto.label.startswith("Unblind") for b in at.get("download_button"))
 
 
+def test_no_byte_of_the_key_to_the_files_is_served_before_its_download_is_in_the_audit_log(
+    app: tuple[Store, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The key was given to its button as bytes, served from /media/ as soon as the button was drawn, and the
+    audit row was written only on the click's rerun: fetching the button's URL got the key unlogged."""
+    from streamlit.runtime.media_file_manager import MediaFileManager
+
+    from hcdev_match.storage.audit import read_audit
+
+    made = []  # what Streamlit runs when the button is clicked (its deferred data), in the order drawn
+    add_deferred = MediaFileManager.add_deferred
+
+    def keep(manager: MediaFileManager, data: object, *args: object, **kwargs: object) -> str:
+        made.append(data)
+        return add_deferred(manager, data, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", keep)
+    store, uid = app
+    at = ask(ranked(open_page(uid)), "C001", "hold", "Ask for references")
+    at.button(key="confirm_decision_one").click().run()
+    [button] = [b for b in at.get("download_button") if b.proto.label.startswith("Unblind")]
+    assert button.proto.url == "" and button.proto.deferred_file_id  # no file at /media/ to fetch
+    assert "cds_1.txt" not in str(at.main) and read_audit(store, action="unblinded").total == 0  # blind review
+    key = made[-1]()  # the click
+    [entry] = read_audit(store, action="unblinded").entries  # written before the key was returned
+    assert (entry["actor"], entry["target"]) == ("ana", f"batch:{list_batches(store, owner=uid)[0].id}")
+    rows = list(csv.DictReader(io.StringIO(key)))
+    assert sorted(r["file"] for r in rows) == sorted(f"{n}.txt" for n in NAMES) and rows[0]["decision"] == "hold"
+
+
 def test_the_heatmap_labels_every_role_at_the_top_and_every_row(matcher: Matcher) -> None:
     screening = read_screening(matcher, [(f"{n}.txt", sample(n)) for n in NAMES], limits=DocumentLimits(),
                                batch=BatchLimits())  # fmt: skip
