@@ -48,9 +48,11 @@ def app(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> tuple[Store, int]:
     return store, add_user(store, "ana", role="recruiter", password="correct horse battery").id
 
 
-def open_page(user_id: int, script: str = "pages/3_Recruiter.py") -> AppTest:
+def open_page(user_id: int, script: str = "pages/3_Recruiter.py", *, zone: str | None = None) -> AppTest:
     """A new session (a reload, or another day): signed in again, nothing of the last one in it."""
     at = AppTest.from_file(str(ROOT / script), default_timeout=60)
+    if zone is not None:
+        at.context = {"timezone": zone}  # as the browser reports it
     return sign_in_session(at, "recruiter", name="ana", user_id=user_id).run()
 
 
@@ -107,6 +109,31 @@ def test_a_decision_is_confirmed_first_and_a_new_candidate_never_gets_the_last_o
     assert [(e.decision, e.by) for e in history] == [("reject", "ana"), ("hold", "ana")]
     rows = at.dataframe[0].value.set_index("candidate")
     assert rows.loc["C003", "decision"] == "hold" and rows.loc["C002", "decision"] == "undecided"
+
+
+def test_decision_and_saved_batch_times_are_shown_as_on_the_privacy_page_in_the_readers_zone(
+    app: tuple[Store, int],
+) -> None:
+    """They were in UTC ("01 Dec 2026 16:05 UTC") while the Privacy page said the reader's own time and zone."""
+    from zoneinfo import ZoneInfo
+
+    from hcdev_match.present.privacy_view import local_time
+
+    store, uid = app
+    berlin = ZoneInfo("Europe/Berlin")
+    at = ask(ranked(open_page(uid, zone="Europe/Berlin")), "C001", "hold", "Ask for references")
+    at.button(key="confirm_decision_one").click().run()
+    [entry] = [e for entries in decision_history(store, store.assessment_ids()).values() for e in entries]
+    shown = local_time(entry.at, berlin)
+    assert shown.endswith(("CET (UTC+01:00)", "CEST (UTC+02:00)"))
+    assert f"(by ana, {shown})" in texts(at) and " UTC)" not in texts(at)
+    [history] = at.table
+    assert list(history.value["when"]) == [shown]
+    [batch] = list_batches(store, owner=uid)
+    later = open_page(uid, zone="Europe/Berlin")
+    assert later.selectbox(key="saved_batch").options == [
+        f"{batch.name} ({batch.size} CVs, saved {local_time(batch.created_at, berlin)})"
+    ]
 
 
 def test_a_bulk_decision_is_confirmed_then_recorded_for_each_selected_candidate(app: tuple[Store, int]) -> None:

@@ -10,6 +10,7 @@ import streamlit as st
 
 from hcdev_match.errors import HcdevMatchError
 from hcdev_match.present.charts import build_heatmap
+from hcdev_match.present.privacy_view import local_time
 from hcdev_match.present.report import escape_markdown
 from hcdev_match.present.spreadsheet import neutralise_cell
 from hcdev_match.scoring.matcher import Matcher
@@ -31,6 +32,7 @@ from webui import get_matcher, get_store, retention_days
 
 from .opening import keep_recruiter_opening, recruiter_context, recruiter_opening
 from .opening_recruiter import restore_opening
+from .privacy import browser_zone
 from .recruiter_reading import BATCH, LIMITS, read_ahead, screening_of
 from .recruiter_state import Work, first_settings, start_work
 
@@ -58,9 +60,10 @@ def saved_batches(matcher: Matcher, user: dict[str, Any]) -> None:
     if not batches:
         return
     with st.expander(f"Your saved batches ({len(batches)})", expanded=st.session_state.get("recruiter_work") is None):
+        zone = browser_zone()
         chosen = st.selectbox(
             "Saved batch", [b.id for b in batches], key="saved_batch",
-            format_func=lambda i: next(f"{b.name} ({b.size} CVs, saved {b.created_at:%d %b %Y %H:%M} UTC)"
+            format_func=lambda i: next(f"{b.name} ({b.size} CVs, saved {local_time(b.created_at, zone)})"
                                        for b in batches if b.id == i),
         )  # fmt: skip
         if st.button("Open the batch", key="open_batch") and chosen is not None:
@@ -120,7 +123,7 @@ def read_uploads(matcher: Matcher, user: dict[str, Any]) -> None:
     if existing is not None and len(screening.ranking):
         reopen(matcher, user, existing.id, screening=screening)
         return
-    name = datetime.now(UTC).strftime("Batch of %d %b %Y %H:%M")
+    name = datetime.now(browser_zone()).strftime("Batch of %d %b %Y %H:%M")  # the recruiter's own clock
     work = Work(screening.ranking, dict(screening.duplicates), screening.fingerprints, name)
     work.messages += [m for m in (screening.note,) if m]
     if screening.duplicate_count:

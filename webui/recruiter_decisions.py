@@ -14,6 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from hcdev_match.errors import HcdevMatchError
+from hcdev_match.present.privacy_view import local_time
 from hcdev_match.present.report import escape_markdown
 from hcdev_match.present.spreadsheet import neutralise_cell
 from hcdev_match.storage.batches import DecisionEntry, decision_history, record_decisions, set_note
@@ -22,6 +23,7 @@ from hcdev_match.workflows.shortlist import PendingDecision, compare_frame, plan
 from webui import get_store, render_fit_check
 
 from .opening_recruiter import opening_reasons
+from .privacy import browser_zone
 from .recruiter import user_id
 from .recruiter_state import PENDING, VIEWED, Work
 
@@ -47,13 +49,13 @@ def candidate_panel(work: Work, codes: list[str], history: dict[str, list[Decisi
     pending = st.session_state.get(PENDING)
     if isinstance(pending, PendingDecision) and pending.scope == "one" and pending.codes != (code,):
         del st.session_state[PENDING]  # asked for another candidate: never recorded for this one
-    entries = history.get(code, [])
+    entries, zone = history.get(code, []), browser_zone()
     if entries:
         now = entries[-1]
         st.markdown(f"**Current decision on {code}: {now.decision}** (by {escape_markdown(now.by)}, "
-                    f"{now.at:%d %b %Y %H:%M} UTC): {escape_markdown(now.reason)}")  # fmt: skip
+                    f"{local_time(now.at, zone)}): {escape_markdown(now.reason)}")  # fmt: skip
         with st.expander(f"History of decisions on {code} ({len(entries)})"):
-            st.table(pd.DataFrame({"when (UTC)": [f"{e.at:%Y-%m-%d %H:%M}" for e in entries],
+            st.table(pd.DataFrame({"when": [local_time(e.at, zone) for e in entries],
                                    "by": [e.by for e in entries], "decision": [e.decision for e in entries],
                                    "why": [e.reason for e in entries]}))  # fmt: skip
     elif code in work.saved:
