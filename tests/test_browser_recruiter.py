@@ -22,9 +22,15 @@ NAMES = ["cds_1", "cds_2", "cds_3", "analytics_1", "imaging_1", "ehr_1", "mobile
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with server_with_accounts(tmp_path_factory.mktemp("db"), {"ana": "recruiter"}, password=PASSWORD) as (app, _):
-        yield app.url
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
+    """The app's address and its database's URL."""
+    with server_with_accounts(tmp_path_factory.mktemp("db"), {"ana": "recruiter"}, password=PASSWORD) as (app, url):
+        yield app.url, url
+
+
+@pytest.fixture(scope="module")
+def server(served: tuple[str, str]) -> str:
+    return served[0]
 
 
 @pytest.fixture
@@ -102,11 +108,22 @@ def test_the_decision_form_of_another_candidate_is_empty_and_nothing_is_recorded
     expect(page.get_by_text("No decision on C002 yet.")).to_be_visible()
 
 
-def test_a_saved_batch_reopens_after_a_reload(page: Page, tmp_path: Path) -> None:
-    upload(page, tmp_path, samples("-b"))
+QUOTED = '=HYPERLINK("http:evil";"x").txt'  # Chromium sends its quotes as %22 (HTML's form encoding)
+
+
+def test_a_saved_batch_reopens_after_a_reload(page: Page, tmp_path: Path, served: tuple[str, str]) -> None:
+    upload(page, tmp_path, {**samples("-b"), QUOTED: (SAMPLES / "imaging_2.txt").read_text()})
     page.locator(".st-key-blind_review label").click()  # blind review off: saved with the batch
     wait_idle(page)
     save(page, "ICU opening")
+    from hcdev_match.storage.lookup import find_by_batch_and_file, list_batches
+    from hcdev_match.storage.store import Store
+
+    store = Store.from_url(served[1])
+    [batch] = [b.name for b in list_batches(store) if b.label == "ICU opening"]
+    [kept] = find_by_batch_and_file(store, batch, '("http:evil"', actor="test")  # the Privacy page's search
+    store.engine.dispose()
+    assert kept.file_name == QUOTED  # as the person named it, found by it (it was saved as ...(%22http:evil%22...)
     page.reload()
     signed_in = page.get_by_role("heading", name="Rank a batch of CVs for an opening")
     expect(page.locator(".st-key-signin_name input").or_(signed_in).first).to_be_visible()

@@ -219,6 +219,27 @@ def test_the_same_cv_as_txt_md_docx_and_pdf_is_one_candidate(app: tuple[Store, i
     assert "3 upload(s) held a CV already in the batch" in texts(at)
 
 
+def test_an_upload_named_with_quotes_keeps_its_name_and_is_found_by_it(app: tuple[Store, int]) -> None:
+    """Chromium sends a file name's quotes as %22 (as HTML's form encoding says) and Streamlit hands the name on
+    as sent: the file was saved, exported and keyed as =HYPERLINK(%22http:evil%22;%22x%22).txt, and the Privacy
+    page's search by its real name found nothing."""
+    from hcdev_match.documents.gate import uploaded_name
+    from hcdev_match.storage.lookup import find_by_batch_and_file
+
+    real = '=HYPERLINK("http:evil";"x").txt'
+    sent = real.replace('"', "%22")  # what the uploader holds (tests/test_browser_recruiter.py: Chromium's own)
+    assert uploaded_name(sent) == real
+    assert uploaded_name("100%_sure%0A%2F.txt") == "100%_sure%0A%2F.txt"  # nothing else is decoded
+    store, uid = app
+    at = ranked(open_page(uid), [(sent, sample("cds_1")), ("b.txt", sample("ehr_1"))])
+    assert sorted(at.session_state["recruiter_work"].ranking.sources) == sorted([real, "b.txt"])
+    [batch] = list_batches(store, owner=uid)
+    [found] = find_by_batch_and_file(store, f"batch:{batch.id}", '("http:evil"', actor="ana")
+    assert found.file_name == real
+    at.toggle(key="blind_review").set_value(False).run()
+    assert f"'{real}" in list(at.dataframe[0].value["source"])  # the grid's own CSV: never a formula
+
+
 def test_roles_weights_and_blind_review_survive_a_visit_to_another_page(app: tuple[Store, int]) -> None:
     _, uid = app
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)

@@ -21,6 +21,7 @@ from typing import Protocol
 import streamlit as st
 
 from hcdev_match.documents.document import DocumentLimits, DocumentReader, parser_workers
+from hcdev_match.documents.gate import uploaded_name
 from hcdev_match.documents.intake import BatchLimits
 from hcdev_match.scoring.matcher import Matcher
 from hcdev_match.workflows.screening import Screening, read_screening
@@ -62,7 +63,7 @@ class Reading:
         self.key = key
         self.share, self.read = 0.0, 0
         self.stopped = threading.Event()  # another set of files replaced this one: stop after the step
-        contents = [(f.name, f.getvalue) for f in files]  # bytes fetched in turn
+        contents = [(uploaded_name(f.name), f.getvalue) for f in files]  # bytes fetched in turn
         self.future: Future[Screening] = threads.submit(
             read_screening, matcher, contents, limits=LIMITS, batch=BATCH, progress=self._progress, reader=reader
         )

@@ -30,6 +30,7 @@ __all__ = [
     "expand_zip_member",
     "read_file_bytes",
     "too_large",
+    "uploaded_name",
     "validate_file",
 ]
 
@@ -247,3 +248,17 @@ def expand_zip_member(
                 chunks.append(chunk if keep is None else chunk[: keep - kept])
                 kept += len(chunks[-1])
     return b"".join(chunks), budget
+
+
+def uploaded_name(sent: str) -> str:
+    """A browser upload's file name as the person named it.
+
+    A browser writes a form's file name with ``"`` as ``%22`` (HTML's
+    multipart/form-data encoding; Chromium and Firefox do), and the server
+    hands it on as sent: ``=HYPERLINK("a";"b").txt`` arrived as
+    ``=HYPERLINK(%22a%22;%22b%22).txt``. Only that escape is undone: the
+    browser leaves ``%`` itself as it is, and its ``%0A`` and ``%0D`` (a line
+    break) stay as sent, so a name never gains a control character or a
+    path separator. (A name spelt ``%22`` on the person's disk reads ``"``.)
+    """
+    return sent.replace("%22", '"')
