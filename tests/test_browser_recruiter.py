@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from .browser import require_chromium, server_with_accounts, wait_idle
-from .conftest import SAMPLES
+from .conftest import ROOT, SAMPLES
 
 pytestmark = pytest.mark.browser
 
@@ -165,6 +165,12 @@ def test_the_heatmap_labels_all_seven_roles_at_the_top_and_every_row_at_1280_px(
         box = shown[role]
         assert box["top"] < first_row, role  # at the top, above the first row
         assert box["left"] >= 0 and box["right"] <= 1280 and box["width"] > 0, role  # on screen at 1280 px
+    # Its text was Streamlit's chart grey, 3.72:1: role labels, row codes, legend and title at least 4.5:1 now.
+    contrast = page.evaluate((ROOT / "tests/contrast.js").read_text())
+    drawn = {label["text"] for label in labels}
+    measured = [row for row in contrast if row[1] in drawn and row[3] == "stVegaLiteChart" and row[0] > 1]
+    assert {"C001", "EHR developer", "Fit of each candidate to each role", "100"} <= {row[1] for row in measured}
+    assert all(row[0] >= 4.5 for row in measured), [row for row in measured if row[0] < 4.5][:10]
 
 
 def test_typing_fhir_and_enter_requires_fhir_only(page: Page, tmp_path: Path) -> None:

@@ -404,6 +404,20 @@ def test_the_heatmap_labels_every_role_at_the_top_and_every_row(matcher: Matcher
     x, y = spec["encoding"]["x"]["axis"], spec["encoding"]["y"]["axis"]
     assert x["orient"] == "top" and x["labelOverlap"] is False and y["labelOverlap"] is False
     assert spec["usermeta"]["embedOptions"]["renderer"] == "svg"  # labels a browser test can read
+    # Its role labels, row codes, legend and title were in Streamlit's grey of 3.72:1 (the fit check's and HR's
+    # charts set their own ink); its cells are one blue, light to dark: told apart by lightness, not red/green.
+    config = spec["config"]
+    inks = [config["axis"]["labelColor"], config["axis"]["titleColor"], config["legend"]["labelColor"],
+            config["legend"]["titleColor"], config["title"]["color"]]  # fmt: skip
+    assert all(contrast_on_white(ink) >= 4.5 for ink in inks), inks
+    assert spec["encoding"]["color"]["scale"] == {"domain": [0, 100], "scheme": "blues"}
+
+
+def contrast_on_white(colour: str) -> float:
+    """WCAG 2's contrast ratio of ``colour`` (#rrggbb) against white."""
+    linear = [(v / 12.92) if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4
+              for v in (int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5))]  # fmt: skip
+    return 1.05 / (0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2] + 0.05)
 
 
 # -- reading ahead -------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from typing import Any
 
 import altair as alt
 
+from .charts import readable
 from .hr_charts import (
     build_bands_chart,
     build_decisions_chart,
@@ -21,19 +22,8 @@ from .hr_charts import (
     build_share_chart,
     build_spread_chart,
 )
-from .scale import AXIS_INK
 
 __all__ = ["HR_CHARTS", "HrChart", "readable"]
-
-
-def readable(chart: alt.Chart) -> alt.Chart:
-    """``chart`` with its titles, axes and legends in ink of 10:1 (Streamlit's own grey is 3.7:1, under 4.5)."""
-    configured: alt.Chart = (
-        chart.configure_axis(labelColor=AXIS_INK, titleColor=AXIS_INK)
-        .configure_legend(labelColor=AXIS_INK, titleColor=AXIS_INK)
-        .configure_title(color=AXIS_INK)
-    )
-    return configured
 
 
 @dataclass(frozen=True)

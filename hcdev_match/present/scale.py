@@ -10,11 +10,9 @@ import altair as alt
 import pandas as pd
 
 from ..config import FIT_BANDS
-from .charts import BAND_COLOURS, BAND_NAMES, BAND_TEXT, BAND_TICKS
+from .charts import AXIS_INK, BAND_COLOURS, BAND_NAMES, BAND_TEXT, BAND_TICKS
 
 __all__ = ["band_chart_spec", "build_band_chart"]
-
-AXIS_INK = "#3d4150"  # 10:1 on white; the theme's faded axis grey is under 4.5:1
 
 
 def build_band_chart(fit: float | None = None) -> alt.LayerChart:
