@@ -67,7 +67,7 @@ codes = list(shown["candidate"])
 if not codes:
     st.info("No candidate matches the filters; widen them to see more.")
     st.stop()
-left, right = st.columns([3, 2], gap="medium")
+left, right = st.columns([7, 4], gap="small")  # at 1280 px: the table's key columns, the explanation beside
 with left:
     order = (work.batch_id, work.fingerprints[:1], settings.key(), view, opening_key())
     ranking_table(shown, blind=settings.blind, order=order)

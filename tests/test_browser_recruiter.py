@@ -171,6 +171,20 @@ def test_the_heatmap_labels_all_seven_roles_at_the_top_and_every_row_at_1280_px(
     measured = [row for row in contrast if row[1] in drawn and row[3] == "stVegaLiteChart" and row[0] > 1]
     assert {"C001", "EHR developer", "Fit of each candidate to each role", "100"} <= {row[1] for row in measured}
     assert all(row[0] >= 4.5 for row in measured), [row for row in measured if row[0] < 4.5][:10]
+    # Beside the table at 1280 px (the sidebar open) the candidate's fit reads whole (it was "10…" and "99…"),
+    # and the table's key columns are all in its visible part.
+    value = page.locator('[data-testid="stMetricValue"]').first
+    expect(value).to_contain_text("/ 100")
+    text_width, box_width = value.evaluate(
+        "e => { const r = document.createRange(); r.selectNodeContents(e);"
+        " return [r.getBoundingClientRect().width, e.getBoundingClientRect().width]; }"
+    )
+    assert text_width <= box_width, (text_width, box_width)
+    grid = page.locator('[data-testid="stDataFrame"]').first
+    grid.scroll_into_view_if_needed()  # the grid draws (its header included) once on screen
+    expect(grid.locator("th[role=columnheader]").first).to_be_attached()
+    headers = grid.locator("th[role=columnheader]").evaluate_all("els => els.map(e => e.textContent.trim())")
+    assert [h for h in headers if h][:5] == ["candidate", "fit", "band", "decision", "best role"], headers
 
 
 def test_typing_fhir_and_enter_requires_fhir_only(page: Page, tmp_path: Path) -> None:

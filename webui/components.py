@@ -48,8 +48,12 @@ def render_scale(fit: float | None = None) -> None:
     st.container(key="scale_chart").vega_lite_chart(readable(band_chart_spec(fit)), width="stretch")
 
 
-def render_fit_check(check: FitCheck) -> None:
-    """Everything the fit check shows about one scored CV (also used on the recruiter page)."""
+def render_fit_check(check: FitCheck, *, narrow: bool = False) -> None:
+    """Everything the fit check shows about one scored CV (also used on the recruiter page).
+
+    ``narrow`` (the recruiter's panel beside the table): the fit and the next role above the chart, not in
+    a quarter of its width, where "100 / 100 (strong)" was cut to "10…".
+    """
     from hcdev_match.workflows.verdict import read_verdict
 
     verdict = read_verdict(check.assessment)
@@ -66,11 +70,18 @@ def render_fit_check(check: FitCheck) -> None:
 
     best = check.best
     st.header(f"Best fit: {best.label}")
-    chart, facts = st.columns([3, 1])  # the fit chart is sent first: it is what the person waits for
-    # The chart is built (and validated) once per process; each CV only fills in its rows.
+    if narrow:
+        facts, chart = st.container(), st.container()
+    else:
+        chart, facts = st.columns([3, 1])
+    # The fit chart is sent first: it is what the person waits for. It is built (and validated) once per
+    # process; each CV only fills in its rows.
     chart.container(key="fit_chart").vega_lite_chart(readable(fit_chart_spec(check.assessment)), width="stretch")
     with facts:
-        st.metric("Fit", f"{best.fit:.0f} / 100 ({best.band})", help=FIT_SCALE)
+        if narrow:
+            st.metric(f"Fit ({best.band})", f"{best.fit:.0f} / 100", help=FIT_SCALE)
+        else:
+            st.metric("Fit", f"{best.fit:.0f} / 100 ({best.band})", help=FIT_SCALE)
         st.markdown(
             f"**Closest next role:** {check.next_role.label}, {check.next_role.fit:.0f} / 100 ({check.next_role.band})"
         )

@@ -225,15 +225,20 @@ def ranking_table(shown: pd.DataFrame, *, blind: bool, order: object) -> None:
     # A selection is a row position: a new order gets a new table, so no old position picks another candidate.
     # The grid's own CSV download writes cells as they are: a file name that is a formula is neutralised here too.
     frame = shown[columns] if blind else shown[columns].assign(source=shown["source"].map(neutralise_cell))
+    # Beside the explanation at 1280 px the key columns get about 500 px: each as wide as its words, and every
+    # role (all of them developer roles) named without "developer", so no best role is cut off.
+    frame = frame.assign(**{"best role": frame["best role"].str.removesuffix(" developer")})
     event = st.dataframe(
         frame, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
         key=f"ranking_table_{hash(order)}",
         column_config={
-            "candidate": st.column_config.TextColumn("candidate", width="small", pinned=True),
-            "opening fit": st.column_config.ProgressColumn("opening fit", min_value=0, max_value=100, format="%.0f",
-                                                           width="small"),
-            "band": st.column_config.TextColumn("band", width="small"),
-            "decision": st.column_config.TextColumn("decision", width="small"),
+            "candidate": st.column_config.TextColumn("candidate", width=72, pinned=True),
+            "opening fit": st.column_config.ProgressColumn(
+                "fit", min_value=0, max_value=100, format="%.0f", width=64,
+                help="The fit to the opening: the mean of its roles' fits, or the fit to its posting"),
+            "band": st.column_config.TextColumn("band", width=60),
+            "decision": st.column_config.TextColumn("decision", width=78),
+            "best role": st.column_config.TextColumn("best role", help="The role the CV fits best (a developer role)"),
             "flags": st.column_config.TextColumn("flags", width="small"),
             "best fit": st.column_config.NumberColumn(format="%.0f", width="small"),
             "duplicates": st.column_config.NumberColumn("duplicate uploads", width="small"),

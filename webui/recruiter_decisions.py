@@ -70,7 +70,7 @@ def candidate_panel(work: Work, codes: list[str], history: dict[str, list[Decisi
         return
     work.explained[(code, blind)] = check
     opening_reasons(work.ranking.matcher, check)  # with a posting in hand: the fit to it, in its terms
-    render_fit_check(check)
+    render_fit_check(check, narrow=True)  # beside the table: stacked, not in columns of its narrow width
 
 
 def decision_form(work: Work, code: str, user: dict[str, Any]) -> None:

@@ -33,7 +33,7 @@ __all__ = [
 UNDECIDED = "undecided"
 BAND_NAMES: tuple[str, ...] = tuple(name for _, name, _ in FIT_BANDS)
 #: The table's columns, the ones a recruiter must see first (at 1280 px) leading.
-KEY_COLUMNS: tuple[str, ...] = ("candidate", "opening fit", "band", "decision", "flags", "best role")
+KEY_COLUMNS: tuple[str, ...] = ("candidate", "opening fit", "band", "decision", "best role", "flags")
 DETAIL_COLUMNS: tuple[str, ...] = ("best fit", "must-haves shown", "missing must-haves", "required shown", "duplicates")
 
 
