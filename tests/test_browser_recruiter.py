@@ -88,8 +88,20 @@ def choose(page: Page, code: str) -> None:
     wait_idle(page)
 
 
+def unblinded(database_url: str) -> int:
+    """How many downloads of the key from codes to files the audit log holds."""
+    from hcdev_match.storage.audit import read_audit
+    from hcdev_match.storage.store import Store
+
+    store = Store.from_url(database_url)
+    try:
+        return read_audit(store, action="unblinded").total
+    finally:
+        store.engine.dispose()
+
+
 def test_the_decision_form_of_another_candidate_is_empty_and_nothing_is_recorded_unconfirmed(
-    page: Page, tmp_path: Path
+    page: Page, tmp_path: Path, served: tuple[str, str]
 ) -> None:
     upload(page, tmp_path, samples("-a"))
     save(page, "Decisions")
@@ -106,6 +118,18 @@ def test_the_decision_form_of_another_candidate_is_empty_and_nothing_is_recorded
     expect(page.get_by_text("Record reject for C003", exact=False)).to_have_count(0)
     expect(page.locator("[class*='st-key-confirm_decision']")).to_have_count(0)
     expect(page.get_by_text("No decision on C002 yet.")).to_be_visible()
+    # After a decision, the key from codes to files downloads, and only with its row in the audit log.
+    page.locator(".st-key-decision_C002").get_by_text("hold", exact=True).click()
+    page.locator(".st-key-decision_reason_C002 input").fill("Ask for references")
+    page.locator(".st-key-record_decision_C002 button").click()
+    wait_idle(page)
+    page.locator(".st-key-confirm_decision_one button").click()
+    wait_idle(page)
+    before = unblinded(served[1])
+    with page.expect_download() as download:
+        page.locator(".st-key-export_unblind button").click()
+    key = Path(download.value.path()).read_text(encoding="utf-8")
+    assert "C002,cds_2-a.txt,,hold" in key.splitlines() and unblinded(served[1]) == before + 1
 
 
 QUOTED = '=HYPERLINK("http:evil";"x").txt'  # Chromium sends its quotes as %22 (HTML's form encoding)
