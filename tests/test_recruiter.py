@@ -359,7 +359,9 @@ def test_sign_out_and_expiry_clear_the_batch_selections_and_the_decision_form(
     at.text_input(key="decision_reason_C002").input("Half-written reason about C002").run()
     assert "recruiter_work" in at.session_state and "decision_reason_C002" in at.session_state
     at.button(key="signout").click().run()
-    left = {k: at.session_state[k] for k in at.session_state if k != "owner"}  # owner: which browser it is
+    assert at.session_state["identity"] == "visitor"  # the state left is a visitor's
+    # owner: which browser it is; identity: whose the state is
+    left = {k: at.session_state[k] for k in at.session_state if k not in ("owner", "identity")}
     assert set(left) <= {"signin_notice", "signin_name", "signin_password", "signin"}, left  # the sign-in form
     assert not any(left.values())  # and empty
     assert not at.dataframe and at.title[0].value == "Sign in to continue"
