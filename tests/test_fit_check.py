@@ -209,3 +209,11 @@ def test_the_home_pages_first_run_leaves_building_the_model_to_a_background_thre
     importer, warm_up_thread, shared = done.stdout.split()
     assert importer == warm_up_thread  # it was the script's own thread: the page's first run waited for the model
     assert shared == "True"
+
+
+def test_an_uploaded_cvs_name_reads_as_the_person_named_it() -> None:
+    # Chromium sends a file name's quotes as %22 and Streamlit hands the name on as sent.
+    at = home()
+    at.file_uploader(key="cv_file").upload("Ana %22final%22 CV.pdf", make_pdf(CV_LINES), "application/pdf").run()
+    at.button(key="score_cv").click().run()
+    assert any('Source: Ana "final" CV.pdf' in t.value for t in at.text), [t.value for t in at.text]

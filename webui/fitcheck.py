@@ -36,6 +36,7 @@ def score() -> None:
     """Button callback: score what the person chose (the only one given, or the one picked)."""
     if not connection_is_owner():  # callbacks run before guard() empties a session taken over
         return
+    from hcdev_match.documents.gate import uploaded_name
     from hcdev_match.workflows.fitcheck import check_fit
 
     upload = st.session_state.get(CV_FILE)
@@ -47,7 +48,9 @@ def score() -> None:
             upload = None
     try:
         check = check_fit(
-            get_matcher(), text=text, upload=(upload.name, upload.getvalue()) if upload is not None else None
+            get_matcher(),
+            text=text,
+            upload=(uploaded_name(upload.name), upload.getvalue()) if upload is not None else None,
         )
     except HcdevMatchError as exc:
         st.session_state[FIT_ERROR] = str(exc)

@@ -15,6 +15,7 @@ import streamlit as st
 
 from hcdev_match.config import DEFAULT_TIER_WEIGHTS
 from hcdev_match.documents.document import DocumentLimits
+from hcdev_match.documents.gate import uploaded_name
 from hcdev_match.errors import DocumentError, HcdevMatchError
 from hcdev_match.present.report import escape_markdown
 
@@ -56,11 +57,13 @@ def _read(matcher: Matcher, prefix: str, required_key: str | None = None, requir
     try:
         if upload is not None and text.strip():
             raise DocumentError(
-                f"both a posting file ({upload.name}) and a pasted posting are given: remove the file or clear "
-                "the pasted text, then read the posting again"
+                f"both a posting file ({uploaded_name(upload.name)}) and a pasted posting are given: remove the file "
+                "or clear the pasted text, then read the posting again"
             )
         if upload is not None:
-            opening = usable_opening(read_opening(matcher, upload.getvalue(), upload.name, limits=LIMITS))
+            opening = usable_opening(
+                read_opening(matcher, upload.getvalue(), uploaded_name(upload.name), limits=LIMITS)
+            )
         elif text.strip():
             opening = usable_opening(build_opening(matcher, whole_posting(text, limits=LIMITS)))
         else:
