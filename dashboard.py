@@ -14,8 +14,15 @@ from __future__ import annotations
 import streamlit as st
 
 if __name__ != "__main__":  # imported by the server: the app and its route
+    from streamlit.runtime.pages_manager import PagesManager
+
     from webui.session_cookie import ROUTES
 
+    # Streamlit takes a pages/ folder beside the entry point for an old-style multipage app until some run
+    # has called st.navigation: the first page view of a fresh server, a bookmark of /Recruiter, ran
+    # pages/3_Recruiter.py alone under a menu of every file ("dashboard", HR and Privacy to anyone), and
+    # every session after it too. This app's menu is always the one webui/navigation.py builds.
+    PagesManager.uses_pages_directory = False
     app = st.App(__file__, routes=ROUTES)
 else:  # a page view's run
     from webui.navigation import navigate

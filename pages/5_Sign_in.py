@@ -1,9 +1,4 @@
-"""Sign in: the form for recruiters and HR staff; a signed-in user goes on to their first page.
-
-A page of its own in pages/ (not a function in the menu) so that opening or
-reloading /Sign_in finds it from the first moment: before the first run has
-listed the menu, Streamlit looks a URL up among the files in pages/.
-"""
+"""Sign in: the form for recruiters and HR staff; a signed-in user goes on to their first page."""
 
 from __future__ import annotations
 

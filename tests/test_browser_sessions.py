@@ -191,3 +191,28 @@ def test_opening_the_sign_in_page_by_its_address_shows_the_form_and_no_page_not_
     sign_in(page)  # the form works, and a recruiter goes on to their page
     expect(page.get_by_role("heading", name="Rank a batch of CVs for an opening")).to_be_visible()
     context.close()
+
+
+def test_a_bookmark_opened_first_on_a_fresh_server_gets_the_apps_menu(
+    browser: Browser, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    # Streamlit took the pages/ folder for an old-style multipage app until some run had called
+    # st.navigation: /Recruiter as a fresh server's first page view ran that file alone, under a menu of
+    # every file ("dashboard", HR, Privacy), for every session after it too. Its own server: the first view.
+    def menu(page: Page) -> list[str]:
+        return [t.split("\n")[-1] for t in page.locator("[data-testid=stSidebarNav] a").all_inner_texts()]
+
+    folder = tmp_path_factory.mktemp("first-view")
+    with server_with_accounts(folder, {"ana": "recruiter"}, password=PASSWORD) as (server, _):
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        page.set_default_timeout(TIMEOUT)
+        page.goto(f"{server.url}/Recruiter")
+        expect(page.get_by_role("heading", name="Sign in to continue")).to_be_visible()
+        wait_idle(page)
+        assert menu(page) == ["Check a CV", "Roles and skills", "Sign in"]
+        sign_in(page)
+        expect(page.get_by_role("heading", name="Rank a batch of CVs for an opening")).to_be_visible()
+        wait_idle(page)
+        assert menu(page) == ["Check a CV", "Roles and skills", "Recruiter: rank CVs", "Privacy requests"]
+        context.close()
