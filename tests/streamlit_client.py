@@ -42,6 +42,7 @@ class Run:
 
     seconds: float = 0.0
     elements: list[tuple[str, str]] = field(default_factory=list)  # (element type, its text or widget id)
+    paths: list[tuple[int, ...]] = field(default_factory=list)  # where each element went in the page, in order
 
     @property
     def errors(self) -> list[str]:
@@ -65,6 +66,8 @@ def _describe(element: Any) -> tuple[str, str]:
         return ("exception", f"{body.type}: {body.message}")
     if kind in {"markdown", "heading", "metric", "text", "html"}:
         return (kind, body.body)
+    if kind == "progress":
+        return (kind, f"{body.value}% {body.text}")
     return (kind, getattr(body, "id", ""))
 
 
@@ -208,6 +211,7 @@ class StreamlitSession:
             elif kind == "delta" and forward.delta.WhichOneof("type") == "new_element":
                 described = _describe(forward.delta.new_element)
                 run.elements.append(described)
+                run.paths.append(tuple(forward.metadata.delta_path))
                 widget_id = described[1]
                 if widget_id.startswith("$$ID-"):
                     self.widget_ids[widget_id.rsplit("-", 1)[-1]] = widget_id

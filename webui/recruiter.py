@@ -109,12 +109,14 @@ def read_uploads(matcher: Matcher, user: dict[str, Any]) -> None:
         accept_multiple_files=True, key="batch_files",
     )  # fmt: skip
     read_ahead(matcher, files or [])  # while the recruiter finds the button
-    if not st.button("Read and score the batch", key="rank_batch", type="primary"):
+    clicked = st.button("Read and score the batch", key="rank_batch", type="primary")
+    slot = st.empty()  # in every run, so the progress bar's going moves no element after it
+    if not clicked:
         return
     if not files:
-        st.warning("Add some CV files first.")
+        slot.warning("Add some CV files first.")
         return
-    screening = screening_of(matcher, files)
+    screening = screening_of(matcher, files, slot=slot)
     try:
         existing = find_batch(get_store(), owner=user_id(user), fingerprint=screening.fingerprint)
     except HcdevMatchError as exc:

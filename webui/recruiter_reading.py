@@ -9,16 +9,24 @@ never scores half a batch). Other files (one more, one less, one uploaded
 again) are other ids: their reading starts from scratch and the last one is
 stopped after its step in progress, never mixed in. The caps and the gate are
 those of every read (``read_screening``): nothing reaches a parser before them.
+
+While the click waits, its progress bar moves only when what it shows changes
+(a tenth of the uploads more gone through), and at most every
+``PROGRESS_EVERY_S``: each move is a message the browser redraws the page for,
+so a batch gets at most ``PROGRESS_STEPS`` + 1 of them, however long its
+reading takes, and an unchanged bar is never sent again.
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from typing import Protocol
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from hcdev_match.documents.document import DocumentLimits, DocumentReader, parser_workers
 from hcdev_match.documents.gate import uploaded_name
@@ -28,6 +36,8 @@ from hcdev_match.workflows.screening import Screening, read_screening
 
 BATCH, LIMITS = BatchLimits(), DocumentLimits()
 READ_AHEAD = "recruiter_read_ahead"  # the Reading of the uploads the uploader holds
+PROGRESS_STEPS = 10  # the bar moves once a tenth of the uploads: a change a person sees, not one a file
+PROGRESS_EVERY_S = 0.5  # and not more often than this: a fast reading's bar moves a few times, not ten
 
 
 class Upload(Protocol):
@@ -61,17 +71,34 @@ class Reading:
         reader: DocumentReader,
     ) -> None:  # fmt: skip
         self.key = key
-        self.share, self.read = 0.0, 0
+        self.step, self.read = 0, 0  # the tenths of the uploads gone through, the CVs read so far
+        self.moved = threading.Condition()  # told when the step changes and when the reading ends
         self.stopped = threading.Event()  # another set of files replaced this one: stop after the step
         contents = [(uploaded_name(f.name), f.getvalue) for f in files]  # bytes fetched in turn
         self.future: Future[Screening] = threads.submit(
             read_screening, matcher, contents, limits=LIMITS, batch=BATCH, progress=self._progress, reader=reader
         )
+        self.future.add_done_callback(lambda _: self._tell())
 
     def _progress(self, share: float, read: int) -> None:
         if self.stopped.is_set():
             raise _Replaced
-        self.share, self.read = share, read
+        step = max(self.step, min(PROGRESS_STEPS, int(share * PROGRESS_STEPS)))  # only ever up
+        self.read = read
+        if step != self.step:
+            self.step = step
+            self._tell()
+
+    def _tell(self) -> None:
+        with self.moved:
+            self.moved.notify_all()
+
+    def next_step(self, shown: int | None) -> int | None:
+        """Wait until the step differs from ``shown`` (None: nothing shown yet) or the reading ends; the step
+        to show then, or None once the reading has ended."""
+        with self.moved:
+            self.moved.wait_for(lambda: self.future.done() or self.step != shown)
+        return None if self.future.done() else self.step
 
 
 class _Replaced(Exception):
@@ -107,15 +134,18 @@ def read_ahead(matcher: Matcher, files: Sequence[Upload]) -> Reading | None:
         return reading
 
 
-def screening_of(matcher: Matcher, files: Sequence[Upload]) -> Screening:
-    """The batch the uploader holds, read whole: as read ahead (waited for, with a progress bar), or now."""
+def screening_of(matcher: Matcher, files: Sequence[Upload], *, slot: DeltaGenerator) -> Screening:
+    """The batch the uploader holds, read whole: as read ahead, or now, waited for with a progress bar in
+    ``slot`` (a place the page keeps in every run, so that no element after it moves when the bar goes)."""
     reading = read_ahead(matcher, files)
     assert reading is not None  # files were given
-    bar = None
-    while not reading.future.done():
-        bar = bar or st.progress(0.0, text="Reading the CVs…")
-        bar.progress(reading.share, text=f"Read {reading.read} CV(s)…")
-        wait([reading.future], timeout=0.2)
-    if bar is not None:
-        bar.empty()
+    shown, drawn = None, 0.0
+    while reading.next_step(shown) is not None:
+        pause = drawn + PROGRESS_EVERY_S - time.monotonic()
+        if shown is not None and pause > 0 and wait([reading.future], timeout=pause).done:
+            break  # read in the meantime: no bar to move
+        shown, drawn = reading.step, time.monotonic()  # the step reached by now (steps only go up)
+        slot.progress(shown / PROGRESS_STEPS, text="Reading the CVs…" if not shown else f"Read {reading.read} CV(s)…")
+    if shown is not None:
+        slot.empty()
     return reading.future.result()
