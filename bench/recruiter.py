@@ -14,8 +14,10 @@ uploader holding the files and from the click. A second flow per run clicks
 and times click to heatmap: the page may read the files meanwhile.
 
 Beside each wall-clock figure: the server's CPU seconds in the same span
-(its parser processes apart) and the page's main-thread busy seconds
-(Chromium's TaskDuration), which drift less with the machine's load.
+(its parser processes apart), the page's main-thread busy seconds
+(Chromium's TaskDuration), which drift less with the machine's load, and
+the websocket messages the page got in it (each one the page redraws for),
+the progress bar's moves among them: counts, which do not drift at all.
 
     .venv/bin/python -m bench.recruiter [--runs 3] [--before REF]
 
@@ -42,6 +44,7 @@ from fpdf import FPDF  # noqa: E402
 from playwright.sync_api import Error as PlaywrightError  # noqa: E402
 from playwright.sync_api import Page, sync_playwright  # noqa: E402
 from pypdf import PdfReader  # noqa: E402
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg  # noqa: E402
 
 from bench.corpus import generate_cvs  # noqa: E402
 from tests.browser import CHROMIUM, CHROMIUM_ARGS, running_server  # noqa: E402
@@ -116,9 +119,30 @@ class Flow:
     server: float
     parsers: float
     busy: float
+    messages: int  # websocket messages the page got from set_input_files to the heatmap
+    moves: int  # of which the progress bar's
+
+
+class Inbox:
+    """The websocket messages the page gets while ``counting`` is on, and the progress bar's among them."""
+
+    def __init__(self, page: Page) -> None:
+        self.counting, self.messages, self.moves = False, 0, 0
+        page.on("websocket", lambda socket: socket.on("framereceived", self._got))
+
+    def _got(self, payload: bytes | str) -> None:
+        if not self.counting:
+            return
+        self.messages += 1
+        message = ForwardMsg()
+        message.ParseFromString(payload if isinstance(payload, bytes) else payload.encode())
+        delta = message.delta if message.WhichOneof("type") == "delta" else None
+        if delta is not None and delta.WhichOneof("type") == "new_element":
+            self.moves += delta.new_element.WhichOneof("type") == "progress"
 
 
 def upload_to_heatmap(page: Page, url: str, paths: list[str], pid: int, *, pause_ms: int) -> Flow:
+    inbox = Inbox(page)
     page.goto(f"{url}/Recruiter")
     page.locator(".st-key-signin_name input").fill("bench")
     page.locator(".st-key-signin_password input").fill(PASSWORD)
@@ -132,6 +156,7 @@ def upload_to_heatmap(page: Page, url: str, paths: list[str], pid: int, *, pause
         return float({m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}["TaskDuration"])
 
     busy_0, cpu_0 = busy(), cpu_seconds(pid)
+    inbox.counting = True
     page_0, start = page.evaluate("performance.now()"), time.perf_counter()
     page.locator(".st-key-batch_files input[type=file]").set_input_files(paths)
     # The uploader holds the files when it sends the widget state naming them all (over 100 bytes a file).
@@ -146,11 +171,12 @@ def upload_to_heatmap(page: Page, url: str, paths: list[str], pid: int, *, pause
     done = page.locator(".st-key-heatmap canvas, .st-key-heatmap svg").or_(page.get_by_text("Add some CV files"))
     done.first.wait_for(state="attached", timeout=120_000)
     drawn, busy_1, cpu_1 = time.perf_counter(), busy(), cpu_seconds(pid)
+    inbox.counting = False
     if not page.locator(".st-key-heatmap canvas, .st-key-heatmap svg").count():
         raise RuntimeError("the click came before the uploader held the files")
     wait_idle(page)
     return Flow(drawn - start, drawn - held, drawn - clicked, time.perf_counter() - start, cpu_1[0] - cpu_0[0],
-                cpu_1[1] - cpu_0[1], busy_1 - busy_0)  # fmt: skip
+                cpu_1[1] - cpu_0[1], busy_1 - busy_0, inbox.messages, inbox.moves)  # fmt: skip
 
 
 def database(path: Path, tree: Path) -> str:
@@ -267,11 +293,13 @@ def main() -> None:
         print(f"      from the uploader holding the files {median('held', now):.2f} s, from the click "
               f"{median('click', now):.2f} s, to the app idle {median('idle', now):.2f} s")  # fmt: skip
         print(f"      server CPU {median('server', now):.2f} s, its parser processes {median('parsers', now):.2f} s, "
-              f"the page's main thread busy {median('busy', now):.2f} s")  # fmt: skip
+              f"the page's main thread busy {median('busy', now):.2f} s; the page got {median('messages', now):.0f} "
+              f"websocket messages, {median('moves', now):.0f} of them progress bar moves")  # fmt: skip
         print(f"    click {PAUSE_MS / 1000:g} s after the uploader holds the files, click to heatmap: "
               f"{median('click', later):.2f} s (runs {', '.join(f'{f.click:.2f}' for f in later)}); server CPU "
               f"{median('server', later):.2f} s and parsers {median('parsers', later):.2f} s from set_input_files, "
-              f"page busy {median('busy', later):.2f} s")  # fmt: skip
+              f"page busy {median('busy', later):.2f} s, {median('messages', later):.0f} messages "
+              f"({median('moves', later):.0f} progress)")  # fmt: skip
     middle = statistics.median(reranks) * 1000
     print(f"  re-rank after a weight change (whole page rerun, server side): {middle:.0f} ms median of 10"
           f" (max {max(reranks) * 1000:.0f} ms; floor: at most 300 ms)")  # fmt: skip
