@@ -78,12 +78,14 @@ def test_the_progress_bar_moves_only_when_what_it_shows_changes_however_long_the
 ) -> None:
     for click in runs[0]:
         assert not click.errors and click.has("vega_lite_chart") and click.has("dataframe")  # scored
-        shown = [int(text.split("%")[0]) for text in click.texts("progress")]
+        shown = click.texts("progress")  # each move's value and text
         assert shown, click.elements  # the wait is shown: work is going on
-        # At most one move a tenth of the uploads (and the first bar), each one further than the last: never
-        # the same bar sent again while the reading is still in the same tenth.
+        # At most one move a tenth (and the first bar), each showing something else than the last: never the
+        # same bar sent again while the reading is still in the same tenth.
         assert len(shown) <= PROGRESS_STEPS + 1, shown
-        assert all(b > a for a, b in zip(shown, shown[1:], strict=False)), shown
+        assert all(b != a for a, b in zip(shown, shown[1:], strict=False)), shown
+        values = [int(text.split("%")[0]) for text in shown]
+        assert values == sorted(values), shown
 
 
 def test_the_page_below_the_progress_bar_keeps_its_place_in_the_next_run(

@@ -11,10 +11,11 @@ stopped after its step in progress, never mixed in. The caps and the gate are
 those of every read (``read_screening``): nothing reaches a parser before them.
 
 While the click waits, its progress bar moves only when what it shows changes
-(a tenth of the uploads more gone through), and at most every
-``PROGRESS_EVERY_S``: each move is a message the browser redraws the page for,
-so a batch gets at most ``PROGRESS_STEPS`` + 1 of them, however long its
-reading takes, and an unchanged bar is never sent again.
+(a tenth more of the uploads gone through, or of a batch's most CVs read: a
+ZIP is one upload), and at most every ``PROGRESS_EVERY_S``: each move is a
+message the browser redraws the page for, so a batch gets at most
+``PROGRESS_STEPS`` + 1 of them, however long its reading takes, and an
+unchanged bar is never sent again.
 """
 
 from __future__ import annotations
@@ -71,7 +72,7 @@ class Reading:
         reader: DocumentReader,
     ) -> None:  # fmt: skip
         self.key = key
-        self.step, self.read = 0, 0  # the tenths of the uploads gone through, the CVs read so far
+        self.step, self.share, self.read = 0, 0.0, 0  # how far it is: shown; the uploads' share, the CVs read
         self.moved = threading.Condition()  # told when the step changes and when the reading ends
         self.stopped = threading.Event()  # another set of files replaced this one: stop after the step
         contents = [(uploaded_name(f.name), f.getvalue) for f in files]  # bytes fetched in turn
@@ -83,8 +84,9 @@ class Reading:
     def _progress(self, share: float, read: int) -> None:
         if self.stopped.is_set():
             raise _Replaced
-        step = max(self.step, min(PROGRESS_STEPS, int(share * PROGRESS_STEPS)))  # only ever up
-        self.read = read
+        step = min(PROGRESS_STEPS, max(int(share * PROGRESS_STEPS), read * PROGRESS_STEPS // BATCH.max_files))
+        self.share, self.read = share, read
+        step = max(step, self.step)  # only ever up
         if step != self.step:
             self.step = step
             self._tell()
@@ -145,7 +147,8 @@ def screening_of(matcher: Matcher, files: Sequence[Upload], *, slot: DeltaGenera
         if shown is not None and pause > 0 and wait([reading.future], timeout=pause).done:
             break  # read in the meantime: no bar to move
         shown, drawn = reading.step, time.monotonic()  # the step reached by now (steps only go up)
-        slot.progress(shown / PROGRESS_STEPS, text="Reading the CVs…" if not shown else f"Read {reading.read} CV(s)…")
+        share = int(reading.share * PROGRESS_STEPS) / PROGRESS_STEPS  # a ZIP's stays at 0: its CVs are counted
+        slot.progress(share, text="Reading the CVs…" if not shown else f"Read {reading.read} CV(s)…")
     if shown is not None:
         slot.empty()
     return reading.future.result()
