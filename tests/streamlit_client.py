@@ -217,6 +217,11 @@ class StreamlitSession:
                     self.widget_ids[widget_id.rsplit("-", 1)[-1]] = widget_id
                 if described[0] == "download_button":
                     self.download_urls[widget_id.rsplit("-", 1)[-1]] = forward.delta.new_element.download_button.url
+            elif kind == "delta" and forward.delta.WhichOneof("type") == "add_block":
+                block = forward.delta.add_block
+                if block.WhichOneof("type") == "expandable" and block.expandable.id.startswith("$$ID-"):
+                    # An expander drawn only when opened is a widget: its open state is sent like one.
+                    self.widget_ids[block.expandable.id.rsplit("-", 1)[-1]] = block.expandable.id
             elif kind == "auto_rerun":
                 auto_rerun = forward.auto_rerun.fragment_id
             elif kind == "script_finished":

@@ -81,7 +81,8 @@ def test_uploaded_files_are_scored_and_their_text_shown(name: str, data: bytes, 
     at.button(key="score_cv").click().run()
     assert not at.exception
     assert at.header[0].value == "Best fit: EHR developer"
-    assert any("Mirth Connect" in t.value for t in at.text)  # the text that was scored
+    at.session_state["scored_text_open"] = True  # "The text that was scored", opened
+    assert any("Mirth Connect" in t.value for t in at.run().text)
 
 
 @pytest.mark.parametrize(

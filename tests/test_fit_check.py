@@ -123,7 +123,8 @@ def test_a_pasted_text_and_an_attached_file_never_silently_compete() -> None:
     at.radio(key="cv_choice").set_value("text").run()
     at.button(key="score_cv").click().run()
     assert at.header[0].value == "Best fit: Medical device software developer"  # the pasted text
-    assert any("Source: pasted text" in t.value for t in at.text)
+    at.session_state["scored_text_open"] = True  # "The text that was scored", opened
+    assert any("Source: pasted text" in t.value for t in at.run().text)
 
 
 def verdict_of(*, fit: float, software: float, healthcare: float, focus: float = 1.0, words: int = 300) -> Verdict:
@@ -216,4 +217,6 @@ def test_an_uploaded_cvs_name_reads_as_the_person_named_it() -> None:
     at = home()
     at.file_uploader(key="cv_file").upload("Ana %22final%22 CV.pdf", make_pdf(CV_LINES), "application/pdf").run()
     at.button(key="score_cv").click().run()
-    assert any('Source: Ana "final" CV.pdf' in t.value for t in at.text), [t.value for t in at.text]
+    assert not any("Source:" in t.value for t in at.text)  # closed, the scored text is not sent with the result
+    at.session_state["scored_text_open"] = True  # opened, as a person does
+    assert any('Source: Ana "final" CV.pdf' in t.value for t in at.run().text), [t.value for t in at.text]

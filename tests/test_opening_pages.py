@@ -30,7 +30,17 @@ def store(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Store:
     return Store.from_url(url)
 
 
+def open_compare(at: AppTest) -> AppTest:
+    """The candidate's "Compare with a job posting", opened as a person does (it is drawn only then)."""
+    if not at.session_state["compare_open"]:
+        at.session_state["compare_open"] = True
+        at.run()
+    return at
+
+
 def paste_posting(at: AppTest, prefix: str, text: str) -> AppTest:
+    if prefix == "candidate":
+        at = open_compare(at)
     at.text_area(key=f"{prefix}_posting_text").input(text)
     return at.button(key=f"{prefix}_posting_read").click().run()
 
@@ -40,6 +50,9 @@ def test_a_candidate_compares_their_cv_with_a_posting_and_nothing_is_stored(stor
     at.text_area(key="cv_text").input((SAMPLES / "ehr_1.txt").read_text())
     at = at.button(key="score_cv").click().run()
     assert not at.exception and not [m for m in at.metric if m.label.startswith("Fit to ")]  # no posting yet
+    # Closed, the comparison sends nothing with the result (a click waits for less); opened, its box is there.
+    assert "candidate_posting_text" not in [t.key for t in at.text_area]
+    assert "candidate_posting_text" in [t.key for t in open_compare(at).text_area]
     at = paste_posting(at, "candidate", INTEGRATION)
     assert not at.exception
     metric = next(m for m in at.metric if m.label.startswith("Fit to Senior Integration Engineer"))
@@ -106,7 +119,7 @@ def candidate_with_a_posting_file() -> AppTest:
     """The candidate's page with a CV scored and the integration posting read from a DOCX through the box."""
     at = AppTest.from_file(str(ROOT / "pages/0_Check_a_CV.py"), default_timeout=60).run()
     at.text_area(key="cv_text").input((SAMPLES / "ehr_1.txt").read_text())
-    at = at.button(key="score_cv").click().run()
+    at = open_compare(at.button(key="score_cv").click().run())
     docx = make_docx(INTEGRATION.split("\n"))
     at.file_uploader(key="candidate_posting_file").set_value([("posting.docx", docx, "application/octet-stream")])
     return at.button(key="candidate_posting_read").click().run()

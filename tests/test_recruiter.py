@@ -318,6 +318,8 @@ def test_a_masked_explanation_is_its_rows_assessment_with_the_work_kept(
     at, _ = recruiter_page
     at = upload(at, [("jane-swift-cv.txt", text.encode())])
     at.multiselect(key="opening_roles").set_value(["imaging"]).run()
+    at.session_state["scored_text_open"] = True  # "The text that was scored", opened: the masked text
+    at.run()
     row = at.dataframe[0].value.iloc[0]
     tables = "\n".join(frame.value.to_csv() for frame in at.dataframe)  # the skills' snippets among them
     shown = _shown_texts(at) + "\n" + tables

@@ -93,7 +93,8 @@ def test_a_visitors_cv_is_gone_for_whoever_signs_in_next_on_the_tab(app) -> None
         await tab.connect()
         scored = await tab.rerun({"cv_text": cv}, triggers=("score_cv",))
         assert any(t.startswith("Best fit") for t in scored.texts("heading")), scored.elements
-        assert "ZQX-VISITOR-2718" in texts(scored)  # "The text that was scored"
+        opened = await tab.rerun({"scored_text_open": True})  # "The text that was scored", opened
+        assert "ZQX-VISITOR-2718" in texts(opened)
         await tab.open_page("Sign_in")
         signed_in = await tab.rerun({"signin_name": "ana", "signin_password": PASSWORD}, triggers=("signin",))
         assert "Signed in as ana (recruiter)." in texts(signed_in), signed_in.elements

@@ -10,6 +10,7 @@ from hcdev_match.config import FIT_SCALE
 from hcdev_match.present.report import HUMAN_NOTE
 from hcdev_match.scoring.assessment import FLAG_MESSAGES
 
+from .keys import SCORED_TEXT_OPEN
 from .resources import get_matcher
 from .sessions import owned_fragment
 
@@ -186,9 +187,11 @@ def _skills(fit: RoleFit) -> None:
 
 
 def _scored_text(check: FitCheck) -> None:
-    with st.expander("The text that was scored"):
-        st.text(f"Source: {check.source} ({check.kind}), {check.assessment.words} words")
-        st.text(check.text)
+    # Drawn when opened (a rerun), not sent closed with every result: a click waits for less.
+    with st.expander("The text that was scored", key=SCORED_TEXT_OPEN, on_change="rerun") as box:
+        if box.open:
+            st.text(f"Source: {check.source} ({check.kind}), {check.assessment.words} words")
+            st.text(check.text)
 
 
 def _downloads(check: FitCheck) -> None:

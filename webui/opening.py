@@ -19,6 +19,8 @@ from hcdev_match.documents.gate import uploaded_name
 from hcdev_match.errors import DocumentError, HcdevMatchError
 from hcdev_match.present.report import escape_markdown
 
+from .keys import COMPARE_OPEN
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -139,7 +141,12 @@ def _profile(matcher: Matcher, opening: Opening) -> None:
 
 def candidate_compare(matcher: Matcher, check: FitCheck) -> None:
     """The candidate's optional "Compare with a job posting": the fit to it beside the seven roles; stores nothing."""
-    with st.expander("Compare with a job posting (optional)", expanded=_started("candidate")):
+    # Drawn when opened (a rerun), not sent closed with every result: a click waits for less.
+    with st.expander(
+        "Compare with a job posting (optional)", expanded=_started("candidate"), key=COMPARE_OPEN, on_change="rerun"
+    ) as box:
+        if not box.open:
+            return
         st.caption("The posting is read in this browser session only; nothing of it or of the comparison is stored.")
         opening = opening_input(matcher, prefix="candidate", button="Compare")
         if opening is None:
