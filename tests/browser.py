@@ -136,3 +136,15 @@ def wait_idle(page: Any, *, settle_ms: int = 200) -> None:
         " return app && app.getAttribute('data-test-script-state') === 'notRunning'"
         " && !document.querySelector('[data-testid=\"stStatusWidget\"]'); }"
     )
+
+
+def rank_the_batch(page: Any, *, attempts: int = 5) -> None:
+    """Click "Read and score the batch" until the heatmap is there. A click made while the uploader is still
+    sending its files is lost (Streamlit starts the run the arriving files ask for instead), as a person
+    would see and click again; bounded, so a click that never works still fails."""
+    for _ in range(attempts):
+        page.locator(".st-key-rank_batch button").click()
+        wait_idle(page)
+        if page.locator(".st-key-heatmap svg, .st-key-heatmap canvas").count():
+            return
+    raise AssertionError(f"no heatmap after {attempts} clicks on 'Read and score the batch'")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from .browser import require_chromium, running_server, wait_idle
+from .browser import rank_the_batch, require_chromium, running_server, wait_idle
 from .conftest import SAMPLES
 from .files import CV_LINES, make_pdf
 
@@ -130,7 +130,7 @@ def test_a_recruiter_signs_in_uploads_three_cvs_and_sees_the_heatmap(browser: Br
         page.locator(".st-key-batch_files input[type=file]").set_input_files(paths)
         expect(page.get_by_text("mobile_3.txt")).to_be_visible()
         wait_idle(page)
-        page.locator(".st-key-rank_batch button").click()
+        rank_the_batch(page)
         heatmap = page.locator(".st-key-heatmap")
         expect(heatmap).to_be_visible()
         expect(heatmap.locator("canvas, svg").first).to_be_attached()

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from .browser import require_chromium, running_server, wait_idle
+from .browser import rank_the_batch, require_chromium, running_server, wait_idle
 from .test_openings import CV_PREFERRED, CV_REQUIRED, INTEGRATION
 
 pytestmark = pytest.mark.browser
@@ -42,7 +42,7 @@ def test_a_recruiter_pastes_a_posting_and_sees_the_opening_column(browser: Brows
         page.locator(".st-key-batch_files input[type=file]").set_input_files(paths)
         expect(page.get_by_text("b_preferred.txt")).to_be_visible()
         wait_idle(page)
-        page.locator(".st-key-rank_batch button").click()
+        rank_the_batch(page)
         expect(page.locator("[data-testid=stDataFrame]").first).to_be_visible()  # the batch is ranked
         wait_idle(page)
         area = page.locator(".st-key-recruiter_posting_text textarea")
@@ -55,5 +55,5 @@ def test_a_recruiter_pastes_a_posting_and_sees_the_opening_column(browser: Brows
         grid = page.locator("[data-testid=stDataFrame]").first
         expect(grid).to_be_visible()
         headers = grid.locator("[role=columnheader]")
-        expect(headers.nth(1)).to_have_text("opening fit")
+        expect(headers.nth(1)).to_have_text("fit")  # headed "fit", its help says the fit to the opening
         page.close()

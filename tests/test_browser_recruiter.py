@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from .browser import require_chromium, server_with_accounts, wait_idle
+from .browser import rank_the_batch, require_chromium, server_with_accounts, wait_idle
 from .conftest import ROOT, SAMPLES
 
 pytestmark = pytest.mark.browser
@@ -60,9 +60,7 @@ def upload(page: Page, folder: Path, files: dict[str, str]) -> None:
     page.locator(".st-key-batch_files input[type=file]").set_input_files(paths)
     expect(page.get_by_text(next(iter(files)))).to_be_visible()
     wait_idle(page)
-    page.locator(".st-key-rank_batch button").click()
-    expect(page.locator(".st-key-heatmap svg").first).to_be_attached()
-    wait_idle(page)
+    rank_the_batch(page)
 
 
 def samples(suffix: str = "") -> dict[str, str]:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from .browser import free_port, require_chromium, server_with_accounts, wait_idle
+from .browser import free_port, rank_the_batch, require_chromium, server_with_accounts, wait_idle
 from .conftest import SAMPLES
 
 pytestmark = pytest.mark.browser
@@ -60,7 +60,7 @@ def test_the_browser_that_signed_in_stays_signed_in_across_its_reruns_and_pages(
     page.locator(".st-key-batch_files input[type=file]").set_input_files(paths)
     expect(page.get_by_text("mobile_3.txt")).to_be_visible(timeout=TIMEOUT)
     wait_idle(page)
-    page.locator(".st-key-rank_batch button").click()
+    rank_the_batch(page)
     expect(page.locator(".st-key-heatmap")).to_be_visible(timeout=TIMEOUT)
     # Reruns of its own: a toggle, another page, back again. Every run checks the binding.
     page.locator(".st-key-blind_review label").click()
