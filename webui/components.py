@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from hcdev_match.scoring.assessment import RoleFit
     from hcdev_match.workflows.fitcheck import FitCheck
 
-__all__ = ["CHART_INK", "HUMAN_NOTE", "TIER_NAMES", "readable", "render_fit_check", "render_scale"]
+__all__ = ["HUMAN_NOTE", "TIER_NAMES", "readable", "render_fit_check", "render_scale"]
 
 TIER_NAMES = {
     "must_have": "must-have",
@@ -28,17 +28,17 @@ TIER_NAMES = {
     "keyword": "role keyword",
 }
 MIN_GAIN = 1.0  # advice worth giving moves a fit by at least a point
-# Streamlit draws chart titles, axes and legends in a fixed grey of 3.7:1 on
-# white, whatever the theme's text colour; a chart's own config wins over it.
-CHART_INK = "#3d4150"  # 10:1 on white
 
 
 def readable(spec: dict[str, Any]) -> dict[str, Any]:
-    """A Vega-Lite spec whose titles, axis and legend text reach 4.5:1 contrast (4.5:1 is WCAG AA for text)."""
+    """A Vega-Lite spec whose titles, axis and legend text reach 4.5:1 contrast (4.5:1 is WCAG AA for text):
+    the ink of present/charts.py's ``readable``, for a spec built there (which has loaded Altair already)."""
+    from hcdev_match.present.charts import AXIS_INK
+
     config = spec.setdefault("config", {})
     for part, keys in (("axis", ("labelColor", "titleColor")), ("legend", ("labelColor", "titleColor")),
                        ("title", ("color", "subtitleColor"))):  # fmt: skip
-        config.setdefault(part, {}).update(dict.fromkeys(keys, CHART_INK))
+        config.setdefault(part, {}).update(dict.fromkeys(keys, AXIS_INK))
     return spec
 
 

@@ -23,7 +23,7 @@ from .hr_charts import (
     build_spread_chart,
 )
 
-__all__ = ["HR_CHARTS", "HrChart", "readable"]
+__all__ = ["HR_CHARTS", "HrChart"]
 
 
 @dataclass(frozen=True)
