@@ -311,3 +311,23 @@ def test_the_server_sets_the_sign_in_cookie_http_only_once_for_the_browser_that_
         await tab.close()
 
     asyncio.run(scenario())
+
+
+def test_a_huge_post_to_the_cookie_route_is_refused_without_reading_it_into_memory(app: tuple[Server, str]) -> None:
+    # Whoever can reach the app may post to /api/session: the whole body was read before its first 100
+    # bytes were looked at (a 200 MB post grew the server by 195 MB). Memory, not time.
+    import http.client
+
+    from bench.processes import tree_rss
+
+    server, _ = app
+    before = tree_rss(server.process.pid)
+    connection = http.client.HTTPConnection("127.0.0.1", int(server.url.rsplit(":", 1)[1]), timeout=120)
+    try:
+        connection.request("POST", "/api/session", body=b"x" * (128 * 1024 * 1024))
+        assert connection.getresponse().status == 403
+    except (BrokenPipeError, ConnectionResetError):
+        pass  # the server answered and closed before the client had sent it all: refused unread, too
+    finally:
+        connection.close()
+    assert tree_rss(server.process.pid) - before < 32 * 1024 * 1024

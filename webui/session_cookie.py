@@ -31,6 +31,7 @@ __all__ = ["CODE_LIFETIME_S", "COOKIE_PATH", "ROUTES", "cookie_script", "hand_ov
 
 COOKIE_PATH = "/api/session"
 CODE_LIFETIME_S = 60.0  # long enough for the page to post it back; a reload within it loses nothing either way
+CODE_BYTES = 100  # a code is 43 characters: what is read of a posted body
 MAX_PENDING = 10_000  # codes not yet exchanged (a flood of sign-ins cannot grow this without bound)
 
 _lock = threading.Lock()
@@ -59,6 +60,16 @@ def cookie_script(code: str | None) -> str:
     )
 
 
+async def _first_bytes(request: Request, most: int) -> bytes:
+    """The body's first ``most`` bytes, the rest never read into memory (whoever posts may send gigabytes)."""
+    body = b""
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) >= most:
+            break
+    return body[:most]
+
+
 async def _session_cookie(request: Request) -> Response:
     from .sessions import BROWSER_COOKIE, SESSION_COOKIE, binding_of
 
@@ -67,7 +78,7 @@ async def _session_cookie(request: Request) -> Response:
         response = Response(status_code=204)
         response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="strict", secure=secure)
         return response
-    code = (await request.body())[:100].decode("ascii", "replace")
+    code = (await _first_bytes(request, CODE_BYTES)).decode("ascii", "replace")
     with _lock:
         token, binding, until = _pending.pop(code, ("", "", 0.0))  # once, whoever asks
     browser = binding_of(request.cookies.get(BROWSER_COOKIE))
