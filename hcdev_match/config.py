@@ -115,6 +115,13 @@ class MatchConfig:
     #: ``mostly_listed`` note.
     stuffing_listed_share: float = 0.8
     stuffing_listed_min: int = 12
+    #: A text at least "good" (the band) on this share of the roles, and on at
+    #: least ``broad_roles_min`` of them, gets the neutral ``nearly_every_role``
+    #: note: naming a role's skills in a sentence is enough to raise its fit, and
+    #: few careers show every specialism (on the real dev sets a text is good on
+    #: 4 of the 7 roles at most; a text naming every role's skills, on 6 or 7).
+    broad_roles_share: float = 0.8
+    broad_roles_min: int = 5
     #: Characters of context on each side of a matched skill's snippet.
     snippet_context: int = 60
 
@@ -130,5 +137,7 @@ class MatchConfig:
         for name in ("coverage_scale", "software_scale", "healthcare_scale"):
             if getattr(self, name) <= 0:
                 raise ValueError(f"{name} must be positive, got {getattr(self, name)}")
+        if not 0 < self.broad_roles_share <= 1:
+            raise ValueError(f"broad_roles_share must be above 0 and at most 1, got {self.broad_roles_share}")
         # Freeze a caller's plain dict so the config stays hashable in spirit.
         object.__setattr__(self, "tier_weights", MappingProxyType(dict(self.tier_weights)))

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..config import band_of
+from .trust import GOOD_FIT
 
 __all__ = [
     "FLAG_MESSAGES",
@@ -35,6 +36,12 @@ FLAG_MESSAGES: Mapping[str, str] = {
     "mostly_listed": (
         "Most skills are listed rather than described: listed skills count less than described ones and show "
         "no work setting. This is a note, not an accusation."
+    ),
+    "nearly_every_role": (
+        f"This text reads as good or strong (a fit of {GOOD_FIT} or more) for nearly every role. Few careers show "
+        "every specialism, and a sentence that names a role's skills raises that role's fit: check the evidence "
+        "for each role (the must-haves it shows and the passages they come from) before relying on these fits. "
+        "This is a note, not an accusation."
     ),
     "scanned_pdf": "Some pages of the PDF have no text layer (scanned?): the fit only covers the text found.",
     "truncated": "The text was longer than 200,000 characters: only the first part was scored.",

@@ -46,7 +46,7 @@ def assess_evidence(
             Assessment(
                 catalogue_version=matcher.catalogue.version,
                 fits=tuple(role_fits),
-                flags=matcher.flags_of(evidence[row]),
+                flags=matcher.flags_of(evidence[row], fits=fits[row]),
                 domain=DomainEvidence(float(software[row]), float(healthcare[row]), float(focus[row])),
                 words=evidence[row].words,
                 strengths={matcher.terms[i]: float(v) for i, v in zip(s.indices, s.data, strict=True)},

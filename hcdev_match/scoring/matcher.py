@@ -42,7 +42,7 @@ from ..errors import CatalogueError
 from ..text.canonicaliser import Canonicaliser, TextEvidence
 from .assessment import Assessment
 from .domain import DomainModel
-from .trust import flag_text
+from .trust import broad_rows, flag_text
 
 __all__ = ["FitTable", "Matcher"]
 
@@ -227,9 +227,15 @@ class Matcher:
         totals[totals == 0] = 1.0
         return totals
 
-    def flags_of(self, evidence: TextEvidence) -> tuple[str, ...]:
-        """Reasons not to trust a text's fits (see trust.py)."""
-        return flag_text(evidence, self.config)
+    def flags_of(self, evidence: TextEvidence, *, fits: np.ndarray | None = None) -> tuple[str, ...]:
+        """Reasons not to trust a text's fits (see trust.py); ``fits``: its fit per role, if already made."""
+        row = self._fits([evidence]) if fits is None else np.asarray(fits).reshape(1, -1)
+        return flag_text(evidence, self.config, broad=bool(broad_rows(row, self.config)[0]))
+
+    def _fits(self, evidence: Sequence[TextEvidence]) -> np.ndarray:
+        strengths = self.strengths(evidence)
+        fits, _, _ = self.fit_matrix(strengths, evidence=self.evidence_strengths(strengths, self._listed(evidence)))
+        return fits
 
     def fit_table(self, texts: Sequence[str]) -> FitTable:
         """Fits of many texts, no explanations: what ``rank`` needs."""
@@ -239,9 +245,8 @@ class Matcher:
         """Fits of texts already canonicalised (perhaps in other processes)."""
         if not evidence:
             return FitTable(self.roles, np.zeros((0, len(self.roles))), ())
-        strengths = self.strengths(evidence)
-        fits, _, _ = self.fit_matrix(strengths, evidence=self.evidence_strengths(strengths, self._listed(evidence)))
-        return FitTable(self.roles, fits, tuple(self.flags_of(e) for e in evidence))
+        fits = self._fits(evidence)
+        return FitTable(self.roles, fits, tuple(self.flags_of(e, fits=f) for e, f in zip(evidence, fits, strict=True)))
 
     def assess(self, text: str) -> Assessment:
         """Match one text against every role, with explanations."""

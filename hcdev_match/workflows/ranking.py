@@ -53,9 +53,11 @@ class Ranking:
             matcher.strengths(evidence) if evidence else sp.csr_matrix((0, len(matcher.terms)))
         )
         self.evidence: sp.csr_matrix = matcher.evidence_strengths(self.strengths, [e.listed_only for e in evidence])
+        # The texts' own fits (not an opening's) tell whether one reads as good for nearly every role.
+        own = matcher.fit_matrix(self.strengths, evidence=self.evidence)[0] if evidence else ()
         self.flags = [
-            tuple(dict.fromkeys((item.document.flags if item.document else ()) + matcher.flags_of(e)))
-            for item, e in zip(readable, evidence, strict=True)
+            tuple(dict.fromkeys((item.document.flags if item.document else ()) + matcher.flags_of(e, fits=fits)))
+            for item, e, fits in zip(readable, evidence, own, strict=True)
         ]
 
     @classmethod
