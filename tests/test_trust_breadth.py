@@ -185,6 +185,7 @@ def test_every_way_of_scoring_raises_it_the_ranking_and_the_fit_check_too(matche
     assert [BROAD in flags for flags in matcher.fit_table(texts).flags] == noted  # rank, archive, evaluation
     assert [BROAD in a.flags for a in matcher.assess_many(texts, snippets=False)] == noted
     assert [BROAD in check_fit(matcher, text=t).flags for t in texts] == noted
+    assert [BROAD in matcher.flags_of(e) for e in matcher.read(texts)] == noted  # without its fits: made for it
     items = [UploadItem(f"cv{n}.txt", Document(f"cv{n}.txt", "txt", t)) for n, t in enumerate(texts)]
     ranking = Ranking(matcher, items)
     table = ranking.table(roles=["device"])  # an opening for one role: the note reads the texts' own fits
