@@ -25,6 +25,9 @@ if TYPE_CHECKING:
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "data" / "samples"
+# The real evaluation texts sit beside the clone (CI lays shared/ there; HCDEV_EVAL_DIR points elsewhere, e.g.
+# from a worktree); read in place, never copied.
+EVAL = Path(os.environ.get("HCDEV_EVAL_DIR", ROOT.parent / "shared" / "eval"))
 
 # Property tests are derandomised in CI so a red build is reproducible.
 settings.register_profile("ci", max_examples=60, derandomize=True, deadline=None)

@@ -12,9 +12,8 @@ from hcdev_match.scoring.matcher import Matcher
 from hcdev_match.text.posting import split_posting
 from hcdev_match.text.snippets import snippet_pattern
 
-from .conftest import ROOT
+from .conftest import EVAL
 
-EVAL = ROOT.parent / "shared" / "eval"
 FILES = ("dev.jsonl", "dev_cvs.jsonl")
 
 

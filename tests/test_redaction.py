@@ -6,8 +6,6 @@ Every name, number and address here is invented.
 from __future__ import annotations
 
 import json
-import os
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,10 +16,8 @@ from hcdev_match.text.redaction import MASK, mask_file_names, mask_personal_deta
 from hcdev_match.workflows.fitcheck import FitCheck
 from hcdev_match.workflows.ranking import Ranking
 
-from .conftest import ROOT, SAMPLES
+from .conftest import EVAL, SAMPLES
 
-# The real evaluation texts sit beside the clone (CI lays shared/ there); read in place, never copied.
-EVAL = Path(os.environ.get("HCDEV_EVAL_DIR", ROOT.parent / "shared" / "eval"))
 EVAL_FILES = ("dev.jsonl", "dev_cvs.jsonl")
 
 WORK = (

@@ -30,7 +30,7 @@ from hcdev_match.storage.store import Store
 from hcdev_match.workflows.fitcheck import check_fit
 from hcdev_match.workflows.ranking import Ranking
 
-from .conftest import ROOT, sign_in_session
+from .conftest import EVAL, ROOT, SAMPLES, sign_in_session
 
 #: Phrases naming each role's must-haves ...
 MUST_HAVES = {
@@ -193,24 +193,18 @@ def test_every_way_of_scoring_raises_it_the_ranking_and_the_fit_check_too(matche
     assert BROAD in ranking.explain("C001", blind=True).flags
 
 
-def _eval_folder() -> Path | None:
-    # Beside the clone, or beside the folder of worktrees a clone's worktree sits in.
-    found = [p for p in (ROOT.parent / "shared" / "eval", ROOT.parent.parent / "shared" / "eval") if p.exists()]
-    return found[0] if found else None
-
-
 def test_of_the_real_texts_the_samples_and_the_name_droppers_only_the_name_droppers_are_noted(
     matcher: Matcher,
 ) -> None:
-    folder = _eval_folder()
-    if folder is None or not all((folder / n).exists() for n in ("dev.jsonl", "dev_cvs.jsonl")):
+    folder = EVAL
+    if not all((folder / n).exists() for n in ("dev.jsonl", "dev_cvs.jsonl")):
         pytest.skip("the development sets are not beside the clone")
     real = [
         json.loads(line)["text"]
         for n in ("dev.jsonl", "dev_cvs.jsonl")
         for line in (folder / n).read_text(encoding="utf-8").splitlines()
     ]
-    samples = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "data" / "samples").glob("*.txt"))]
+    samples = [p.read_text(encoding="utf-8") for p in sorted(SAMPLES.glob("*.txt"))]
     dropped = [TEXTS[n] for n in NAME_DROPPERS]
     table = matcher.fit_table(real + samples + dropped)
     honest = len(real) + len(samples)
