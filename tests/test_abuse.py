@@ -3,7 +3,8 @@
 Sign-in guesses, erase-code tries and candidate saves are limited per
 session and per source; what is refused writes nothing, so 100 tries (five
 times the per-source limit) can neither fill the audit log nor push the
-real entries out of the Privacy page's view. The limiter's own windows are tested with a given clock.
+real entries out of the Privacy page's view. The limiter's own windows, shared by
+replicas, are tested with a given clock in tests/test_shared_limits.py.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import re
 import threading
-from datetime import timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -19,8 +19,8 @@ import sqlalchemy as sa
 from hcdev_match.storage.accounts import add_user
 from hcdev_match.storage.audit import read_audit
 from hcdev_match.storage.schema import audit_log
-from hcdev_match.storage.store import Store, utc_now
-from hcdev_match.storage.throttle import LIMITS, Limit, RateLimiter, client_source
+from hcdev_match.storage.store import Store
+from hcdev_match.storage.throttle import LIMITS, client_source
 
 from .browser import running_server
 from .conftest import SAMPLES
@@ -187,25 +187,6 @@ def test_erase_code_tries_and_candidate_saves_are_limited(tmp_path: Path) -> Non
     refused_saves = [run for run in saved if "Too many saved results" in " ".join(run.errors)]
     assert len(refused_saves) == 2  # the fourth save of each session
     assert store.count_assessments() == 2 * LIMITS["candidate_save"].per_session
-
-
-def test_a_flood_is_one_audit_row_per_window_with_its_count(tmp_path: Path) -> None:
-    store = Store.from_url(f"sqlite:///{tmp_path / 'app.sqlite3'}")
-    limiter = RateLimiter("sign_in", Limit(per_session=5, per_source=20, window=timedelta(minutes=15), what="x"))
-    start = utc_now().replace(minute=0, second=0, microsecond=0)
-    allowed = 0
-    for n in range(400):
-        now = start + timedelta(seconds=n)
-        if limiter.take(session=f"s{n % 40}", source=ATTACKER, now=now):
-            allowed += 1
-        assert limiter.take_closed(now) == []  # nothing written while the window is open
-    assert allowed == 20 and limiter.refused_now(start) == 380
-    [summary] = limiter.take_closed(start + timedelta(minutes=15))
-    assert (summary.refused, summary.sources, summary.sessions) == (380, 1, 40)
-    store.audit("anonymous", "rate_limited", summary.kind, summary.detail())
-    assert limiter.take_closed(start + timedelta(minutes=30)) == []  # each window once
-    [row] = read_audit(store, action="rate_limited").entries
-    assert row["detail"].startswith("380 sign_in attempt(s) refused from 1 source(s) and 40 session(s)")
 
 
 def test_the_client_address_trusts_x_forwarded_for_only_behind_trusted_proxies() -> None:

@@ -1,12 +1,15 @@
 """The rate limits on anonymous writes, as the pages apply them (the counting is `hcdev_match.storage.throttle`).
 
 Sign-ins, candidate saves and erase-code tries each check `allow_attempt`
-first; a refused flood is written to the audit log as one row per kind and
-window (`write_refusals`), when the window has ended.
+first. The counts are in the app's database, shared by every replica; when
+the database cannot count (unreachable, locked), the attempt is refused and
+`refusal_message` says why. A refused flood is written to the audit log as
+one row per kind and window when the window has ended (`write_refusals`).
 """
 
 from __future__ import annotations
 
+import contextlib
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -32,10 +35,9 @@ def store() -> Store:
     return get_store()
 
 
-@st.cache_resource(show_spinner=False)
-def _limiters() -> dict[str, RateLimiter]:
-    """One set of rate limits per server process, shared by its sessions."""
-    return {kind: RateLimiter(kind, limit) for kind, limit in LIMITS.items()}
+def _limiter(kind: str) -> RateLimiter:
+    """The limit on ``kind``, counted in the app's database (a HcdevMatchError when it cannot be opened)."""
+    return RateLimiter(store(), kind)
 
 
 def visitor() -> tuple[str, str]:
@@ -55,11 +57,24 @@ def _now() -> datetime:
     return utc_now()
 
 
+#: Why this session's last attempt could not be counted (the database's words), for `refusal_message`.
+UNCOUNTED = "limits_uncounted"
+
+
 def allow_attempt(kind: str) -> bool:
-    """Use one of this session's and source's anonymous writes of ``kind``; False when none is left."""
+    """Use one of this session's and source's anonymous writes of ``kind``; False when none is left.
+
+    False too when the database cannot count it (fail closed: an attacker
+    who can make the database slow or locked gains no attempts by it).
+    """
     session, source = visitor()
     now = _now()
-    allowed = _limiters()[kind].take(session=session, source=source, now=now)
+    st.session_state.pop(UNCOUNTED, None)
+    try:
+        allowed = _limiter(kind).take(session=session, source=source, now=now)
+    except HcdevMatchError as exc:
+        st.session_state[UNCOUNTED] = str(exc)
+        return False
     write_refusals(now)
     return allowed
 
@@ -67,10 +82,16 @@ def allow_attempt(kind: str) -> bool:
 def give_back_attempt(kind: str) -> None:
     """An attempt that does not count after all (a sign-in that succeeded)."""
     session, source = visitor()
-    _limiters()[kind].give_back(session=session, source=source, now=_now())
+    # When the database cannot take it back, the attempt stays counted: one fewer this window, never one more.
+    with contextlib.suppress(HcdevMatchError):
+        _limiter(kind).give_back(session=session, source=source, now=_now())
 
 
 def refusal_message(kind: str) -> str:
+    """Why ``allow_attempt`` refused: the limit, or the database's reason it could not count."""
+    uncounted = st.session_state.pop(UNCOUNTED, None)
+    if uncounted:
+        return str(uncounted)  # the guard's sentence: what failed and what to do
     limit = LIMITS[kind]
     minutes = int(limit.window.total_seconds() // 60)
     return (
@@ -80,18 +101,23 @@ def refusal_message(kind: str) -> str:
 
 
 def write_refusals(now: datetime | None = None) -> None:
-    """Write each ended window's refused attempts to the audit log, one row per kind and window."""
+    """Write each ended window's refused attempts to the audit log, one row per kind and window.
+
+    Whichever replica gets here first writes a window's row; a database
+    that refuses the write now leaves the window for the next call.
+    """
     now = now or _now()
-    for limiter in _limiters().values():
-        for refusals in limiter.take_closed(now):
-            try:
-                store().audit("anonymous", "rate_limited", refusals.kind, refusals.detail())
-            except HcdevMatchError:
-                limiter.keep(refusals)  # the database refuses writes now; the next attempt writes the row
-                return
+    for kind in LIMITS:
+        try:
+            _limiter(kind).close_ended(now)
+        except HcdevMatchError:
+            return
 
 
 def refused_now() -> dict[str, int]:
     """Refusals of the current windows, not in the audit log until their window ends."""
     now = _now()
-    return {kind: limiter.refused_now(now) for kind, limiter in _limiters().items()}
+    try:
+        return {kind: _limiter(kind).refused_now(now) for kind in LIMITS}
+    except HcdevMatchError:
+        return {}

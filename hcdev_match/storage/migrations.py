@@ -20,6 +20,7 @@ from .schema import (
     audit_log,
     decisions,
     fit_and_skill_tables,
+    rate_limit_counts,
     recruiter_batch_members,
     recruiter_batches,
     schema_info,
@@ -200,6 +201,12 @@ def _v10_month_first_indexes(connection: Connection) -> None:
     )
 
 
+def _v11_shared_rate_limits(connection: Connection) -> None:
+    # The rate limits' counts, once in each server process's memory (N replicas
+    # allowed N times a source's attempts, a restart forgot them): one table.
+    rate_limit_counts.create(connection, checkfirst=True)
+
+
 MIGRATIONS: tuple[Callable[[Connection], None], ...] = (
     _v1_tables_and_append_only_audit,
     _v2_reporting_indexes,
@@ -211,6 +218,7 @@ MIGRATIONS: tuple[Callable[[Connection], None], ...] = (
     _v8_ids_never_reused_file_names_and_demo_on_reporting_rows,
     _v9_assessment_openings,
     _v10_month_first_indexes,  # bulkspeed (issue 16)
+    _v11_shared_rate_limits,  # sharedlimits
 )
 
 

@@ -17,6 +17,7 @@ __all__ = [
     "decisions",
     "fit_and_skill_tables",
     "metadata",
+    "rate_limit_counts",
     "recruiter_batch_members",
     "recruiter_batches",
     "schema_info",
@@ -137,6 +138,24 @@ assessment_openings = sa.Table(
     sa.Column("text_hash", sa.String(64), nullable=False),
     sa.Column("opening", sa.Text, nullable=False),
     sa.Column("fit", sa.Float, nullable=False),
+)
+
+# The rate limits' counts (version 11), in the database every replica shares, so one allowance
+# holds across replicas and restarts (throttle.py). Per kind of attempt: one "window" row (holder
+# ""), the current window and its refusals, which every count of the kind locks first; and one row
+# per session and per source that tried in it, named by a hash, never the id or address itself.
+# A row lives as long as its window: closing the window deletes the session and source rows.
+rate_limit_counts = sa.Table(
+    "rate_limit_counts",
+    metadata,
+    sa.Column("kind", sa.String(20), primary_key=True),
+    sa.Column("scope", sa.String(10), primary_key=True),
+    sa.Column("holder", sa.String(64), primary_key=True),
+    sa.Column("window_start", sa.DateTime, nullable=False),
+    sa.Column("window_end", sa.DateTime, nullable=False),
+    sa.Column("used", sa.Integer, nullable=False),
+    sa.Column("refused", sa.Integer, nullable=False),
+    sa.CheckConstraint("scope IN ('window', 'session', 'source')", name="ck_rate_limit_counts_scope"),
 )
 
 audit_log = sa.Table(
