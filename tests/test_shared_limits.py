@@ -124,6 +124,24 @@ def test_a_flood_on_two_replicas_is_one_audit_row_per_window(replicas: tuple[Sto
     ]
 
 
+def test_the_daily_purge_closes_an_ended_window_of_an_idle_app(tmp_path: Path) -> None:
+    import io
+
+    from hcdev_match.cli.main import main
+
+    url = f"sqlite:///{tmp_path / 'app.sqlite3'}"
+    [limiter] = limiters(Store.from_url(url))
+    long_ago = utc_now() - 2 * LIMIT.window  # a flood in a window that has ended, and no attempt since
+    for n in range(LIMIT.per_session + 2):
+        limiter.take(session="tab", source=ATTACKER, now=long_ago + timedelta(seconds=n))
+    assert main(["purge", "--database", url], stdout=io.StringIO()) == 0
+    [window] = counter_rows(limiter.store)  # the session's and the address's rows are gone
+    assert window["scope"] == "window" and window["refused"] == 0
+    [row] = read_audit(limiter.store, action="rate_limited").entries
+    assert row["detail"].startswith("2 sign_in attempt(s) refused from 1 source(s) and 1 session(s)")
+    limiter.store.engine.dispose()
+
+
 def test_attempts_at_once_on_two_replicas_hold_the_limit(replicas: tuple[Store, Store]) -> None:
     a, b = limiters(*replicas)
     tries = 24  # three times the per-source allowance, all released at once
@@ -176,19 +194,21 @@ def refused(runs: list[Run]) -> int:
     return sum("Too many erase-code tries" in " ".join(run.errors) for run in runs)
 
 
-def test_two_running_replicas_share_the_allowance_and_refuse_when_the_database_cannot_count(tmp_path: Path) -> None:
-    # Two app processes over one database, as behind nginx (a restart is new objects: the test above).
+def test_a_running_app_counts_in_the_shared_database_and_refuses_when_it_cannot_count(tmp_path: Path) -> None:
     path = tmp_path / "app.sqlite3"
     url = f"sqlite:///{path}"
-    Store.from_url(url).engine.dispose()
-    env = {"HCDEV_DATABASE_URL": url, "HCDEV_TRUSTED_PROXIES": "1"}
-    tries = ERASE.per_source // 2 + 1  # on each replica: within one process's allowance, over the two's
-    with running_server(env=env) as first, running_server(env=env) as second:
-        runs = asyncio.run(erase_tries(first.url, tries=tries)) + asyncio.run(erase_tries(second.url, tries=tries))
+    elsewhere = RateLimiter(Store.from_url(url), "erase_code")  # another replica, over the same database ...
+    used = ERASE.per_source // 2
+    for n in range(used):  # ... has let half of the address's erase-code tries through
+        assert elsewhere.take(session=f"other-{n}", source=ATTACKER, now=utc_now())
+    elsewhere.store.engine.dispose()
+    tries = used + 1  # within one process's allowance, one over what the two have left
+    with running_server(env={"HCDEV_DATABASE_URL": url, "HCDEV_TRUSTED_PROXIES": "1"}) as app:
+        runs = asyncio.run(erase_tries(app.url, tries=tries))
         with sqlite3.connect(path) as other:  # and then the database cannot count
             other.execute("DROP TABLE rate_limit_counts")
-        uncounted = asyncio.run(erase_tries(second.url, tries=1))
+        uncounted = asyncio.run(erase_tries(app.url, tries=1))
     assert not any(run.has("exception") for run in runs + uncounted)
-    assert refused(runs) == 2 * tries - ERASE.per_source  # one allowance for both (was one each: none refused)
+    assert refused(runs) == 1  # the app's process counted the other replica's tries (it used to count its own)
     [[message]] = [run.errors for run in uncounted]  # refused with the guard's words, not let through
     assert message.startswith("could not check the limit on erase-code tries: no such table")

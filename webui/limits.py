@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import streamlit as st
 
 from hcdev_match.errors import HcdevMatchError
-from hcdev_match.storage.throttle import LIMITS, RateLimiter, client_source
+from hcdev_match.storage.throttle import LIMITS, RateLimiter, client_source, close_ended_windows
 
 from .settings import read_settings
 
@@ -106,12 +106,8 @@ def write_refusals(now: datetime | None = None) -> None:
     Whichever replica gets here first writes a window's row; a database
     that refuses the write now leaves the window for the next call.
     """
-    now = now or _now()
-    for kind in LIMITS:
-        try:
-            _limiter(kind).close_ended(now)
-        except HcdevMatchError:
-            return
+    with contextlib.suppress(HcdevMatchError):
+        close_ended_windows(store(), now or _now())
 
 
 def refused_now() -> dict[str, int]:

@@ -139,7 +139,7 @@ def _database_url(args: argparse.Namespace) -> str:
 
 
 def _privacy(args: argparse.Namespace, stdin: TextIO, out: TextIO) -> int:
-    from ..storage.store import Store, StoreConfig
+    from ..storage.store import Store, StoreConfig, utc_now
     from .accounts import read_password, run_account_command, run_demo_command
 
     store = Store.from_url(_database_url(args), config=StoreConfig(retention_days=_retention_days(args)))
@@ -154,7 +154,10 @@ def _privacy(args: argparse.Namespace, stdin: TextIO, out: TextIO) -> int:
     elif args.command == "demo":
         run_demo_command(args, store, out)
     elif args.command == "purge":
+        from ..storage.throttle import close_ended_windows
+
         removal = store.purge_expired(actor=actor)
+        close_ended_windows(store, utc_now())  # the rate limits' ended windows (their refusals, their rows)
         out.write(f"purged {removal.count} expired assessment(s){_scrub_note(removal.scrubbed)}\n")
     elif args.command == "erase":
         removal = store.erase_candidate(args.ref, actor=actor)

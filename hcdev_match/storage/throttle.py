@@ -28,7 +28,7 @@ from .schema import rate_limit_counts as counts
 if TYPE_CHECKING:
     from .store import Store
 
-__all__ = ["LIMITS", "Limit", "RateLimiter", "Refusals", "client_source"]
+__all__ = ["LIMITS", "Limit", "RateLimiter", "Refusals", "client_source", "close_ended_windows"]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -188,6 +188,15 @@ class RateLimiter:
             .values(window_start=start, window_end=end, used=0, refused=0)
         )  # fmt: skip
         return ((start, end) if open_next else None), closed
+
+
+def close_ended_windows(store: Store, now: datetime) -> list[Refusals]:
+    """Close every kind's ended window: its refusals one audit row each, its rows gone.
+
+    The pages call it (an attempt, the Privacy page) and so does the daily
+    purge, so an ended window's rows go within a day even on an idle app.
+    """
+    return [refused for kind in LIMITS if (refused := RateLimiter(store, kind).close_ended(now)) is not None]
 
 
 def _holders(session: str, source: str) -> list[tuple[str, str]]:
