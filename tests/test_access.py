@@ -174,8 +174,9 @@ def test_the_sign_in_form_reports_a_held_lock_plainly(monkeypatch: pytest.Monkey
         holder.execute("ROLLBACK")
         holder.close()
     assert not at.exception
-    assert [e.value for e in at.error] == [
-        "could not record the sign-in: database is locked; another process holds the database; try again in a moment"
+    assert [e.value for e in at.error] == [  # the attempt is counted in the database first: refused, not let through
+        "could not check the limit on failed sign-ins: database is locked; another process holds the database; "
+        "try again in a moment"
     ]
     assert [t.value for t in at.title] == ["Sign in to continue"]
     at.button(key="signin").click().run()  # the lock is gone: the same form signs in
