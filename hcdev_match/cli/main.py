@@ -157,8 +157,8 @@ def _privacy(args: argparse.Namespace, stdin: TextIO, out: TextIO) -> int:
         from ..storage.throttle import close_ended_windows
 
         removal = store.purge_expired(actor=actor)
-        close_ended_windows(store, utc_now())  # the rate limits' ended windows (their refusals, their rows)
         out.write(f"purged {removal.count} expired assessment(s){_scrub_note(removal.scrubbed)}\n")
+        close_ended_windows(store, utc_now())  # the rate limits' ended windows (their refusals, their rows)
     elif args.command == "erase":
         removal = store.erase_candidate(args.ref, actor=actor)
         out.write(f"erased {removal.count} assessment(s) of {args.ref}{_scrub_note(removal.scrubbed)}\n")
