@@ -112,34 +112,37 @@ def test_a_full_disk_is_reported_leaves_no_partial_batch_and_saving_works_after(
 
 
 HOLD_LOCK = """
-import sqlite3, sys, time
+import sqlite3, sys
 db = sqlite3.connect(sys.argv[1], isolation_level=None)
 db.execute("BEGIN IMMEDIATE")
 print("locked", flush=True)
-time.sleep(float(sys.argv[2]))
+sys.stdin.read()  # held until the test closes this pipe: as long as the test needs, however slow the machine
 db.execute("ROLLBACK")
 """
 
 
 @contextlib.contextmanager
-def lock_held(path: Path, seconds: float) -> Iterator[subprocess.Popen[str]]:
-    """Another process (plain sqlite3) holds the write lock for `seconds`."""
+def lock_held(path: Path) -> Iterator[subprocess.Popen[str]]:
+    """Another process (plain sqlite3) holds the write lock until the block ends (not for a fixed time: a
+    sleep long enough for a slow machine is mostly waiting on a fast one)."""
     with subprocess.Popen(
-        [sys.executable, "-c", HOLD_LOCK, str(path), str(seconds)], stdout=subprocess.PIPE, text=True
-    ) as holder:  # closes its pipe when done
+        [sys.executable, "-c", HOLD_LOCK, str(path)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    ) as holder:  # closes its pipes when done
         try:
             assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
             yield holder
         finally:
-            holder.wait(timeout=seconds + 10)
+            assert holder.stdin is not None
+            holder.stdin.close()  # the holder rolls back and exits
+            holder.wait(timeout=30)
 
 
-def test_a_lock_held_by_another_process_for_ten_seconds_is_reported_then_saving_works(
+def test_a_lock_held_by_another_process_past_the_busy_timeout_is_reported_then_saving_works(
     database: tuple[str, Path],
 ) -> None:
     url, path = database
-    with lock_held(path, 10) as holder:
-        done = run_writer(url)
+    with lock_held(path) as holder:
+        done = run_writer(url)  # a writer that waited for the lock to go would hang here, until run_writer's timeout
         assert holder.poll() is None  # the message came while the lock was still held
     assert done.returncode == 1
     assert "another process holds the database; try again in a moment" in done.stdout
@@ -182,7 +185,7 @@ def test_the_recruiter_page_reports_a_held_lock_and_saves_the_batch_after(
     at.file_uploader(key="batch_files").set_value(files).run()
     at.button(key="rank_batch").click().run()
     at.radio(key="legal_basis").set_value("contract").run()
-    with lock_held(path, 8):
+    with lock_held(path):
         at.button(key="save_batch").click().run()
         assert [e.value for e in at.error] == [
             "could not save the 3 assessments: database is locked; another process holds the database; "
@@ -227,13 +230,15 @@ def test_the_server_killed_while_saving_a_batch_leaves_whole_batches_and_saving_
         """58 distinct CVs, new ones each run (the same CVs again would reopen the batch saved before)."""
         return [cv + f"\nReference {run}-{n}\n".encode() for n, cv in enumerate(samples)]
 
-    with running_server(env={"HCDEV_DATABASE_URL": url}) as app:
-        done = asyncio.run(_save_batch_then_kill(app.url, app.process, cvs(0), -1))
-    assert f"{len(samples)} assessments are saved" in " ".join(done.texts("alert"))
-    # Kill at moments spread over that save's own duration: before, during and after its transaction.
+    # Kill at moments spread over a whole save's own duration: before, during and after its transaction. The
+    # first server saves one batch whole first (that save's duration), then is killed saving the next.
     rng = random.Random(7)
+    done: Run | None = None
     for run in range(1, 4):
         with running_server(env={"HCDEV_DATABASE_URL": url}) as app:
+            if done is None:
+                done = asyncio.run(_save_batch_then_kill(app.url, app.process, cvs(0), -1))
+                assert f"{len(samples)} assessments are saved" in " ".join(done.texts("alert"))
             delay = rng.uniform(0.5, 1.1) * done.seconds
             asyncio.run(_save_batch_then_kill(app.url, app.process, cvs(run), delay))
             app.process.wait(timeout=10)
