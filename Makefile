@@ -60,9 +60,11 @@ system-packages:
 
 # Two worker processes, each taking whole test files (--dist loadfile), so a
 # file's server, browser and database start once: many tests wait on a
-# server, a browser or a lock, and the other worker runs meanwhile.
+# server, a browser or a lock, and the other worker runs meanwhile. The files
+# go in the order tests/conftest.py gives them, slowest first: xdist's own
+# order (most tests first) left the few-test files, the slowest, for the end.
 test: lint system-packages
-	$(PY) -m pytest -n 2 --dist loadfile
+	$(PY) -m pytest -n 2 --dist loadfile --no-loadscope-reorder
 
 bench: $(STAMP) system-packages
 	$(PY) -m bench.evaluation

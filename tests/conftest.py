@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -33,6 +34,38 @@ EVAL = Path(os.environ.get("HCDEV_EVAL_DIR", ROOT.parent / "shared" / "eval"))
 settings.register_profile("ci", max_examples=60, derandomize=True, deadline=None)
 settings.register_profile("dev", max_examples=60, deadline=None)
 settings.load_profile("ci" if os.environ.get("CI") else "dev")
+
+# `make test` runs two workers taking whole files (--dist loadfile --no-loadscope-reorder) in collection order,
+# each taking the next file as it nears the end of its own. xdist's own order, most tests first, left the files
+# of a few slow tests (test_load.py, test_fuzz.py, the browser files) for the end, where one can run alone while
+# the other worker has nothing left. Here the slowest files go first (the files of a fresh-clone run's 25
+# slowest tests, on 2 cores with one busy, longest first by those tests' total), then the rest most tests
+# first, as xdist did, so both workers end on short files. Only whole files move: each test keeps its place.
+SLOWEST_FILES = (
+    "test_faults.py",
+    "test_abuse.py",
+    "test_browser_recruiter.py",
+    "test_load.py",
+    "test_archive.py",
+    "test_insights.py",
+    "test_browser_sessions.py",
+    "test_cluster.py",
+    "test_recruiter_progress.py",
+    "test_exports.py",
+    "test_hr_page.py",
+    "test_fuzz.py",
+    "test_browser.py",
+    "test_browser_openings.py",
+    "test_hidden_text.py",
+    "test_hostile_uploads.py",
+    "test_browser_accounts.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    rank = {name: n for n, name in enumerate(SLOWEST_FILES)}
+    tests = Counter(item.path for item in items)
+    items.sort(key=lambda item: (rank.get(item.path.name, len(rank)), -tests[item.path]))  # stable: ties keep order
 
 
 @pytest.fixture(scope="module")
