@@ -22,7 +22,7 @@ from .csv_records import csv_records
 from .document import Document, DocumentReader
 from .gate import SUPPORTED_SUFFIXES, ZIP_READ_ERRORS, DocumentLimits, decode_text, expand_zip_member
 
-__all__ = ["INTAKE_SUFFIXES", "BatchLimits", "Intake", "UploadItem", "read_batch"]
+__all__ = ["INTAKE_SUFFIXES", "BatchLimits", "Intake", "UploadItem", "ZipPart", "read_batch", "zip_member_count"]
 
 #: What a batch takes: the CV files themselves, ZIPs of them and CSVs of ``id,text`` rows.
 INTAKE_SUFFIXES: tuple[str, ...] = (*SUPPORTED_SUFFIXES, ".zip", ".csv")
@@ -63,6 +63,17 @@ class Intake:
 Content = bytes | Callable[[], bytes]
 
 
+@dataclass(frozen=True)
+class ZipPart:
+    """A share of a ZIP upload: its members ``start`` to ``stop`` (as ``zip_member_count`` counts them), so
+    that several readers (the command line's workers) can each read a share of one ZIP, as they do of loose
+    files. Each share passes the same gate and caps as the whole ZIP would, in the batch it is read in."""
+
+    content: Content
+    start: int
+    stop: int
+
+
 class _OverAllowance(Exception):
     """A CV's bytes reached the allowance it was given."""
 
@@ -78,7 +89,7 @@ class _Pending:
 
 
 def read_batch(
-    files: Sequence[tuple[str, Content]],
+    files: Sequence[tuple[str, Content | ZipPart]],
     *,
     limits: DocumentLimits | None = None,
     batch: BatchLimits | None = None,
@@ -171,14 +182,16 @@ def _given(data: bytes, max_bytes: int) -> Callable[[int], bytes]:
 
 
 def _entries(
-    name: str, content: Content, limits: DocumentLimits, batch: BatchLimits
+    name: str, content: Content | ZipPart, limits: DocumentLimits, batch: BatchLimits
 ) -> Iterator[UploadItem | _Pending]:
     """The CVs of one upload, lazily: refusals, and CVs with a way to get their bytes."""
     suffix = PurePosixPath(name).suffix.lower()
+    share = slice(content.start, content.stop) if isinstance(content, ZipPart) else slice(None)
+    content = content.content if isinstance(content, ZipPart) else content
     try:
         data = content() if callable(content) else content  # a file on disk may be unreadable or too large
         if suffix == ".zip":
-            yield from _zip_entries(name, data)
+            yield from _zip_entries(name, data, share)
         elif suffix == ".csv":
             yield from _csv_entries(name, data, limits, batch)
         else:
@@ -187,17 +200,28 @@ def _entries(
         yield _refused(name, exc)
 
 
-def _zip_entries(name: str, data: bytes) -> Iterator[UploadItem | _Pending]:
+def zip_member_count(name: str, data: bytes) -> int:
+    """How many members of the ZIP ``data`` a batch reads (CVs, and files refused as not CVs), from its
+    directory alone: nothing is expanded. A damaged ZIP raises the DocumentError its batch would give."""
+    with _open_zip(name, data) as archive:
+        return len(_members(archive))
+
+
+def _open_zip(name: str, data: bytes) -> zipfile.ZipFile:
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
+        return zipfile.ZipFile(io.BytesIO(data))
     except ZIP_READ_ERRORS:
         raise DocumentError(f"{name}: the ZIP is damaged; make it again and retry") from None
-    with archive:
-        # A member with an empty name is skipped (zipfile's is_dir() fails on it).
-        members = [
-            m for m in archive.infolist() if m.filename and not m.is_dir() and not m.filename.startswith("__MACOSX/")
-        ]
-        for member in members:
+
+
+def _members(archive: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
+    # A member with an empty name is skipped (zipfile's is_dir() fails on it).
+    return [m for m in archive.infolist() if m.filename and not m.is_dir() and not m.filename.startswith("__MACOSX/")]
+
+
+def _zip_entries(name: str, data: bytes, share: slice) -> Iterator[UploadItem | _Pending]:
+    with _open_zip(name, data) as archive:
+        for member in _members(archive)[share]:
             inner = PurePosixPath(member.filename).name
             if PurePosixPath(inner).suffix.lower() not in SUPPORTED_SUFFIXES:
                 yield _refused(f"{name}/{inner}", f"not a CV file ({', '.join(SUPPORTED_SUFFIXES)})")

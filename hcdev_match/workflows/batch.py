@@ -4,6 +4,10 @@ Files, ZIPs of files and CSVs of ``id,text`` rows are read by
 ``documents.intake``, the recruiter page's intake, so a file is accepted or
 refused, and its refusal worded, the same way in both.
 
+The workers are given chunks of at most ``_CHUNK`` CVs each, a ZIP's
+members shared out like loose files (``plan_chunks``), so that one ZIP of
+200 CVs keeps two workers busy, as 200 files do, not one.
+
 Without explanations (the ``rank`` CSV), workers are forked *before*
 scikit-learn is imported: they read and canonicalise files while the parent
 imports it and builds the model, then the parent scores everything in one
@@ -13,6 +17,7 @@ workers, forked after, inherit it.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import multiprocessing
 import os
@@ -25,7 +30,7 @@ from ..catalogue.model import Catalogue
 from ..config import MatchConfig
 from ..documents.document import Document
 from ..documents.gate import DocumentLimits, read_file_bytes
-from ..documents.intake import INTAKE_SUFFIXES, BatchLimits, UploadItem, read_batch
+from ..documents.intake import INTAKE_SUFFIXES, BatchLimits, UploadItem, ZipPart, read_batch, zip_member_count
 from ..errors import DocumentError
 from ..scoring.assessment import Assessment
 from ..text.canonicaliser import Canonicaliser, TextEvidence
@@ -33,11 +38,14 @@ from ..text.canonicaliser import Canonicaliser, TextEvidence
 if TYPE_CHECKING:
     from ..scoring.matcher import Matcher
 
-__all__ = ["ScoredItem", "collect_paths", "score_files"]
+__all__ = ["ScoredItem", "collect_paths", "plan_chunks", "score_files"]
 
 _CHUNK = 100
 # An operator's own files: no batch cap (each file still meets DocumentLimits, each ZIP member too).
 _UNCAPPED = BatchLimits(max_files=2**40, max_bytes=2**62)
+
+#: What a worker reads: a file (a CV, a ZIP or a CSV) whole, or a ZIP's members start to stop.
+Share = tuple[Path, tuple[int, int] | None]
 
 
 @dataclass(frozen=True)
@@ -98,7 +106,7 @@ def score_files(
 ) -> Iterator[ScoredItem]:
     """Score files (ZIP members and CSV rows each as a CV), in order; one that cannot be read has no fits."""
     limits = limits or DocumentLimits()
-    chunks = [list(paths[i : i + _CHUNK]) for i in range(0, len(paths), _CHUNK)]
+    chunks = plan_chunks(paths, limits=limits)
     workers = max(1, min(workers or os.cpu_count() or 1, len(chunks)))
 
     def build() -> Matcher:
@@ -147,7 +155,35 @@ def score_files(
         _WORKER.clear()
 
 
-def _read_chunk(chunk: list[Path]) -> list[_Read]:
+def plan_chunks(paths: Sequence[Path], *, limits: DocumentLimits, size: int = _CHUNK) -> list[list[Share]]:
+    """The paths as the workers' chunks, in order, each of at most ``size`` CVs: a file counts one, a ZIP its
+    members (counted from its directory; each share of at most ``size`` of them), so a ZIP is shared out over
+    the workers as loose files are. A ZIP that cannot be opened here is one share, refused by its worker."""
+    chunks: list[list[Share]] = []
+    chunk: list[Share] = []
+    held = 0
+    for path, window, cvs in (share for p in paths for share in _shares(p, limits, size)):
+        if chunk and held + cvs > size:
+            chunks.append(chunk)
+            chunk, held = [], 0
+        chunk.append((path, window))
+        held += cvs
+    return [*chunks, chunk] if chunk else chunks
+
+
+def _shares(path: Path, limits: DocumentLimits, size: int) -> Iterator[tuple[Path, tuple[int, int] | None, int]]:
+    count = 0
+    if path.suffix.lower() == ".zip":
+        with contextlib.suppress(DocumentError):  # unreadable, too large or damaged: its worker says so
+            count = zip_member_count(path.name, read_file_bytes(path, limits=limits))
+    if count <= size:
+        yield path, None, max(count, 1)
+        return
+    for start in range(0, count, size):
+        yield path, (start, min(start + size, count)), min(size, count - start)
+
+
+def _read_chunk(chunk: list[Share]) -> list[_Read]:
     canonicaliser = _WORKER["canonicaliser"]
     limits = _WORKER["limits"]
     assert isinstance(canonicaliser, Canonicaliser) and isinstance(limits, DocumentLimits)
@@ -157,7 +193,8 @@ def _read_chunk(chunk: list[Path]) -> list[_Read]:
         return lambda: read_file_bytes(path, limits=limits)
 
     # One parser process for the whole chunk: this worker already has a core of its own.
-    intake = read_batch([(p.name, content(p)) for p in chunk], limits=limits, batch=_UNCAPPED, parsers=1)
+    files = [(p.name, content(p) if window is None else ZipPart(content(p), *window)) for p, window in chunk]
+    intake = read_batch(files, limits=limits, batch=_UNCAPPED, parsers=1)
     out = []
     for item in intake.items:
         document = item.document
