@@ -9,6 +9,7 @@ tests count CVs per chunk and compare what the shares read with what the whole Z
 from __future__ import annotations
 
 import io
+import os
 import zipfile
 from pathlib import Path
 
@@ -38,11 +39,11 @@ def hostile_members() -> dict[str, bytes]:
     }
 
 
-def big_zip(path: Path, count: int, *, extra_at: int | None = None) -> list[str]:
-    """A ZIP of ``count`` CVs (two of them PDFs), a folder and macOS litter, and the hostile members placed at
-    ``extra_at`` (across a share's edge) if given; the names of its members in order."""
+def big_zip(path: Path, count: int, *, extra_at: int | None = None, pdfs: tuple[int, ...] = ()) -> list[str]:
+    """A ZIP of ``count`` CVs (the second, the last and ``pdfs`` PDFs), a folder and macOS litter, and the
+    hostile members placed at ``extra_at`` (across a share's edge) if given; the names of its members in order."""
     members = {f"cvs/cv{n:03d}.txt": cv(n) for n in range(count)}
-    for n in (1, count - 1):
+    for n in sorted({1, count - 1, *pdfs}):
         del members[f"cvs/cv{n:03d}.txt"]
         members[f"cvs/cv{n:03d}.pdf"] = make_pdf([*CV_LINES, f"Reference {n}"])
     names = sorted(members)
@@ -129,3 +130,23 @@ def test_rank_scores_a_zip_of_more_than_a_chunk_as_it_scores_the_same_files_loos
 
     assert len(plan_chunks([tmp_path / "batch.zip"], limits=LIMITS)) == 2
     assert scored([tmp_path / "batch.zip"]) == scored(loose)
+
+
+def parser_children() -> set[int]:
+    """This process's children that are parser sandboxes (documents/sandbox.py), from /proc."""
+    kids = [int(k) for t in Path(f"/proc/{os.getpid()}/task").iterdir() for k in (t / "children").read_text().split()]
+    return {k for k in kids if b"sandbox.py" in Path(f"/proc/{k}/cmdline").read_bytes()}
+
+
+def test_a_worker_reads_all_its_chunks_with_one_parser_process_not_one_a_chunk(tmp_path: Path) -> None:
+    big_zip(tmp_path / "batch.zip", 250, pdfs=(120,))  # three chunks, each with a PDF for the parser
+    before = parser_children()
+    seen: list[set[int]] = []
+    for scored in score_files([tmp_path / "batch.zip"], catalogue=load_catalogue(),
+                              reference_texts=load_reference_corpus(), workers=1, limits=LIMITS):  # fmt: skip
+        assert scored.fits is not None
+        seen.append(parser_children() - before)  # as each chunk's CVs are handed on, the next not yet read
+    # One process, alive through the three chunks (the old code started and stopped one for each), and
+    # stopped at the end.
+    assert len(seen) == 250 and len(set().union(*seen)) == 1 and all(seen)
+    assert parser_children() == before

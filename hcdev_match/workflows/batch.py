@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import multiprocessing
+import multiprocessing.util
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -28,7 +29,7 @@ from typing import TYPE_CHECKING
 
 from ..catalogue.model import Catalogue
 from ..config import MatchConfig
-from ..documents.document import Document
+from ..documents.document import Document, DocumentReader
 from ..documents.gate import DocumentLimits, read_file_bytes
 from ..documents.intake import INTAKE_SUFFIXES, BatchLimits, UploadItem, ZipPart, read_batch, zip_member_count
 from ..errors import DocumentError
@@ -152,6 +153,8 @@ def score_files(
     finally:
         if pool is not None:
             pool.terminate()
+        if isinstance(reader := _WORKER.get("reader"), DocumentReader):  # read in this process (one worker)
+            reader.close()
         _WORKER.clear()
 
 
@@ -192,9 +195,15 @@ def _read_chunk(chunk: list[Share]) -> list[_Read]:
     def content(path: Path) -> Callable[[], bytes]:
         return lambda: read_file_bytes(path, limits=limits)
 
-    # One parser process for the whole chunk: this worker already has a core of its own.
+    # One parser process for the worker, started with its first chunk and kept for the next ones: this worker
+    # already has a core of its own, and a start (a fresh Python loading pypdf and python-docx) per chunk
+    # cost more CPU than sharing a ZIP's chunks out saved. A forked worker stops and waits for it as it ends.
+    if not isinstance(reader := _WORKER.get("reader"), DocumentReader):
+        reader = _WORKER["reader"] = DocumentReader(limits=limits, workers=1)
+        if multiprocessing.parent_process() is not None:
+            multiprocessing.util.Finalize(None, reader.close, exitpriority=10)
     files = [(p.name, content(p) if window is None else ZipPart(content(p), *window)) for p, window in chunk]
-    intake = read_batch(files, limits=limits, batch=_UNCAPPED, parsers=1)
+    intake = read_batch(files, batch=_UNCAPPED, reader=reader)
     out = []
     for item in intake.items:
         document = item.document
