@@ -220,3 +220,21 @@ def test_an_uploaded_cvs_name_reads_as_the_person_named_it() -> None:
     assert not any("Source:" in t.value for t in at.text)  # closed, the scored text is not sent with the result
     at.session_state["scored_text_open"] = True  # opened, as a person does
     assert any('Source: Ana "final" CV.pdf' in t.value for t in at.run().text), [t.value for t in at.text]
+
+
+def test_a_skill_that_several_roles_share_is_looked_for_once_in_the_text() -> None:
+    """A scoring click looked for each matched skill's passage once per role that has the skill (about 150
+    regular-expression searches of a 1,000-word CV for about 60 skills, half the click's server CPU): the
+    passage is the same, so it is found once per text. Each search asks ``snippet_pattern`` for its pattern."""
+    from hcdev_match.text.snippets import snippet_pattern
+    from webui.resources import get_matcher
+
+    matcher = get_matcher()
+    text = (SAMPLES / "ehr_1.txt").read_text() + "\n" + (SAMPLES / "imaging_1.txt").read_text()
+    before = snippet_pattern.cache_info()
+    assessment = matcher.assess(text)
+    after = snippet_pattern.cache_info()
+    skills = [m.skill for fit in assessment.fits for m in fit.matched]
+    assert len(skills) > len(set(skills))  # some skills belong to several roles: the case that matters
+    assert (after.hits + after.misses) - (before.hits + before.misses) == len(set(skills))
+    assert all(m.snippet for fit in assessment.fits for m in fit.matched)  # each still has its passage

@@ -37,8 +37,11 @@ def assess_evidence(
         s = strengths.getrow(row)
         if evidence[row].posting_words:
             text = split_posting(text)[0]  # snippets come from what was read, never the pasted posting
+        found: dict[str, str] = {}  # a skill of several roles is looked for once in this text, not once a role
         role_fits = [
-            explain_role(matcher, text, s, evidence[row], j, float(fits[row, j]), float(coverage[row, j]), snippets)
+            explain_role(
+                matcher, text, s, evidence[row], j, float(fits[row, j]), float(coverage[row, j]), snippets, found=found
+            )
             for j in range(len(matcher.roles))
         ]
         role_fits.sort(key=lambda f: (-f.fit, matcher.roles.index(f.role)))
@@ -65,8 +68,14 @@ def explain_role(
     fit: float,
     coverage: float,
     snippets: bool,
+    *,
+    found: dict[str, str] | None = None,
 ) -> RoleFit:
-    """The fit to role ``j`` of one text (its strengths ``s``) with matched and missing skills and contributions."""
+    """The fit to role ``j`` of one text (its strengths ``s``) with matched and missing skills and contributions.
+
+    ``found`` holds the snippets already found in ``text`` (skill -> passage), shared by the calls for one text.
+    """
+    found = {} if found is None else found
     role_id = matcher.roles[j]
     role = matcher.catalogue.roles[role_id]
     tiers = matcher.role_tiers[role_id]
@@ -85,7 +94,7 @@ def explain_role(
             tier=tiers[t],
             strength=v,
             listed_only=t in evidence.listed_only,
-            snippet=matcher.canonicaliser.find_snippet(text, t) if snippets else "",
+            snippet=_snippet(matcher, text, t, found) if snippets else "",
         )
         for t, v in strength.items()
         if t in skills and t in tiers
@@ -96,3 +105,9 @@ def explain_role(
         "nice_to_have": tuple(s for s in role.nice_to_have if s not in strength),
     }
     return RoleFit(role_id, role.label, fit, coverage, tuple(matched), missing, tuple(terms))
+
+
+def _snippet(matcher: Matcher, text: str, skill: str, found: dict[str, str]) -> str:
+    if skill not in found:
+        found[skill] = matcher.canonicaliser.find_snippet(text, skill)
+    return found[skill]
