@@ -45,6 +45,13 @@ def paste_and_score(page: Page, text: str) -> None:
     page.locator(".st-key-score_cv button").click()
 
 
+def open_why(page: Page) -> None:
+    """Open "Why: the fit to each role explained" (drawn only when opened) and wait for its table."""
+    page.locator(".st-key-explain_open summary").click()
+    expect(page.locator(".st-key-explain_open [data-testid=stDataFrame]")).to_be_visible()
+    wait_idle(page)
+
+
 def test_paste_a_cv_and_see_the_best_fit_and_the_chart(page: Page) -> None:
     paste_and_score(page, (SAMPLES / "imaging_1.txt").read_text())
     expect(page.get_by_role("heading", name="Best fit: Medical imaging software developer")).to_be_visible()
@@ -196,6 +203,11 @@ def test_the_fit_check_works_on_a_phone_390_px_wide(browser: Browser, server: st
     for key in ("cv_text", "score_cv", "fit_chart"):
         element = phone.locator(f".st-key-{key}").bounding_box()
         assert element is not None and element["x"] >= 0 and element["x"] + element["width"] <= 390, (key, element)
+    open_why(phone)  # the explanation, drawn when opened, fits the phone too
+    width = phone.evaluate("() => document.documentElement.scrollWidth")
+    assert width <= 390, width
+    table = phone.locator(".st-key-explain_open [data-testid=stDataFrame]").bounding_box()
+    assert table is not None and table["x"] >= 0 and table["x"] + table["width"] <= 390, table
     context.close()
 
 
@@ -206,5 +218,8 @@ def test_the_text_of_the_fit_check_has_at_least_4_5_to_1_contrast(page: Page) ->
     paste_and_score(page, (SAMPLES / "mobile_1.txt").read_text())
     expect(page.locator(".st-key-fit_chart")).to_be_visible()
     wait_idle(page)
+    low = [row for row in page.evaluate(CONTRAST_JS) if row[0] < 4.5]
+    assert not low, low
+    open_why(page)  # the explanation is drawn when opened: its text is checked open
     low = [row for row in page.evaluate(CONTRAST_JS) if row[0] < 4.5]
     assert not low, low

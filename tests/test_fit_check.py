@@ -105,7 +105,8 @@ def test_snippets_are_plain_words_without_the_cvs_markdown() -> None:
     cv = (SAMPLES / "ehr_1.txt").read_text().replace("HL7", "**HL7**").replace("FHIR", "`FHIR`")
     cv = "## Experience\n" + cv.replace("\n", "\n- ", 3)
     at = score_text(home(), cv)
-    snippets = " ".join(at.dataframe[0].value["where the text shows it"])
+    at.session_state["explain_open"] = True  # "Why: the fit to each role explained", opened
+    snippets = " ".join(at.run().dataframe[0].value["where the text shows it"])
     assert "HL7" in snippets and "FHIR" in snippets
     for mark in ("**", "`", "## ", "\n- "):
         assert mark not in snippets, mark

@@ -24,6 +24,7 @@ from .browser import Server, server_with_accounts
 from .streamlit_client import Run, StreamlitSession
 
 PASSWORD = "correct horse battery"
+EXPLAINED = "**Skills the text shows** (must-haves first)"  # drawn by the explanation's fragment
 
 
 def test_a_session_resumes_only_for_its_browser_within_its_limits(database_url: str) -> None:
@@ -248,8 +249,9 @@ def test_a_fragment_rerun_of_a_tab_that_turns_out_signed_in_shows_nothing_of_the
     async def scenario() -> None:
         tab = StreamlitSession(server.url)
         await tab.connect()
-        scored = await tab.rerun({"cv_text": cv}, triggers=("score_cv",))
-        assert "Why: the fit to each role explained" in scored.texts("heading") and tab.fragment_ids
+        await tab.rerun({"cv_text": cv}, triggers=("score_cv",))
+        scored = await tab.rerun({"explain_open": True})  # "Why: the fit to each role explained", opened
+        assert EXPLAINED in scored.texts("markdown") and tab.fragment_ids
         await tab.close()  # the network drops
         xsrf = next(c.value for c in tab.cookies if c.name == "_streamlit_xsrf")
         [ana] = [u for u in list_users(Store.from_url(url)) if u.name == "ana"]
@@ -259,7 +261,7 @@ def test_a_fragment_rerun_of_a_tab_that_turns_out_signed_in_shows_nothing_of_the
         back.page_script_hash, back.widget_ids = tab.page_script_hash, dict(tab.widget_ids)
         for fragment_id in tab.fragment_ids:
             run = await back.rerun({}, fragment_id=fragment_id)
-            assert "Why: the fit to each role explained" not in run.texts("heading"), run.elements
+            assert EXPLAINED not in run.texts("markdown"), run.elements
             assert "ZQX-VISITOR-1618" not in texts(run) and not run.has("exception")
             assert "Signed in as ana (recruiter)." in texts(run)  # a whole run, as ana
         await back.close()

@@ -10,7 +10,7 @@ from hcdev_match.config import FIT_SCALE
 from hcdev_match.present.report import HUMAN_NOTE
 from hcdev_match.scoring.assessment import FLAG_MESSAGES
 
-from .keys import SCORED_TEXT_OPEN
+from .keys import EXPLAIN_OPEN, SCORED_TEXT_OPEN
 from .resources import get_matcher
 from .sessions import owned_fragment
 
@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from hcdev_match.scoring.assessment import RoleFit
     from hcdev_match.workflows.fitcheck import FitCheck
 
-__all__ = ["HUMAN_NOTE", "TIER_NAMES", "readable", "render_fit_check", "render_scale"]
+__all__ = ["HUMAN_NOTE", "TIER_NAMES", "WHY", "readable", "render_fit_check", "render_scale"]
 
 TIER_NAMES = {
     "must_have": "must-have",
@@ -28,6 +28,7 @@ TIER_NAMES = {
     "keyword": "role keyword",
 }
 MIN_GAIN = 1.0  # advice worth giving moves a fit by at least a point
+WHY = "Why: the fit to each role explained"
 
 
 def readable(spec: dict[str, Any]) -> dict[str, Any]:
@@ -53,7 +54,8 @@ def render_fit_check(check: FitCheck, *, narrow: bool = False) -> None:
     """Everything the fit check shows about one scored CV (also used on the recruiter page).
 
     ``narrow`` (the recruiter's panel beside the table): the fit and the next role above the chart, not in
-    a quarter of its width, where "100 / 100 (strong)" was cut to "10…".
+    a quarter of its width, where "100 / 100 (strong)" was cut to "10…"; and the explanation drawn open,
+    next to the table. On the home page it is drawn when the person opens it.
     """
     from hcdev_match.workflows.verdict import read_verdict
 
@@ -92,7 +94,10 @@ def render_fit_check(check: FitCheck, *, narrow: bool = False) -> None:
     st.info(HUMAN_NOTE)
     _flags(check)
     _advice(check, verdict.advice)
-    _explain(check)
+    if narrow:
+        _explain(check, heading=True)
+    else:
+        _why(check)
     _scored_text(check)
     _downloads(check)
 
@@ -123,10 +128,19 @@ def _advice(check: FitCheck, first: str) -> None:
     )
 
 
+def _why(check: FitCheck) -> None:
+    # Drawn when opened (a rerun), not sent closed with every result: its table and chart were a third of
+    # what the browser drew before the fit chart showed. "What held the fit down" says the cause above it.
+    with st.expander(WHY, key=EXPLAIN_OPEN, on_change="rerun") as box:
+        if box.open:
+            _explain(check)
+
+
 @owned_fragment
-def _explain(check: FitCheck) -> None:
+def _explain(check: FitCheck, *, heading: bool = False) -> None:
     """One role's fit explained; choosing another role reruns only this part of the page."""
-    st.subheader("Why: the fit to each role explained")
+    if heading:  # in an expander its label says it
+        st.subheader(WHY)
     role = st.selectbox(
         "Explain the fit for",
         options=[f.role for f in check.assessment.fits],

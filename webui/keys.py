@@ -10,8 +10,9 @@ from __future__ import annotations
 
 __all__ = [
     "AFRESH", "AUTH_KEY", "BATCH_ID", "BATCH_NOTE", "COMPARE_OPEN", "COOKIE_PENDING", "CV_FILE", "CV_TEXT", "DECIDED",
-    "ERASE_MESSAGE", "EXPLAIN_ROLE", "FIT_CHECK", "FIT_ERROR", "IDENTITY", "OWNER", "RANKING", "RESUME_TRIED", "SAVED",
-    "SAVED_BASIS", "SAVED_RESULT", "SAVE_ERROR", "SCORED_TEXT_OPEN", "SIGNIN_NOTICE", "SIGN_IN_KEYS", "VIEWED",
+    "ERASE_MESSAGE", "EXPLAIN_OPEN", "EXPLAIN_ROLE", "FIT_CHECK", "FIT_ERROR", "IDENTITY", "OWNER", "RANKING",
+    "RESUME_TRIED", "SAVED", "SAVED_BASIS", "SAVED_RESULT", "SAVE_ERROR", "SCORED_TEXT_OPEN", "SIGNIN_NOTICE",
+    "SIGN_IN_KEYS", "VIEWED",
 ]  # fmt: skip
 
 AUTH_KEY = "auth"  # {"name", "role", "user_id", "signed_in_at", "last_seen", "browser"}
@@ -41,6 +42,7 @@ CV_FILE = "cv_file"  # the attached file (a widget)
 FIT_CHECK = "fit_check"  # the FitCheck shown
 FIT_ERROR = "fit_error"  # why the last press scored nothing
 EXPLAIN_ROLE = "explain_role"  # the role explained (a widget)
+EXPLAIN_OPEN = "explain_open"  # "Why: the fit to each role explained" is open on the home page (a widget)
 SCORED_TEXT_OPEN = "scored_text_open"  # "The text that was scored" is open (a widget: drawn only then)
 COMPARE_OPEN = "compare_open"  # "Compare with a job posting" is open (a widget: drawn only then)
 SAVED_RESULT = "saved_result"  # what the candidate chose to keep
