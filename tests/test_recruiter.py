@@ -57,6 +57,8 @@ def test_a_recruiter_ranks_reweights_decides_and_exports(recruiter_page: tuple[A
     assert at.warning and "1 file(s) could not be read" in at.warning[0].value
     at.multiselect(key="opening_roles").set_value(["cds"]).run()
     assert order(at) == ["C001", "C002", "C003", "C004"]  # cds_1, cds_2, cds_3, analytics_1
+    at.session_state["weights_open"] = True  # the weights' sliders, opened
+    at.run()
     at.slider(key="weight_must").set_value(0.0).run()
     at.slider(key="weight_nice").set_value(2.0).run()
     assert order(at) == ["C001", "C004", "C003", "C002"]  # what the opening values changed the order
@@ -301,6 +303,9 @@ def test_blind_review_hides_file_and_member_names_in_the_failure_list(recruiter_
     at = upload(at, files)
     assert not at.exception
     assert at.warning and "4 file(s) could not be read" in at.warning[0].value
+    assert not [t for t in _shown_texts(at).split("\n") if t.startswith("file ")]  # drawn when opened
+    at.session_state["failures_open"] = True  # "Files that could not be read", opened
+    at.run()
     failures = [t for t in _shown_texts(at).split("\n") if t.startswith("file ")]
     assert len(failures) == 4, failures
     assert "jane" not in "\n".join(failures).lower() and "swift" not in "\n".join(failures).lower(), failures

@@ -61,6 +61,11 @@ def upload(at: AppTest, files: list[tuple[str, bytes]]) -> AppTest:
     return at.button(key="rank_batch").click().run()
 
 
+def open_weights(at: AppTest) -> AppTest:
+    at.session_state["weights_open"] = True  # "How much each kind of skill counts", opened: its sliders drawn
+    return at.run()
+
+
 def ranked(at: AppTest, files: list[tuple[str, bytes]] | None = None, *, basis: str = "contract") -> AppTest:
     at = upload(at, files or [(f"{n}.txt", sample(n)) for n in NAMES])
     at.radio(key="legal_basis").set_value(basis).run()
@@ -105,6 +110,10 @@ def test_a_decision_is_confirmed_first_and_a_new_candidate_never_gets_the_last_o
     at.button(key="confirm_decision_one").click().run()
     assert "Current decision on C003: hold" in texts(at)
     assert "History of decisions on C003 (2)" in [e.label for e in at.expander]
+    assert not at.table  # the history is drawn when opened, not sent closed
+    at.session_state["history_open"] = True
+    at.run()
+    assert list(at.table[0].value["decision"]) == ["reject", "hold"]
     history = [e for entries in decision_history(store, store.assessment_ids()).values() for e in entries]
     assert [(e.decision, e.by) for e in history] == [("reject", "ana"), ("hold", "ana")]
     rows = at.dataframe[0].value.set_index("candidate")
@@ -127,7 +136,8 @@ def test_decision_and_saved_batch_times_are_shown_as_on_the_privacy_page_in_the_
     shown = local_time(entry.at, berlin)
     assert shown.endswith(("CET (UTC+01:00)", "CEST (UTC+02:00)"))
     assert f"(by ana, {shown})" in texts(at) and " UTC)" not in texts(at)
-    [history] = at.table
+    at.session_state["history_open"] = True  # the history of decisions, opened
+    [history] = at.run().table
     assert list(history.value["when"]) == [shown]
     [batch] = list_batches(store, owner=uid)
     later = open_page(uid, zone="Europe/Berlin")
@@ -139,6 +149,9 @@ def test_decision_and_saved_batch_times_are_shown_as_on_the_privacy_page_in_the_
 def test_a_bulk_decision_is_confirmed_then_recorded_for_each_selected_candidate(app: tuple[Store, int]) -> None:
     store, uid = app
     at = ranked(open_page(uid))
+    assert not [w for w in at.multiselect if w.key == "bulk_candidates"]  # closed: drawn when opened, not sent
+    at.session_state["bulk_open"] = True  # "Decide on several candidates at once", opened
+    at.run()
     at.multiselect(key="bulk_candidates").set_value(["C001", "C004"])
     at.radio(key="bulk_decision").set_value("shortlist")
     at.text_input(key="bulk_reason").input("Both show FHIR work")
@@ -157,7 +170,7 @@ def test_a_named_batch_reopens_in_a_new_session_with_its_settings_decisions_and_
     store, uid = app
     at = upload(open_page(uid), [(f"{n}.txt", sample(n)) for n in NAMES])
     at.multiselect(key="opening_roles").set_value(["imaging"]).run()
-    at.slider(key="weight_nice").set_value(1.5).run()
+    open_weights(at).slider(key="weight_nice").set_value(1.5).run()
     at.toggle(key="blind_review").set_value(False).run()
     at.text_input(key="batch_name").input("Imaging lead, Leeds").run()
     at.radio(key="legal_basis").set_value("legitimate_interest").run()
@@ -176,7 +189,9 @@ def test_a_named_batch_reopens_in_a_new_session_with_its_settings_decisions_and_
     later.button(key="open_batch").click().run()
     assert not later.exception
     assert later.multiselect(key="opening_roles").value == ["imaging"]
-    assert later.slider(key="weight_nice").value == 1.5 and later.toggle(key="blind_review").value is False
+    assert (
+        open_weights(later).slider(key="weight_nice").value == 1.5 and later.toggle(key="blind_review").value is False
+    )
     assert table(later) == order
     assert later.dataframe[0].value.set_index("candidate").loc["C002", "decision"] == "shortlist"
     later.selectbox(key="explain_candidate").set_value("C002").run()
@@ -247,14 +262,16 @@ def test_roles_weights_and_blind_review_survive_a_visit_to_another_page(app: tup
     at.switch_page("pages/3_Recruiter.py").run()
     at = upload(at, [(f"{n}.txt", sample(n)) for n in NAMES])
     at.multiselect(key="opening_roles").set_value(["analytics", "cds"]).run()
-    at.slider(key="weight_must").set_value(0.4).run()
+    assert not at.slider  # the weights' sliders are drawn when opened, not sent closed
+    open_weights(at).slider(key="weight_must").set_value(0.4).run()
     at.toggle(key="blind_review").set_value(False).run()
     at.switch_page("pages/1_Catalogue.py").run()
     assert "opening_roles" not in at.session_state  # Streamlit dropped the widgets' own state
     at.switch_page("pages/3_Recruiter.py").run()
     assert not at.exception
     assert at.multiselect(key="opening_roles").value == ["analytics", "cds"]
-    assert at.slider(key="weight_must").value == 0.4 and at.toggle(key="blind_review").value is False
+    assert not at.slider and "Weights: must-have skills 0.4, nice-to-have skills" in texts(at)  # closed: said
+    assert open_weights(at).slider(key="weight_must").value == 0.4 and at.toggle(key="blind_review").value is False
     at.text_input(key="required_skills").input("FHIR").run()
     at.switch_page("pages/1_Catalogue.py").run()
     at.switch_page("pages/3_Recruiter.py").run()
@@ -279,7 +296,7 @@ def test_all_four_weights_at_zero_rank_nothing_and_say_why(app: tuple[Store, int
     with pytest.raises(Exception, match="weighted 0"):
         Settings(weights=dict.fromkeys(("must_have", "nice_to_have", "general", "future"), 0.0)).tier_weights()
     _, uid = app
-    at = upload(open_page(uid), [(f"{n}.txt", sample(n)) for n in NAMES])
+    at = open_weights(upload(open_page(uid), [(f"{n}.txt", sample(n)) for n in NAMES]))
     for key in ("weight_must", "weight_nice", "weight_general", "weight_future"):
         at.slider(key=key).set_value(0.0).run()
     assert not at.exception
@@ -312,6 +329,8 @@ def test_filters_best_n_and_side_by_side(app: tuple[Store, int]) -> None:
     at.toggle(key="show_all").set_value(True).run()
     everyone = at.dataframe[0].value
     assert len(everyone) == 30 and len(heatmap_candidates(at)) == 30
+    at.session_state["bulk_open"] = at.session_state["filters_open"] = True  # both opened
+    at.run()
     at.multiselect(key="bulk_candidates").set_value(["C001", "C002"])
     at.radio(key="bulk_decision").set_value("reject")
     at.text_input(key="bulk_reason").input("Not this opening")
@@ -329,6 +348,28 @@ def test_filters_best_n_and_side_by_side(app: tuple[Store, int]) -> None:
     at.multiselect(key="compare_candidates").set_value(["C003", "C004", "C005"]).run()
     [side] = [d.value for d in at.dataframe if list(d.value.columns) == ["C003", "C004", "C005"]]
     assert "fit: EHR developer" in side.index and "missing must-haves" in side.index
+
+
+def test_the_filters_are_drawn_when_opened_and_stay_in_force_closed(app: tuple[Store, int]) -> None:
+    _, uid = app
+    at = ranked(open_page(uid), [(f"cv{i:02d}.txt", sample(NAMES[i % 5]) + f"\nReference {i}\n".encode())
+                                 for i in range(30)])  # fmt: skip
+    assert "Filter the candidates" in [e.label for e in at.expander]
+    assert not [w for w in at.multiselect if str(w.key).startswith("filter_")]  # closed: not sent
+    at.session_state["filters_open"] = True
+    at.run()
+    band = at.dataframe[0].value["band"].iloc[-1]
+    at.multiselect(key="filter_bands").set_value([band]).run()
+    matching = list(at.dataframe[0].value["candidate"])
+    assert set(at.dataframe[0].value["band"]) == {band} and len(matching) < 25
+    at.session_state["filters_open"] = False  # closed again: the filter still in force, said above the table
+    at.run()
+    assert not [w for w in at.multiselect if str(w.key).startswith("filter_")]
+    assert list(at.dataframe[0].value["candidate"]) == matching
+    assert f"{len(matching)} of 30 candidates match the filters." in texts(at)
+    at.session_state["filters_open"] = True  # reopened: the widget shows the filter in force
+    at.run()
+    assert at.multiselect(key="filter_bands").value == [band] and table(at) == matching
 
 
 def test_the_export_has_every_roles_fit_and_the_key_to_the_files_comes_after_decisions(matcher: Matcher) -> None:

@@ -20,10 +20,8 @@ from hcdev_match.storage.store import LEGAL_BASES
 from hcdev_match.workflows.ranking import Ranking
 from hcdev_match.workflows.screening import Screening, Settings, upload_label
 from hcdev_match.workflows.shortlist import (
-    BAND_NAMES,
     DETAIL_COLUMNS,
     KEY_COLUMNS,
-    UNDECIDED,
     export_csv,
     filter_table,
     unblind_csv,
@@ -34,7 +32,7 @@ from .opening import keep_recruiter_opening, recruiter_context, recruiter_openin
 from .opening_recruiter import restore_opening
 from .privacy import browser_zone
 from .recruiter_reading import BATCH, LIMITS, read_ahead, screening_of
-from .recruiter_state import Work, first_settings, start_work
+from .recruiter_state import FAILURES_OPEN, Work, filter_controls, first_settings, start_work
 
 BEST_N = 25  # rows the heatmap and the table show first; the rest on demand
 
@@ -144,8 +142,8 @@ def batch_report(work: Work, *, blind: bool) -> None:
     ranking = work.ranking
     if ranking.failures:
         st.warning(f"{len(ranking.failures)} file(s) could not be read; the other {len(ranking)} were scored.")
-        with st.expander("Files that could not be read"):
-            for line in ranking.failure_lines(blind=blind):
+        with st.expander("Files that could not be read", key=FAILURES_OPEN, on_change="rerun") as box:
+            for line in ranking.failure_lines(blind=blind) if box.open else ():  # drawn when opened
                 st.text(line)
 
 
@@ -205,12 +203,7 @@ def save_controls(work: Work, user: dict[str, Any], settings: Settings) -> None:
 
 def ranked_view(table: pd.DataFrame, *, role_labels: dict[str, str], blind: bool) -> tuple[pd.DataFrame, int]:
     """Filters, the best N (the rest on demand) and the heatmap; returns the rows shown and the table key."""
-    with st.expander("Filter the candidates"):
-        a, b, c = st.columns(3)
-        flags = sorted({f for row in table["flags"] for f in row.split(", ") if f})
-        bands = a.multiselect("Fit band (opening fit)", BAND_NAMES, key="filter_bands")
-        flagged = b.multiselect("Flag", flags, key="filter_flags")
-        decided = c.multiselect("Decision", ("shortlist", "hold", "reject", UNDECIDED), key="filter_decisions")
+    bands, flagged, decided = filter_controls(table)
     rows = filter_table(table, bands=bands, flags=flagged, decisions=decided)
     show_all = st.toggle(f"Show all {len(rows)} candidates (the best {BEST_N} first otherwise)", key="show_all")
     shown = rows if show_all else rows.head(BEST_N)

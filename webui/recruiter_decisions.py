@@ -25,7 +25,7 @@ from webui import get_store, render_fit_check
 from .opening_recruiter import opening_reasons
 from .privacy import browser_zone
 from .recruiter import user_id
-from .recruiter_state import PENDING, VIEWED, Work
+from .recruiter_state import BULK_OPEN, HISTORY_OPEN, PENDING, VIEWED, Work
 
 
 def histories(work: Work) -> dict[str, list[DecisionEntry]]:
@@ -54,10 +54,13 @@ def candidate_panel(work: Work, codes: list[str], history: dict[str, list[Decisi
         now = entries[-1]
         st.markdown(f"**Current decision on {code}: {now.decision}** (by {escape_markdown(now.by)}, "
                     f"{local_time(now.at, zone)}): {escape_markdown(now.reason)}")  # fmt: skip
-        with st.expander(f"History of decisions on {code} ({len(entries)})"):
-            st.table(pd.DataFrame({"when": [local_time(e.at, zone) for e in entries],
-                                   "by": [e.by for e in entries], "decision": [e.decision for e in entries],
-                                   "why": [e.reason for e in entries]}))  # fmt: skip
+        with st.expander(
+            f"History of decisions on {code} ({len(entries)})", key=HISTORY_OPEN, on_change="rerun"
+        ) as box:
+            if box.open:  # drawn when opened
+                st.table(pd.DataFrame({"when": [local_time(e.at, zone) for e in entries],
+                                       "by": [e.by for e in entries], "decision": [e.decision for e in entries],
+                                       "why": [e.reason for e in entries]}))  # fmt: skip
     elif code in work.saved:
         st.markdown(f"**No decision on {code} yet.**")
     decision_form(work, code, user)
@@ -90,13 +93,16 @@ def bulk_decisions(work: Work, codes: list[str], user: dict[str, Any]) -> None:
     """One decision for several candidates at once, confirmed like a single one."""
     if not work.saved:
         return
-    with st.expander("Decide on several candidates at once"), st.form("bulk_form", clear_on_submit=True):
-        chosen = st.multiselect("Candidates", codes, key="bulk_candidates")
-        decision = st.radio("Decision", DECISIONS, index=None, horizontal=True, key="bulk_decision")
-        reason = st.text_input("Why (recorded with your name, for each of them)", key="bulk_reason")
-        asked = st.form_submit_button("Record the decision for the selected candidates…", key="record_bulk")
-    if asked:
-        _plan(chosen, decision, reason, work, scope="bulk")
+    # Drawn when opened (a rerun), not sent closed with every result; its question is asked outside it.
+    with st.expander("Decide on several candidates at once", key=BULK_OPEN, on_change="rerun") as box:
+        if box.open:
+            with st.form("bulk_form", clear_on_submit=True):
+                chosen = st.multiselect("Candidates", codes, key="bulk_candidates")
+                decision = st.radio("Decision", DECISIONS, index=None, horizontal=True, key="bulk_decision")
+                reason = st.text_input("Why (recorded with your name, for each of them)", key="bulk_reason")
+                asked = st.form_submit_button("Record the decision for the selected candidates…", key="record_bulk")
+            if asked:
+                _plan(chosen, decision, reason, work, scope="bulk")
     confirm(work, user, scope="bulk")
 
 

@@ -19,6 +19,7 @@ from hcdev_match.scoring.matcher import Matcher
 from hcdev_match.workflows.fitcheck import FitCheck
 from hcdev_match.workflows.ranking import Ranking
 from hcdev_match.workflows.screening import Settings, resolve_skills, suggest_skills
+from hcdev_match.workflows.shortlist import BAND_NAMES, UNDECIDED
 
 from .opening import current_opening
 
@@ -26,6 +27,14 @@ WORK = "recruiter_work"  # the Work in hand
 SETTINGS = "recruiter_settings"  # the Settings of the batch in hand, outliving the widgets
 PENDING = "recruiter_pending"  # a PendingDecision waiting for its confirmation
 VIEWED = "recruiter_viewed"  # candidate codes whose view is in the audit log
+FILTERS = "recruiter_filters"  # (bands, flags, decisions) in force, outliving their widgets
+WEIGHTS_OPEN = "weights_open"  # the weights' expander is open (its sliders drawn only then)
+FILTERS_OPEN = "filters_open"  # "Filter the candidates" is open (a widget: its filters drawn only then)
+FAILURES_OPEN = "failures_open"  # "Files that could not be read" is open (drawn only then)
+BULK_OPEN = "bulk_open"  # "Decide on several candidates at once" is open (drawn only then)
+HISTORY_OPEN = "history_open"  # a candidate's history of decisions is open (drawn only then)
+FILTER_KEYS = ("filter_bands", "filter_flags", "filter_decisions")
+FILTER_LABELS = ("Fit band (opening fit)", "Flag", "Decision")
 
 WEIGHT_KEYS = {"must_have": "weight_must", "nice_to_have": "weight_nice", "general": "weight_general",
                "future": "weight_future"}  # fmt: skip
@@ -95,7 +104,7 @@ def settings_controls(matcher: Matcher) -> Settings:
         held = Settings()
     labels = [matcher.catalogue.skills[s].label for s in held.required if s in matcher.catalogue.skills]
     restore = {"opening_roles": list(held.roles), "required_skills": ", ".join(labels),
-               "blind_review": held.blind, **{k: float(held.weights[t]) for t, k in WEIGHT_KEYS.items()}}  # fmt: skip
+               "blind_review": held.blind}  # fmt: skip
     for key, value in restore.items():
         if key not in st.session_state:
             st.session_state[key] = value
@@ -121,12 +130,39 @@ def settings_controls(matcher: Matcher) -> Settings:
     for name in unknown:
         close = suggest_skills(matcher.catalogue, name)
         controls.warning(f"No skill is called {name!r}" + (f"; did you mean {', '.join(close)}?" if close else "."))
-    with sliders:
-        st.markdown("**How much each kind of skill counts** (role keywords always count a little)")
-        left, right = st.columns(2)
-        weights = {}
-        for n, (tier, key) in enumerate(WEIGHT_KEYS.items()):
-            weights[tier] = (left if n < 2 else right).slider(WEIGHT_LABELS[tier], 0.0, 2.0, step=0.05, key=key)
+    weights = {t: float(held.weights.get(t, DEFAULT_TIER_WEIGHTS[t])) for t in WEIGHT_KEYS}
+    # The sliders are drawn when opened (a rerun), not sent closed with every result; the weights in force are
+    # said under it meanwhile, and held in SETTINGS.
+    label = "How much each kind of skill counts (role keywords always count a little)"
+    with sliders.expander(label, key=WEIGHTS_OPEN, on_change="rerun") as box:
+        if box.open:
+            left, right = st.columns(2)
+            for n, (tier, key) in enumerate(WEIGHT_KEYS.items()):
+                if key not in st.session_state:  # opened: the weights in force, put back in their sliders
+                    st.session_state[key] = weights[tier]
+                weights[tier] = (left if n < 2 else right).slider(WEIGHT_LABELS[tier], 0.0, 2.0, step=0.05, key=key)
+    if not box.open:
+        sliders.caption("Weights: " + ", ".join(f"{WEIGHT_LABELS[t].split(' (')[0].lower()} {w:g}"
+                                                 for t, w in weights.items()))  # fmt: skip
     settings = replace(held, roles=tuple(roles), weights=weights, required=required, blind=bool(blind))
     st.session_state[SETTINGS] = settings
     return settings
+
+
+def filter_controls(table: pd.DataFrame) -> tuple[list[str], list[str], list[str]]:
+    """The fit bands, flags and decisions the table is filtered by. Their widgets are drawn when "Filter the
+    candidates" is opened (a rerun), not sent closed with every result; the filters in force are held under
+    FILTERS meanwhile and put back in the widgets when it is opened again."""
+    flags = sorted({f for row in table["flags"] for f in row.split(", ") if f})
+    options = (list(BAND_NAMES), flags, ["shortlist", "hold", "reject", UNDECIDED])
+    held = st.session_state.get(FILTERS, ((), (), ()))
+    chosen = [[v for v in kept if v in choices] for kept, choices in zip(held, options, strict=True)]
+    with st.expander("Filter the candidates", key=FILTERS_OPEN, on_change="rerun") as box:
+        if box.open:
+            for n, column in enumerate(st.columns(3)):
+                if FILTER_KEYS[n] not in st.session_state:  # reopened: the filters in force, not empty ones
+                    st.session_state[FILTER_KEYS[n]] = chosen[n]
+                chosen[n] = column.multiselect(FILTER_LABELS[n], options[n], key=FILTER_KEYS[n])
+    st.session_state[FILTERS] = tuple(tuple(c) for c in chosen)
+    bands, flagged, decided = chosen
+    return bands, flagged, decided
