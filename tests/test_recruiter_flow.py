@@ -454,6 +454,24 @@ def test_the_heatmap_labels_every_role_at_the_top_and_every_row(matcher: Matcher
     assert spec["encoding"]["color"]["scale"] == {"domain": [0, 100], "scheme": "blues"}
 
 
+def test_the_pages_heatmap_spec_is_the_charts_own_built_once_per_set_of_roles(matcher: Matcher) -> None:
+    """The page sends ``heatmap_spec``, Altair's chart built (and validated) once, only its rows filled in."""
+    from hcdev_match.present.charts import _heatmap_template, heatmap_spec
+
+    screening = read_screening(matcher, [(f"{n}.txt", sample(n)) for n in NAMES], limits=DocumentLimits(),
+                               batch=BatchLimits())  # fmt: skip
+    labels = {r: matcher.catalogue.roles[r].label for r in matcher.roles}
+    _heatmap_template.cache_clear()
+    for roles in (["cds"], ["imaging", "ehr"]):  # another order of the rows, the same chart
+        frame = screening.ranking.table(roles=roles)
+        built, sent = build_heatmap(frame, role_labels=labels).to_dict(), heatmap_spec(frame, role_labels=labels)
+        assert sent["datasets"][sent["data"]["name"]] == built["datasets"][built["data"]["name"]]
+        assert {k: v for k, v in sent.items() if k not in ("data", "datasets")} == {
+            k: v for k, v in built.items() if k not in ("data", "datasets")}  # fmt: skip
+        assert sent["encoding"]["y"]["sort"] == list(frame["candidate"])
+    assert _heatmap_template.cache_info().misses == 1
+
+
 def contrast_on_white(colour: str) -> float:
     """WCAG 2's contrast ratio of ``colour`` (#rrggbb) against white."""
     linear = [(v / 12.92) if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4

@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from hcdev_match.errors import HcdevMatchError
-from hcdev_match.present.charts import build_heatmap
+from hcdev_match.present.charts import heatmap_spec
 from hcdev_match.present.privacy_view import local_time
 from hcdev_match.present.report import escape_markdown
 from hcdev_match.present.spreadsheet import neutralise_cell
@@ -210,7 +210,7 @@ def ranked_view(table: pd.DataFrame, *, role_labels: dict[str, str], blind: bool
     if len(rows) < len(table):
         st.caption(f"{len(rows)} of {len(table)} candidates match the filters.")
     if not shown.empty:
-        st.container(key="heatmap").altair_chart(build_heatmap(shown, role_labels=role_labels), width="stretch")
+        st.container(key="heatmap").vega_lite_chart(heatmap_spec(shown, role_labels=role_labels), width="stretch")
     return shown, hash((tuple(bands), tuple(flagged), tuple(decided), show_all, blind))
 
 
