@@ -383,3 +383,21 @@ def test_sign_out_and_expiry_clear_the_batch_selections_and_the_decision_form(
     assert not at.dataframe and at.title[0].value == "Sign in to continue"
     assert "recruiter_work" not in at.session_state and "recruiter_settings" not in at.session_state
     assert "Your session ended" in at.warning[0].value
+
+
+def test_the_candidate_panel_explains_and_draws_nothing_the_page_shows_already(
+    recruiter_page: tuple[AppTest, Store],
+) -> None:
+    at, _ = recruiter_page
+    at = upload(at, [(f"{n}.txt", sample(n)) for n in BATCH])
+    at.selectbox(key="explain_candidate").set_value("C002").run()
+    assert not at.exception
+    assert any(s.value == "Why: the fit to each role explained" for s in at.subheader)  # open, beside the table
+    assert any("Skills the text shows" in m.value for m in at.markdown)
+    assert any("Closest next role" in m.value for m in at.markdown)
+    # The seven fits are the candidate's heatmap row, the bands the table's: the panel draws no fit chart or
+    # scale of its own, and the candidate's advice and report downloads are not the recruiter's.
+    charts = at.get("vega_lite_chart")
+    assert len(charts) == 2  # the heatmap and the panel's terms chart
+    assert not any(s.value == "What would raise the fit" for s in at.subheader)
+    assert not [b for b in at.get("download_button") if b.proto.label in ("Fits as CSV", "Readable report (Markdown)")]

@@ -53,9 +53,11 @@ def render_scale(fit: float | None = None) -> None:
 def render_fit_check(check: FitCheck, *, narrow: bool = False) -> None:
     """Everything the fit check shows about one scored CV (also used on the recruiter page).
 
-    ``narrow`` (the recruiter's panel beside the table): the fit and the next role above the chart, not in
-    a quarter of its width, where "100 / 100 (strong)" was cut to "10…"; and the explanation drawn open,
-    next to the table. On the home page it is drawn when the person opens it.
+    ``narrow`` (the recruiter's panel beside the table): the fit and the next role stacked, not in a quarter
+    of a narrow width, where "100 / 100 (strong)" was cut to "10…"; the explanation drawn open, next to the
+    table (on the home page it is drawn when the person opens it); and nothing the page already shows or
+    that speaks to the candidate: the seven fits are the candidate's heatmap row, the bands the table's, and
+    the advice and the report downloads are the candidate's own (the recruiter exports the batch).
     """
     from hcdev_match.workflows.verdict import read_verdict
 
@@ -63,41 +65,42 @@ def render_fit_check(check: FitCheck, *, narrow: bool = False) -> None:
     if verdict.no_fit:
         st.header("No healthcare software role fits this text")
         st.markdown(verdict.sentence)
-        st.markdown(f"**What you could do:** {verdict.advice}")
+        if not narrow:
+            st.markdown(f"**What you could do:** {verdict.advice}")
         st.info(HUMAN_NOTE)
         _flags(check)
-        render_scale()
+        if not narrow:
+            render_scale()
         _scored_text(check)
         return
     from hcdev_match.present.charts import fit_chart_spec
 
     best = check.best
     st.header(f"Best fit: {best.label}")
+    next_role = (
+        f"**Closest next role:** {check.next_role.label}, {check.next_role.fit:.0f} / 100 ({check.next_role.band})"
+    )
     if narrow:
-        facts, chart = st.container(), st.container()
+        st.metric(f"Fit ({best.band})", f"{best.fit:.0f} / 100", help=FIT_SCALE)
+        st.markdown(next_role)
     else:
         chart, facts = st.columns([3, 1])
-    # The fit chart is sent first: it is what the person waits for. It is built (and validated) once per
-    # process; each CV only fills in its rows.
-    chart.container(key="fit_chart").vega_lite_chart(readable(fit_chart_spec(check.assessment)), width="stretch")
-    with facts:
-        if narrow:
-            st.metric(f"Fit ({best.band})", f"{best.fit:.0f} / 100", help=FIT_SCALE)
-        else:
-            st.metric("Fit", f"{best.fit:.0f} / 100 ({best.band})", help=FIT_SCALE)
-        st.markdown(
-            f"**Closest next role:** {check.next_role.label}, {check.next_role.fit:.0f} / 100 ({check.next_role.band})"
-        )
-    render_scale(best.fit)  # the full width: each band's name fits on its bar, on a phone too
+        # The fit chart is sent first: it is what the person waits for. It is built (and validated) once per
+        # process; each CV only fills in its rows.
+        chart.container(key="fit_chart").vega_lite_chart(readable(fit_chart_spec(check.assessment)), width="stretch")
+        facts.metric("Fit", f"{best.fit:.0f} / 100 ({best.band})", help=FIT_SCALE)
+        facts.markdown(next_role)
+        render_scale(best.fit)  # the full width: each band's name fits on its bar, on a phone too
     if verdict.sentence:
         st.markdown(f"**What held the fit down:** {verdict.sentence}")
     st.info(HUMAN_NOTE)
     _flags(check)
-    _advice(check, verdict.advice)
     if narrow:
         _explain(check, heading=True)
-    else:
-        _why(check)
+        _scored_text(check)
+        return
+    _advice(check, verdict.advice)
+    _why(check)
     _scored_text(check)
     _downloads(check)
 
