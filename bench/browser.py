@@ -14,11 +14,15 @@ baseline is the same for a one-line Streamlit script, so the ratio shows
 what importing the library and building the model add to Streamlit's own
 start.
 
-Each click is also timed in the page: from the click event to the first
-frame drawn with the awaited element in it (a requestAnimationFrame after it
-is inserted), what a person sees; Playwright notices an element only when
-the page next lets it run, which a long task drawing the rest of the result
-delays by tens of milliseconds. The floor's verdict stays on the wall clock.
+Each click is timed in the page, and the floor's verdict is on that
+figure: from the click event to the frame after the one that first shows
+the awaited element (two requestAnimationFrame callbacks after it is
+inserted, so the frame with it has been painted: at most one frame late),
+which is what a person sees. The wall clock as Playwright sees it is printed
+beside: it adds Playwright's own work, the actionability checks before its
+click (the button stable over two frames, hit-tested) and the polling that
+notices the element only when the page next lets it run; the baseline's two
+figures show how much that is (about 60 to 80 ms on this machine).
 
 Beside each wall-clock figure the server process's CPU time for the same
 span is printed (from /proc), and for a click the time the page's main
@@ -71,14 +75,16 @@ def _fresh(page: Page, url: str) -> None:
     page.locator(".st-key-cv_text textarea").wait_for()
 
 
-# The click's event time, and the first frame drawn with ``window.__want`` in the page (both performance.now()).
+# The click's event time, and the frame after the first one drawn with ``window.__want`` in the page (both
+# performance.now()): a requestAnimationFrame callback runs before its frame is painted, so the second one
+# runs once the frame with the bars has been painted, at most a frame late.
 IN_PAGE = """
 addEventListener('click', (e) => { window.__clickAt = e.timeStamp; window.__shownAt = null; window.__asked = false; },
                  true);
 new MutationObserver(() => {
   if (window.__want && window.__clickAt != null && !window.__asked && document.querySelector(window.__want)) {
     window.__asked = true;
-    requestAnimationFrame(() => { window.__shownAt = performance.now(); });
+    requestAnimationFrame(() => requestAnimationFrame(() => { window.__shownAt = performance.now(); }));
   }
 }).observe(document, {subtree: true, childList: true});
 """
@@ -208,18 +214,19 @@ def verdict(figure: float, floor: float) -> str:
 
 def report(name: str, m: dict[str, float]) -> None:
     chart, message = m["chart"] * 1000, m["message"] * 1000
+    page, page_message = m["chart_page"] * 1000, m["message_page"] * 1000
     print(f"  {name}:")
-    print(f"    click to chart: {chart:.0f} ms median (max {m['chart_max'] * 1000:.0f} ms); "
-          f"floor at most {CHART_FLOOR_S * 1000:.0f} ms: {verdict(m['chart'], CHART_FLOOR_S)}")  # fmt: skip
-    print(f"      baseline, a click to a message that scores nothing: {message:.0f} ms median; "
-          f"ratio {m['chart'] / m['message']:.2f}")  # fmt: skip
+    print(f"    click to chart, in the page (the click's event to the chart's bars painted): {page:.0f} ms median; "
+          f"floor at most {CHART_FLOOR_S * 1000:.0f} ms: {verdict(m['chart_page'], CHART_FLOOR_S)}")  # fmt: skip
+    print(f"      baseline, a click to a message that scores nothing: {page_message:.0f} ms median; "
+          f"ratio {m['chart_page'] / m['message_page']:.2f}")  # fmt: skip
+    print(f"      as Playwright sees it (its click's actionability checks and its polling included): {chart:.0f} ms "
+          f"median (max {m['chart_max'] * 1000:.0f} ms; baseline {message:.0f} ms, ratio "
+          f"{m['chart'] / m['message']:.2f})")  # fmt: skip
     print(f"      server CPU in that span: {m['chart_cpu'] * 1000:.0f} ms median "
           f"(baseline {m['message_cpu'] * 1000:.0f} ms)")  # fmt: skip
     print(f"      the page's main thread busy in that span: {m['chart_busy'] * 1000:.0f} ms median "
           f"(baseline {m['message_busy'] * 1000:.0f} ms)")  # fmt: skip
-    print(f"      in the page, from the click to the first frame with the chart's bars: "
-          f"{m['chart_page'] * 1000:.0f} ms median "
-          f"(baseline, to the message: {m['message_page'] * 1000:.0f} ms)")  # fmt: skip
     print(f"    cold start to an interactive page: {m['start']:.2f} s median of 3; "
           f"floor at most {COLD_FLOOR_S:.0f} s: {verdict(m['start'], COLD_FLOOR_S)}")  # fmt: skip
     print(f"      baseline, a one-line Streamlit page: {m['base']:.2f} s median; ratio {m['start'] / m['base']:.2f}")
