@@ -16,6 +16,7 @@ import streamlit as st
 
 from hcdev_match.config import DEFAULT_TIER_WEIGHTS
 from hcdev_match.scoring.matcher import Matcher
+from hcdev_match.storage.store import DECISIONS
 from hcdev_match.workflows.fitcheck import FitCheck
 from hcdev_match.workflows.ranking import Ranking
 from hcdev_match.workflows.screening import Settings, resolve_skills, suggest_skills
@@ -154,7 +155,7 @@ def filter_controls(table: pd.DataFrame) -> tuple[list[str], list[str], list[str
     candidates" is opened (a rerun), not sent closed with every result; the filters in force are held under
     FILTERS meanwhile and put back in the widgets when it is opened again."""
     flags = sorted({f for row in table["flags"] for f in row.split(", ") if f})
-    options = (list(BAND_NAMES), flags, ["shortlist", "hold", "reject", UNDECIDED])
+    options = (list(BAND_NAMES), flags, [*DECISIONS, UNDECIDED])
     held = st.session_state.get(FILTERS, ((), (), ()))
     chosen = [[v for v in kept if v in choices] for kept, choices in zip(held, options, strict=True)]
     with st.expander("Filter the candidates", key=FILTERS_OPEN, on_change="rerun") as box:
